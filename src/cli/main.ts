@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerGradeCommand } from './commands/grade.js';
+import { registerProblemsCommand } from './commands/problems.js';
+import { reportError } from './report-error.js';
+import { packageVersion } from './package-version.js';
+
+/** The `maft` executable: one program, one error boundary (reportError). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('maft')
+    .description('Multiagent finetuning: a society of LLM agents debates, votes and finetunes itself.')
+    .version(packageVersion())
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  registerGradeCommand(program);
+  registerProblemsCommand(program);
+  try {
+    await program.parseAsync([...argv]);
+    return 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+// A closed pipe (`maft problems … | head`) is a normal way for a reader to stop.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,90 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/run-cli.js';
+
+const lines = (text: string) => text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as unknown);
+
+describe('maft grade', () => {
+  it('grades responses and extracted answers from a file, in order', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'maft-grade-'));
+    const file = path.join(dir, 'outputs.jsonl');
+    writeFileSync(
+      file,
+      [
+        JSON.stringify({ response: 'so she makes $18.\n#### 18', answer: '18' }),
+        JSON.stringify({ response: 'I think \\boxed{1,080}', answer: 1080 }),
+        '',
+        JSON.stringify({ given: '17', ground_truth: '18' }),
+        JSON.stringify({ given: null, ground_truth: '18' }),
+        JSON.stringify({ response: 'no idea', answer: '3' }),
+      ].join('\n'),
+    );
+    const result = runCli(['grade', '--task', 'gsm8k', '--input', file]);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(lines(result.stdout)).toEqual([
+      { extracted: '18', correct: true },
+      { extracted: '1,080', correct: true },
+      { extracted: '17', correct: false },
+      { extracted: null, correct: false },
+      { extracted: null, correct: false },
+    ]);
+  });
+
+  it('reads stdin and grades MATH answers with the MATH checker', () => {
+    const input = [
+      JSON.stringify({ response: 'Thus $\\boxed{\\dfrac{1}{2}}$.', answer: '\\frac12' }),
+      JSON.stringify({ given: '\\frac{1}{3}', ground_truth: '\\frac{1}{2}' }),
+    ].join('\n');
+    const result = runCli(['grade', '--task', 'math'], input);
+    expect(result.status).toBe(0);
+    expect(lines(result.stdout)).toEqual([
+      { extracted: '\\dfrac{1}{2}', correct: true },
+      { extracted: '\\frac{1}{3}', correct: false },
+    ]);
+  });
+
+  it('stops at a bad line with its number, exit 2, and writes nothing past it', () => {
+    const input = [
+      JSON.stringify({ given: 'B', ground_truth: 'B' }),
+      JSON.stringify({ given: 'A', ground_truth: 'B' }),
+      '{"given": "C", "ground_truth": ',
+      JSON.stringify({ given: 'B', ground_truth: 'B' }),
+    ].join('\n');
+    const result = runCli(['grade', '--task', 'mmlu'], input);
+    expect(result.status).toBe(2);
+    expect(lines(result.stdout)).toHaveLength(2);
+    expect(result.stderr).toMatch(/^maft: error \[INPUT_INVALID\]: <stdin>:3: not valid JSON/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names the field a line lacks', () => {
+    const result = runCli(['grade', '--task', 'gsm8k'], `${JSON.stringify({ response: 'x' })}\n`);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('<stdin>:1: answer: expected a string or a number, missing');
+  });
+
+  it('refuses an unknown task, a jsonl task without an answer type, and a missing file, in one line each', () => {
+    for (const args of [
+      ['grade', '--task', 'chess'],
+      ['grade', '--task', 'jsonl'],
+      ['grade', '--task', 'gsm8k', '--input', '/nonexistent/file.jsonl'],
+      ['grade', '--task', 'gsm8k', '--fallbacks', 'last-word'],
+    ]) {
+      const result = runCli(args, '');
+      expect(result.status, args.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
+      expect(result.stderr).toMatch(/^maft: error \[[A-Z_]+\]: /);
+    }
+  });
+
+  it('uses only the fallbacks asked for', () => {
+    const input = `${JSON.stringify({ response: 'we get 3, then 14', answer: '14' })}\n`;
+    expect(lines(runCli(['grade', '--task', 'gsm8k'], input).stdout)).toEqual([{ extracted: '14', correct: true }]);
+    expect(lines(runCli(['grade', '--task', 'gsm8k', '--fallbacks', 'none'], input).stdout)).toEqual([
+      { extracted: null, correct: false },
+    ]);
+  });
+});
