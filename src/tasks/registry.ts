@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { validateConfig } from '../config/validate-config.js';
 import { MaftError } from '../errors/maft-error.js';
 import { arithmeticOptionsSchema, loadArithmetic } from './arithmetic.js';
 import { gsm8kOptionsSchema, loadGsm8k } from './gsm8k.js';
@@ -9,19 +10,9 @@ import { loadMmlu, mmluOptionsSchema } from './mmlu.js';
 import type { AnswerType } from '../spec/problem.js';
 import type { Task } from './task.js';
 
-/**
- * Validate an options object against its zod schema; a failure is one CONFIG_INVALID whose message lists
- * every problem as `field: message` (e.g. `invalid options for task math: levels.0: Too big: …`).
- */
+/** Validate a task's options (every problem at once, `field: message`); see validateConfig. */
 export function parseOptions<Schema extends z.ZodType>(schema: Schema, raw: unknown, what: string): z.output<Schema> {
-  const result = schema.safeParse(raw ?? {});
-  if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const field = issue.path.map(String).join('.');
-    return field === '' ? issue.message : `${field}: ${issue.message}`;
-  });
-  // The fields are named in the message (there may be several), so the location stays empty.
-  throw new MaftError('CONFIG_INVALID', `invalid options for ${what}: ${problems.join('; ')}`);
+  return validateConfig(schema, raw, `options for ${what}`);
 }
 
 /**
