@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { registerGradeCommand } from './commands/grade.js';
 import { registerProblemsCommand } from './commands/problems.js';
 import { reportError } from './report-error.js';
-import { packageVersion } from './package-version.js';
+import { packageVersion } from '../util/package-version.js';
 
 /** The `maft` executable: one program, one error boundary (reportError). */
 export async function main(argv: readonly string[]): Promise<number> {

@@ -14,6 +14,12 @@ export const errorCodes = {
   NOT_ENOUGH_PROBLEMS: 2,
   /** A file or directory the user named does not exist or cannot be read. */
   FILE_NOT_FOUND: 2,
+  /** An existing run directory was opened with a config that differs from the one it was created with. */
+  RUN_CONFIG_CHANGED: 2,
+  /** Another live process holds the run directory's lock. */
+  RUN_LOCKED: 1,
+  /** A run file is damaged beyond a torn last line (a bad line mid-file, an unreadable manifest or config). */
+  RUN_CORRUPT: 1,
   /** An operation exceeded its time bound. */
   TIMEOUT: 1,
   /** An internal invariant failed (a bug in maft). */

@@ -1,0 +1,97 @@
+/**
+ * The run manifest (`manifest.json`): what created the run, every session that opened it since, and the
+ * state of each stage. Stage markers are how a restarted pipeline knows what is finished: a stage marked
+ * `done` is skipped whole; one left `running` crashed and resumes from its records. Pure: the shell
+ * (run.ts) stamps times and writes the file atomically.
+ */
+import { MaftError } from '../errors/maft-error.js';
+
+/** `pending`: never started (no marker); `running`: started, not finished (or crashed); `done`: finished. */
+export type StageState = 'pending' | 'running' | 'done';
+
+export interface StageMarker {
+  state: 'running' | 'done';
+  /** ISO time the stage last went to `running`. */
+  startedAt: string;
+  /** ISO time the stage went to `done`; absent while running. */
+  finishedAt?: string;
+  /** Anything the stage wants to keep with its state (counts, a trainer job id…); JSON only. */
+  details?: Record<string, unknown>;
+}
+
+/** One process that opened the run: its creation or a resume. */
+export interface RunSession {
+  startedAt: string;
+  command: readonly string[];
+  pid: number;
+  maftVersion: string;
+  nodeVersion: string;
+}
+
+export interface RunManifest {
+  /** Version of this file's shape, bumped on incompatible changes. */
+  format: 1;
+  maftVersion: string;
+  nodeVersion: string;
+  createdAt: string;
+  /** The command line that created the run. */
+  command: readonly string[];
+  /** Stage markers by stage name (`iteration-1/debate`), in the order stages first started. */
+  stages: Record<string, StageMarker>;
+  /** Every opening of the run, oldest first: a resumed run shows each restart here. */
+  sessions: RunSession[];
+}
+
+export function createManifest(session: RunSession): RunManifest {
+  return {
+    format: 1,
+    maftVersion: session.maftVersion,
+    nodeVersion: session.nodeVersion,
+    createdAt: session.startedAt,
+    command: session.command,
+    stages: {},
+    sessions: [session],
+  };
+}
+
+export function withSession(manifest: RunManifest, session: RunSession): RunManifest {
+  return { ...manifest, sessions: [...manifest.sessions, session] };
+}
+
+/** The manifest with stage `name` moved to `state`; `details`, when given, replace the stage's details. */
+export function withStage(
+  manifest: RunManifest,
+  name: string,
+  state: 'running' | 'done',
+  details: Record<string, unknown> | undefined,
+  now: string,
+): RunManifest {
+  const previous = manifest.stages[name];
+  const startedAt = state === 'running' || previous === undefined ? now : previous.startedAt;
+  const marker: StageMarker = { state, startedAt };
+  if (state === 'done') marker.finishedAt = now;
+  const kept = details ?? previous?.details;
+  if (kept !== undefined) marker.details = kept;
+  return { ...manifest, stages: { ...manifest.stages, [name]: marker } };
+}
+
+export function stageStateOf(manifest: RunManifest, name: string): StageState {
+  return manifest.stages[name]?.state ?? 'pending';
+}
+
+/** Check the shape of a parsed `manifest.json` (only maft writes it, so a wrong shape is damage). */
+export function parseManifest(value: unknown, file: string): RunManifest {
+  const manifest = value as Partial<RunManifest> | null;
+  const problem =
+    typeof manifest !== 'object' || manifest === null
+      ? 'expected a JSON object'
+      : manifest.format !== 1
+        ? `unknown manifest format ${JSON.stringify(manifest.format)} (this maft reads format 1)`
+        : typeof manifest.stages !== 'object' || manifest.stages === null || !Array.isArray(manifest.sessions)
+          ? 'missing stages or sessions'
+          : Object.entries(manifest.stages).find(([, marker]) => marker.state !== 'running' && marker.state !== 'done')
+            ? 'a stage marker has an unknown state'
+            : undefined;
+  if (problem !== undefined) throw new MaftError('RUN_CORRUPT', problem, { file });
+  return manifest as RunManifest;
+}

@@ -1,0 +1,107 @@
+/**
+ * Opening a run directory: create it, or resume it. The one rule that makes "restart the same command" safe:
+ * a run keeps the config it was created with. A different config would mix records of two experiments in one
+ * directory, so it is refused with the paths that differ; equal configs (in any key order) resume.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { packageVersion } from '../util/package-version.js';
+import { MaftError } from '../errors/maft-error.js';
+import { readJsonIfExists, removeStaleTemporaries, writeJsonAtomic } from './atomic-file.js';
+import { canonicalJson } from './canonical-json.js';
+import { describeConfigDifferences, diffConfigs } from './config-diff.js';
+import { runLayout } from './layout.js';
+import { createManifest, parseManifest, withSession, type RunSession } from './manifest.js';
+import { acquireLock } from './process-lock.js';
+import { Run } from './run.js';
+import { assertNoSecrets } from './secrets.js';
+
+export interface OpenRunOptions {
+  /** The command line that opens the run (e.g. `process.argv.slice(1)`), kept in the manifest and the lock. */
+  command: readonly string[];
+  /** Defaults to the version in maft's package.json. */
+  maftVersion?: string;
+  /** The clock, for tests. */
+  now?: () => Date;
+}
+
+/** Files a run directory can hold before its config exists: leftovers of a creation killed half way. */
+const creationLeftovers = /^(lock|lock\.pending-\d+|config\.json\.tmp-\d+-\d+)$/;
+
+/**
+ * Create the run directory for `config` (a resolved config: plain JSON, no secrets), or resume the run
+ * already there if its stored config is equal. Takes the run's process lock; `run.close()` releases it.
+ * Refuses: a config holding secrets (CONFIG_INVALID), a non-empty directory that is not a run
+ * (INPUT_INVALID), a different config (RUN_CONFIG_CHANGED), a run another live process holds (RUN_LOCKED).
+ */
+export function openRun<C>(directory: string, config: C, options: OpenRunOptions): Run<C> {
+  const now = options.now ?? (() => new Date());
+  // As it will read back from disk: undefined fields gone; NaN and friends refused rather than nulled.
+  const resolved = JSON.parse(canonicalJson(config)) as unknown;
+  const stored = JSON.parse(JSON.stringify(config)) as C;
+  assertNoSecrets(resolved);
+
+  const layout = runLayout(path.resolve(directory));
+  prepareDirectory(layout.root, layout.config);
+  const lock = acquireLock(layout.lock, options.command, now());
+  try {
+    removeStaleTemporaries(layout.root);
+    const existing = readJsonIfExists(layout.config);
+    const created = existing === undefined;
+    if (created) {
+      writeJsonAtomic(layout.config, stored);
+    } else {
+      const differences = diffConfigs(existing, resolved);
+      if (differences.length > 0) {
+        throw new MaftError(
+          'RUN_CONFIG_CHANGED',
+          `this run was created with a different config: ${describeConfigDifferences(differences)}; ` +
+            'use a new run directory, or restore the config the run was created with',
+          { file: layout.config },
+        );
+      }
+    }
+    const session: RunSession = {
+      startedAt: now().toISOString(),
+      command: options.command,
+      pid: process.pid,
+      maftVersion: options.maftVersion ?? packageVersion(),
+      nodeVersion: process.version,
+    };
+    // A missing manifest next to a config: the creating process died between the two writes.
+    const previous = readJsonIfExists(layout.manifest);
+    const manifest =
+      previous === undefined ? createManifest(session) : withSession(parseManifest(previous, layout.manifest), session);
+    writeJsonAtomic(layout.manifest, manifest);
+    return new Run<C>({ layout, config: (created ? stored : existing) as C, created, manifest, lock, now });
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+/** Create the directory, or check that an existing one is a run (or the leftovers of a killed creation). */
+function prepareDirectory(root: string, configFile: string): void {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(root);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') {
+      fs.mkdirSync(root, { recursive: true });
+      return;
+    }
+    if (code === 'ENOTDIR') throw new MaftError('INPUT_INVALID', 'the run directory is a file', { file: root });
+    throw error;
+  }
+  if (entries.includes(path.basename(configFile))) return;
+  const foreign = entries.filter((name) => !creationLeftovers.test(name));
+  if (foreign.length > 0) {
+    throw new MaftError(
+      'INPUT_INVALID',
+      `not a maft run (no config.json) and not empty (${foreign.slice(0, 3).join(', ')}` +
+        `${foreign.length > 3 ? ', …' : ''}); choose a new or empty directory`,
+      { file: root },
+    );
+  }
+}

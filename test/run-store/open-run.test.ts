@@ -1,0 +1,116 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openRun } from '../../src/run-store/open-run.js';
+import { caught } from '../tasks/expect-error.js';
+import { temporaryDirectory } from './temporary-directory.js';
+
+const root = temporaryDirectory('open-run');
+let counter = 0;
+const freshRun = (): string => path.join(root, `run-${++counter}`);
+const config = { task: 'gsm8k', agents: 3, rounds: 2, sampling: { temperature: 1, topP: 0.9 } };
+const options = { command: ['maft', 'run', 'x.yaml'], maftVersion: '9.9.9', now: () => new Date('2025-01-02T03:04:05Z') };
+
+describe('openRun', () => {
+  it('creates the directory with config, manifest and lock, and releases the lock on close', () => {
+    const directory = freshRun();
+    const run = openRun(directory, config, options);
+    expect(run.created).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(directory, 'config.json'), 'utf8'))).toEqual(config);
+    const manifest = JSON.parse(readFileSync(path.join(directory, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({
+      format: 1,
+      maftVersion: '9.9.9',
+      nodeVersion: process.version,
+      createdAt: '2025-01-02T03:04:05.000Z',
+      command: options.command,
+      stages: {},
+      sessions: [{ pid: process.pid }],
+    });
+    expect(JSON.parse(readFileSync(path.join(directory, 'lock'), 'utf8'))).toMatchObject({ pid: process.pid });
+    run.close();
+    expect(existsSync(path.join(directory, 'lock'))).toBe(false);
+  });
+
+  it('resumes with an equal config (any key order) and keeps stage markers and records', () => {
+    const directory = freshRun();
+    const first = openRun(directory, config, options);
+    first.markStage('iteration-1/debate', 'running', { problems: 10 });
+    first.log<{ id: string }>('iteration-1/debate', { keyOf: (record) => record.id }).append({ id: 'p1' });
+    first.close();
+    const reordered = { sampling: { topP: 0.9, temperature: 1 }, rounds: 2, agents: 3, task: 'gsm8k', unset: undefined };
+    const second = openRun(directory, reordered, { ...options, maftVersion: undefined });
+    expect(second.created).toBe(false);
+    expect(second.stageState('iteration-1/debate')).toBe('running');
+    expect(second.stageState('iteration-1/vote')).toBe('pending');
+    expect(second.log<{ id: string }>('iteration-1/debate', { keyOf: (record) => record.id }).has('p1')).toBe(true);
+    second.markStage('iteration-1/debate', 'done');
+    expect(second.manifest.stages['iteration-1/debate']).toMatchObject({ state: 'done', details: { problems: 10 } });
+    expect(second.manifest.sessions).toHaveLength(2);
+    expect(second.manifest.sessions[1]?.maftVersion).toMatch(/^\d+\.\d+\.\d+/);
+    second.close();
+    const stored = JSON.parse(readFileSync(path.join(directory, 'manifest.json'), 'utf8'));
+    expect(stored.stages['iteration-1/debate'].finishedAt).toBe('2025-01-02T03:04:05.000Z');
+  });
+
+  it('refuses a changed config, naming what differs, and leaves the run unlocked', async () => {
+    const directory = freshRun();
+    openRun(directory, config, options).close();
+    const changed = { ...config, agents: 5, sampling: { temperature: 0.7, topP: 0.9 } };
+    const error = await caught(() => openRun(directory, changed, options));
+    expect(error.code).toBe('RUN_CONFIG_CHANGED');
+    expect(error.message).toContain('different config: agents: 3 → 5; sampling.temperature: 1 → 0.7; use a new run directory');
+    expect(error.location.file).toBe(path.join(directory, 'config.json'));
+    expect(existsSync(path.join(directory, 'lock'))).toBe(false);
+  });
+
+  it('refuses secrets before writing anything', async () => {
+    const directory = freshRun();
+    const error = await caught(() => openRun(directory, { ...config, backend: { apiKey: 'sk-live' } }, options));
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toContain('backend.apiKey');
+    expect(existsSync(directory)).toBe(false);
+  });
+
+  it('refuses a non-empty directory that is not a run, but accepts an empty one', async () => {
+    const directory = freshRun();
+    mkdirSync(directory);
+    writeFileSync(path.join(directory, 'notes.txt'), 'mine');
+    const error = await caught(() => openRun(directory, config, options));
+    expect(error.code).toBe('INPUT_INVALID');
+    expect(error.message).toContain('not a maft run (no config.json) and not empty (notes.txt)');
+    const empty = freshRun();
+    mkdirSync(empty);
+    openRun(empty, config, options).close();
+  });
+
+  it('finishes a creation killed between config and manifest', () => {
+    const directory = freshRun();
+    openRun(directory, config, options).close();
+    writeFileSync(path.join(directory, 'manifest.json.tmp-1-1'), '{"half');
+    rmSync(path.join(directory, 'manifest.json'));
+    const run = openRun(directory, config, options);
+    expect(run.manifest.sessions).toHaveLength(1);
+    expect(existsSync(path.join(directory, 'manifest.json.tmp-1-1'))).toBe(false);
+    run.close();
+  });
+
+  it('refuses a second opening while the first holds the lock', async () => {
+    const directory = freshRun();
+    const run = openRun(directory, config, options);
+    expect((await caught(() => openRun(directory, config, options))).code).toBe('RUN_LOCKED');
+    run.close();
+    openRun(directory, config, options).close();
+  });
+
+  it('writes and reads artifacts atomically, inside the run only', async () => {
+    const run = openRun(freshRun(), config, options);
+    const file = run.writeArtifact('iteration-1/agent-0.generator.jsonl', '{"a":1}\n');
+    expect(readFileSync(file, 'utf8')).toBe('{"a":1}\n');
+    expect(run.readArtifact('iteration-1/agent-0.generator.jsonl')).toBe('{"a":1}\n');
+    expect(run.readArtifact('missing.json')).toBeUndefined();
+    expect((await caught(() => run.writeArtifact('../escape', 'x'))).code).toBe('INTERNAL');
+    expect((await caught(() => run.markStage('.hidden', 'done'))).code).toBe('INTERNAL');
+    run.close();
+  });
+});
