@@ -22,6 +22,12 @@ export const errorCodes = {
   RUN_CORRUPT: 1,
   /** An operation exceeded its time bound. */
   TIMEOUT: 1,
+  /** A server could not be connected to at all (connection refused, unknown host): start it or fix the URL. */
+  ENDPOINT_UNREACHABLE: 1,
+  /** A request to a server failed: an error status, a malformed answer, or transient failures past every retry. */
+  REQUEST_FAILED: 1,
+  /** The caller cancelled the operation (its abort signal fired). 130 = the shell's code for Ctrl-C. */
+  ABORTED: 130,
   /** An internal invariant failed (a bug in maft). */
   INTERNAL: 70,
 } as const;
@@ -36,15 +42,28 @@ export interface ErrorLocation {
   field?: string;
 }
 
+export interface MaftErrorOptions {
+  cause?: unknown;
+  /** See `MaftError.retryable`. Default false. */
+  retryable?: boolean;
+}
+
 export class MaftError extends Error {
   readonly code: ErrorCode;
   readonly location: ErrorLocation;
+  /**
+   * True when the failure is transient (rate limit, server error, timeout, dropped connection): the same
+   * operation may succeed if tried again later, e.g. when a run is resumed. False when only a change of input,
+   * config or environment can help. Backends have already retried before a retryable error reaches a caller.
+   */
+  readonly retryable: boolean;
 
-  constructor(code: ErrorCode, message: string, location: ErrorLocation = {}, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, location: ErrorLocation = {}, options: MaftErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'MaftError';
     this.code = code;
     this.location = location;
+    this.retryable = options.retryable ?? false;
   }
 
   get exitCode(): number {
