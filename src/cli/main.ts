@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerDebateCommand } from './commands/debate.js';
+import { registerEvalCommand } from './commands/eval.js';
 import { registerGradeCommand } from './commands/grade.js';
 import { registerProblemsCommand } from './commands/problems.js';
 import { reportError } from './report-error.js';
@@ -14,6 +16,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError('(run with --help for usage)');
   registerGradeCommand(program);
   registerProblemsCommand(program);
+  registerDebateCommand(program);
+  registerEvalCommand(program);
   try {
     await program.parseAsync([...argv]);
     return 0;
