@@ -31,6 +31,7 @@ export interface DebateFlags {
   maxRetries?: string;
   threads?: string;
   contextSize?: string;
+  parallelSequences?: string;
   // task options, as for `maft problems`
   path?: string;
   levels?: string;
@@ -102,6 +103,7 @@ export function configFromFlags(flags: DebateFlags): Record<string, unknown> {
       maxRetries: number(flags.maxRetries, 'max-retries'),
       threads: number(flags.threads, 'threads'),
       contextSize: number(flags.contextSize, 'context-size'),
+      parallelSequences: number(flags.parallelSequences, 'parallel-sequences'),
     },
   });
 }

@@ -16,6 +16,13 @@ const llamaCppBackend = z.strictObject({
   contextSize: z.int().min(64).default(2048),
   /** Use a GPU if one is available ('auto') or never (false). Default false. */
   gpu: z.union([z.literal(false), z.literal('auto')]).default(false),
+  /**
+   * Replies decoded together as sequences of one context. Default: 1 on CPU, agents × problemConcurrency with
+   * a GPU. On CPU batching adds no throughput (compute bound) and one-at-a-time decoding makes every reply
+   * bit-exact for its seed, so runs reproduce and resumed runs equal uninterrupted ones; batches whose make-up
+   * depends on timing change float rounding and so, at temperature 1, the sampled text.
+   */
+  parallelSequences: z.int().min(1).max(256).optional(),
 });
 
 const openAiBackend = z.strictObject({

@@ -26,8 +26,8 @@ export async function checkBackend(backend: BackendConfig): Promise<void> {
 }
 
 /**
- * Build the base society on the configured backend. Embedded: one engine, one loaded model, one context with a
- * sequence per agent and problem in flight, so a round's agents decode together. HTTP: one client, the
+ * Build the base society on the configured backend. Embedded: one engine, one loaded model, one context whose
+ * sequences (see `parallelSequences`) the agents share. HTTP: one client, the
  * endpoint's concurrency limit shared by all agents.
  */
 export async function createBaseSociety(backend: BackendConfig, agents: number, problemConcurrency: number): Promise<BaseSociety> {
@@ -47,7 +47,7 @@ export async function createBaseSociety(backend: BackendConfig, agents: number, 
     const model = await engine.chatModel({
       model: backend.model,
       contextSize: backend.contextSize,
-      sequences: agents * problemConcurrency,
+      sequences: backend.parallelSequences ?? (backend.gpu === 'auto' ? agents * problemConcurrency : 1),
     });
     return { agents: sameModelAgents(model, agents), summarizer: model, dispose: () => engine.dispose() };
   } catch (error) {

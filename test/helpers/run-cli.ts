@@ -10,13 +10,18 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the real `maft` CLI from source (through tsx), as a user would run the built one. */
+/** The command line that runs the real `maft` CLI from source (through tsx), as a user runs the built one. */
+export function cliCommand(): string[] {
+  return [process.execPath, '--import', 'tsx', path.join(repoRoot, 'src/cli/main.ts')];
+}
+
 export function runCli(args: readonly string[], input?: string): CliResult {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/cli/main.ts'), ...args], {
+  const [executable, ...prefix] = cliCommand();
+  const result = spawnSync(executable as string, [...prefix, ...args], {
     cwd: repoRoot,
     input: input ?? '',
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

@@ -116,6 +116,7 @@ export function registerDebateCommand(program: Command): void {
     .option('--max-retries <n>', 'openai: retries per request (default 5)')
     .option('--threads <n>', 'llama-cpp: CPU threads (default 1; never more than free cores)')
     .option('--context-size <n>', 'llama-cpp: tokens of context per agent (default 2048)')
+    .option('--parallel-sequences <n>', 'llama-cpp: replies decoded together (default 1 on CPU: bit-exact reproducible)')
     .option('--path <path>', 'task data file or directory')
     .option('--levels <list>', 'math: levels (default 1,2,3) or all')
     .option('--subjects <list>', 'math, mmlu: subjects')
