@@ -19,7 +19,8 @@ export interface BaseSociety {
  * one clear error and no run directory is created for it.
  */
 export async function checkBackend(backend: BackendConfig): Promise<void> {
-  if (backend.kind === 'llama-cpp' && !isRemoteModelSource(backend.model)) {
+  if (backend.kind === 'openai') return checkEndpoint(backend.baseUrl);
+  if (!isRemoteModelSource(backend.model)) {
     if (!existsSync(backend.model)) throw new MaftError('FILE_NOT_FOUND', 'no such model file', { file: backend.model });
     await assertGgufFile(backend.model, 'model');
   }
@@ -58,4 +59,29 @@ export async function createBaseSociety(backend: BackendConfig, agents: number, 
 
 function sameModelAgents(model: ChatModel, count: number): DebateAgent[] {
   return Array.from({ length: count }, () => ({ generator: model, critic: model }));
+}
+
+/**
+ * Is anything listening at the server? Any HTTP answer (even 401 or 404) proves it is; only a failed
+ * connection or no answer within 10 s stops the run before it starts. The API key is not sent.
+ */
+async function checkEndpoint(baseUrl: string): Promise<void> {
+  try {
+    await fetch(`${baseUrl.replace(/\/+$/, '')}/models`, { signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    const cause = failureCode(error);
+    throw new MaftError('ENDPOINT_UNREACHABLE', `cannot reach ${baseUrl} (${cause}); is the server running?`, { field: 'backend.baseUrl' });
+  }
+}
+
+/** The first system error code (ECONNREFUSED, ENOTFOUND…) in an error's cause chain, or its name. */
+function failureCode(error: unknown): string {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const { code, errors } = current as { code?: unknown; errors?: unknown[] };
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    current = errors?.[0] ?? current.cause;
+  }
+  if (error instanceof Error && error.name === 'TimeoutError') return 'no answer in 10 s';
+  return error instanceof Error && error.cause instanceof Error ? error.cause.message : 'connection failed';
 }
