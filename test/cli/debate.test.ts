@@ -4,9 +4,10 @@
  * seeds, votes, the run directory, resuming and evaluation.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { createTinyLlamaModel } from '../../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../../src/gguf/write-gguf.js';
 import type { DebateTranscript } from '../../src/spec/debate.js';
@@ -21,9 +22,15 @@ beforeAll(async () => {
   await writeGgufFile(model, createTinyLlamaModel({ seed: 11 }));
 });
 
-afterAll(() => {
-  // temp files are left for inspection when a test fails; the OS cleans tmp
-});
+/** A loopback port nothing listens on (bound, then released). */
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 const base = (run: string, ...extra: string[]) => [
   'debate', '--task', 'arithmetic', '--split', 'eval', '--limit', '3', '--agents', '3', '--rounds', '2',
@@ -105,5 +112,15 @@ describe('maft debate on the embedded engine', () => {
       expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
     }
     for (const name of ['bad-1', 'bad-2', 'bad-3', 'bad-4', 'bad-5']) expect(existsSync(path.join(directory, name))).toBe(false);
+  });
+
+  it('refuses an unreachable server in one line before creating the run', async () => {
+    const port = await freePort();
+    const run = path.join(directory, 'unreachable');
+    const result = runCli(['debate', '--task', 'arithmetic', '--limit', '2', '--backend', 'openai', '--base-url', `http://127.0.0.1:${port}/v1`, '--model', 'm', '--run', run]);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/^maft: error \[ENDPOINT_UNREACHABLE\]: .*ECONNREFUSED/);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(existsSync(run)).toBe(false);
   });
 });
