@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -24,4 +24,17 @@ export function runCli(args: readonly string[], input?: string): CliResult {
     timeout: 120_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** As runCli, without blocking the event loop (for tests whose own process serves the CLI, e.g. a server). */
+export function runCliAsync(args: readonly string[]): Promise<CliResult> {
+  const [executable, ...prefix] = cliCommand();
+  return new Promise((resolve) => {
+    const child = spawn(executable as string, [...prefix, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
