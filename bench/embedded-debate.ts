@@ -9,7 +9,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { getLlama, LlamaChat, LlamaLogLevel } from 'node-llama-cpp';
+import { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper } from 'node-llama-cpp';
 import { createLlamaCppEngine } from '../src/backends/llama-cpp/index.js';
 import { toChatHistory } from '../src/backends/llama-cpp/request-mapping.js';
 import { debateProblem, type DebateAgent } from '../src/debate/debate-problem.js';
@@ -64,11 +64,13 @@ async function rawReplay(requests: { request: ChatRequest; completionTokens: num
   const llama = await getLlama({ gpu: false, build: 'never', maxThreads: threads, logLevel: LlamaLogLevel.error });
   const rawModel = await llama.loadModel({ modelPath });
   const context = await rawModel.createContext({ contextSize: 2048, sequences: 1, threads });
+  // Resolved once, as any sensible caller would (LlamaChat's default re-detects the template per instance).
+  const chatWrapper = resolveChatWrapper(rawModel);
   let tokens = 0;
   const started = performance.now();
   for (const { request, completionTokens } of requests) {
     const sequence = context.getSequence();
-    const chat = new LlamaChat({ contextSequence: sequence });
+    const chat = new LlamaChat({ contextSequence: sequence, chatWrapper });
     await chat.generateResponse(toChatHistory(request.messages), {
       // maft's sampling: plain temperature + nucleus (node-llama-cpp's defaults would add top-k 40 and a penalty).
       maxTokens: completionTokens, temperature: request.temperature ?? 1, topP: request.topP ?? 1, topK: 0, minP: 0,
