@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerBuildDataCommand } from './commands/build-data.js';
 import { registerDebateCommand } from './commands/debate.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerGradeCommand } from './commands/grade.js';
@@ -18,6 +19,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerProblemsCommand(program);
   registerDebateCommand(program);
   registerEvalCommand(program);
+  registerBuildDataCommand(program);
   try {
     await program.parseAsync([...argv]);
     return 0;
