@@ -24,7 +24,11 @@ export interface TinyVocabulary {
   readonly metadata: GgufMetadata;
 }
 
-export function createSpmVocabulary(): TinyVocabulary {
+/**
+ * `words`: whole words that get their own (`▁`-prefixed and bare) tokens; default maft's tiny list. A model
+ * trained on fixed prompts (the arithmetic base model) passes the prompts' words, so each costs one token.
+ */
+export function createSpmVocabulary(words: readonly string[] = tinyVocabularyWords): TinyVocabulary {
   const tokens: string[] = [];
   const scores: number[] = [];
   const types: number[] = [];
@@ -52,8 +56,8 @@ export function createSpmVocabulary(): TinyVocabulary {
   addNormal('\n');
   for (let code = 0x21; code <= 0x7e; code++) addNormal(String.fromCharCode(code));
   const pieces = [
-    ...tinyVocabularyWords.map((word) => spaceMarker + word),
-    ...tinyVocabularyWords,
+    ...words.map((word) => spaceMarker + word),
+    ...words,
     ...'0123456789+-*/=()'.split('').map((symbol) => spaceMarker + symbol),
     ...tinyVocabularyLatex,
     ...tinyVocabularyLatex.map((piece) => spaceMarker + piece),

@@ -41,9 +41,11 @@ export interface TinyModelOptions {
   readonly seed?: number;
   /** Standard deviation of the (uniform) random weights. Default 0.02, GPT-2's initialisation. */
   readonly initStandardDeviation?: number;
+  /** llama only: whole words that get their own tokens (see createSpmVocabulary). Default maft's tiny list. */
+  readonly vocabularyWords?: readonly string[];
 }
 
-export type TinyModelHyperparameters = Required<Omit<TinyModelOptions, 'name'>> & { readonly name: string };
+export type TinyModelHyperparameters = Required<Omit<TinyModelOptions, 'name' | 'vocabularyWords'>> & { readonly name: string };
 
 export interface TinyModel extends GgufFileDescription {
   readonly hyperparameters: TinyModelHyperparameters;
@@ -83,7 +85,7 @@ export function resolveTinyModelOptions(options: TinyModelOptions = {}): TinyMod
 export function createTinyLlamaModel(options: TinyModelOptions = {}): TinyModel {
   const hyperparameters = resolveTinyModelOptions(options);
   const { architecture: arch, embeddingLength: embd, feedForwardLength: ff, weightType } = hyperparameters;
-  const vocabulary = arch === 'llama' ? createSpmVocabulary() : createBpeVocabulary();
+  const vocabulary = arch === 'llama' ? createSpmVocabulary(options.vocabularyWords) : createBpeVocabulary();
   const vocabularySize = vocabulary.tokens.length;
   const headSize = embd / hyperparameters.headCount;
   const kvLength = headSize * hyperparameters.headCountKv;
