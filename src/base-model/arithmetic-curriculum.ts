@@ -13,6 +13,8 @@ import { correctSolution, wrongSolution, type WorkedSolution } from './arithmeti
  */
 export interface CurriculumExample {
   kind: 'answer' | 'summary' | 'update-after-summary' | 'update-after-answers';
+  /** The problem the conversation is about (`What is the result of …?`). */
+  question: string;
   prompt: ChatMessage[];
   completion: ChatMessage;
 }
@@ -33,28 +35,29 @@ const templates = defaultPromptTemplates('numeric');
 export function curriculumExample(index: number, options: CurriculumOptions): CurriculumExample {
   const random = createRandom(deriveSeed(options.seed, 'curriculum', index));
   const operands = drawOperands(random, options);
-  const question = renderPrompt(templates.question, { question: arithmeticProblem(operands).question });
+  const problem = arithmeticProblem(operands).question;
+  const question = renderPrompt(templates.question, { question: problem });
   const wrongShare = options.wrongShare ?? 0.4;
   const someAnswer = (): WorkedSolution => (random.next() < wrongShare ? wrongSolution(operands, random) : correctSolution(operands));
   const right = correctSolution(operands);
   const roll = random.next();
   if (roll < 0.45) {
-    return { kind: 'answer', prompt: [user(question)], completion: assistant(right.text) };
+    return { kind: 'answer', question: problem, prompt: [user(question)], completion: assistant(right.text) };
   }
   const others = [someAnswer(), someAnswer()];
   const responses = renderOtherResponses(templates, others.map((other) => other.text));
   if (roll < 0.65) {
-    const content = renderPrompt(templates.summarize, { question: arithmeticProblem(operands).question, responses });
-    return { kind: 'summary', prompt: [user(content)], completion: assistant(summarize(others)) };
+    const content = renderPrompt(templates.summarize, { question: problem, responses });
+    return { kind: 'summary', question: problem, prompt: [user(content)], completion: assistant(summarize(others)) };
   }
   const own = someAnswer();
   const history = [user(question), assistant(own.text)];
   if (roll < 0.9) {
     const content = renderPrompt(templates.debateWithSummary, { summary: summarize(others) });
-    return { kind: 'update-after-summary', prompt: [...history, user(content)], completion: assistant(right.text) };
+    return { kind: 'update-after-summary', question: problem, prompt: [...history, user(content)], completion: assistant(right.text) };
   }
   const content = renderPrompt(templates.debate, { responses });
-  return { kind: 'update-after-answers', prompt: [...history, user(content)], completion: assistant(right.text) };
+  return { kind: 'update-after-answers', question: problem, prompt: [...history, user(content)], completion: assistant(right.text) };
 }
 
 /** A summary of solutions as the summarizer is taught to write it: each one's products and final answer. */

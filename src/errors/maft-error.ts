@@ -20,6 +20,10 @@ export const errorCodes = {
   RUN_LOCKED: 1,
   /** A run file is damaged beyond a torn last line (a bad line mid-file, an unreadable manifest or config). */
   RUN_CORRUPT: 1,
+  /** A training job failed with an error of its own (bad data, divergence, an impossible request). */
+  TRAINING_FAILED: 1,
+  /** The trainer's child process died (a ggml assertion, out of memory, a kill); the parent and the run survive. */
+  TRAINING_CRASHED: 1,
   /** An operation exceeded its time bound. */
   TIMEOUT: 1,
   /** A server could not be connected to at all (connection refused, unknown host): start it or fix the URL. */

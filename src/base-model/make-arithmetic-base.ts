@@ -1,0 +1,111 @@
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { defaultPromptTemplates } from '../debate/prompts.js';
+import { createTinyLlamaModel } from '../gguf/tiny-llama.js';
+import { writeGgufFile } from '../gguf/write-gguf.js';
+import { loadSplits } from '../tasks/load-splits.js';
+import { runTrainingJob } from '../train/run-training-job.js';
+import { tokenizeRows } from '../train/tokenize-rows.js';
+import type { TrainingPlan, TrainingProgress } from '../trainer/training-plan.js';
+import { curriculumExample } from './arithmetic-curriculum.js';
+import { measureSingleAnswerAccuracy, type SingleAnswerAccuracy } from './single-answer-accuracy.js';
+
+/**
+ * The recipe of maft's arithmetic base model (issue "Finetuning", item 3): a small llama-architecture model,
+ * its vocabulary made of maft's own prompt words (plus ChatML control tokens and byte fallback), pretrained
+ * from scratch with the full-parameter trainer on synthetic debate conversations, and stopped while still
+ * weak. Every choice is seeded, so the same options reproduce the same file.
+ */
+export interface BaseModelOptions {
+  outputPath: string;
+  /** Synthetic conversations to train on (one epoch). */
+  examples: number;
+  seed: number;
+  threads: number;
+  /** Held-out problems the card's accuracy is measured on (the default eval split's first ones). */
+  evalProblems: number;
+  onProgress?: (progress: TrainingProgress) => void;
+  log?: (line: string) => void;
+}
+
+export interface BaseModelReport {
+  outputPath: string;
+  bytes: number;
+  parameters: number;
+  examples: number;
+  trainTokens: number;
+  trainSeconds: number;
+  finalLoss: number;
+  tokensPerSecond: number;
+  evaluation: SingleAnswerAccuracy;
+}
+
+/** Model shape: ~2.4M parameters; F16 storage keeps the file under 10 MB. */
+export const baseModelShape = { embeddingLength: 192, blockCount: 4, headCount: 4, feedForwardLength: 512, contextLength: 1024 } as const;
+
+export async function makeArithmeticBase(options: BaseModelOptions): Promise<BaseModelReport> {
+  const log = options.log ?? (() => undefined);
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'maft-base-model-'));
+  try {
+    const templates = defaultPromptTemplates('numeric');
+    const words = [...new Set(Object.values(templates).join(' ').concat(' One agent found and the answer Multiply first, then add subtract from left to right so').match(/[A-Za-z]+/g) ?? [])];
+    const initial = path.join(scratch, 'initial.gguf');
+    const model = createTinyLlamaModel({ ...baseModelShape, weightType: 'F16', seed: options.seed, vocabularyWords: words, name: 'maft-arithmetic-base' });
+    await writeGgufFile(initial, model);
+    const parameters = model.tensors.reduce((sum, tensor) => sum + tensor.shape.reduce((product, size) => product * size, 1), 0);
+
+    // Never train on a problem of the default splits (seed 0, 500/500): they are the held-out yardstick.
+    const { finetune, eval: held } = await loadSplits('arithmetic', {}, {});
+    const reserved = new Set([...finetune, ...held].map((problem) => problem.question));
+    const rows = [];
+    for (let index = 0; rows.length < options.examples; index++) {
+      const example = curriculumExample(index, { seed: options.seed, min: 0, max: 29 });
+      if (reserved.has(example.question)) continue;
+      rows.push(example);
+    }
+    log(`tokenizing ${rows.length} conversations`);
+    const examples = await tokenizeRows(initial, rows);
+    const trainTokens = examples.reduce((sum, example) => sum + example.tokens.length, 0);
+    const plan: TrainingPlan = {
+      modelPath: initial,
+      outputPath: options.outputPath,
+      mode: 'full',
+      examples,
+      windowLength: 512,
+      windowsPerStep: 4,
+      epochs: 1,
+      learningRate: 2e-3,
+      warmupSteps: 50,
+      decay: 'cosine',
+      minimumLearningRateRatio: 0.05,
+      maxGradientNorm: 1,
+      weightDecay: 0.01,
+      seed: options.seed,
+      threads: options.threads,
+      outputName: 'maft-arithmetic-base',
+    };
+    const planFile = path.join(scratch, 'plan.json');
+    writeFileSync(planFile, JSON.stringify(plan));
+    mkdirSync(path.dirname(options.outputPath), { recursive: true });
+    log(`training ${parameters} parameters on ${trainTokens} tokens`);
+    const result = await runTrainingJob(planFile, plan, options.onProgress ? { onProgress: options.onProgress } : {});
+    log(`evaluating on ${options.evalProblems} held-out problems`);
+    const evaluation = await measureSingleAnswerAccuracy(options.outputPath, held.slice(0, options.evalProblems), {
+      threads: options.threads, temperature: 1, topP: 0.9, maxTokens: 160, seed: options.seed,
+    });
+    return {
+      outputPath: options.outputPath,
+      bytes: statSync(options.outputPath).size,
+      parameters,
+      examples: rows.length,
+      trainTokens,
+      trainSeconds: result.elapsedMs / 1000,
+      finalLoss: result.finalLoss,
+      tokensPerSecond: result.tokensPerSecond,
+      evaluation,
+    };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The child process a training job runs in (a failed ggml assertion aborts its whole process, so the parent
+ * must survive it). Reads the plan file named on the command line, trains, and reports over the IPC channel:
+ * `{type: 'progress', progress}` per step, then `{type: 'result', result}` or `{type: 'error', code, message}`.
+ */
+import { readFileSync } from 'node:fs';
+import { isMaftError } from '../errors/maft-error.js';
+import { train } from '../trainer/train.js';
+import type { TrainingPlan } from '../trainer/training-plan.js';
+
+const send = (message: unknown): Promise<void> =>
+  new Promise((resolve) => {
+    if (process.send === undefined) {
+      process.stdout.write(`${JSON.stringify(message)}\n`);
+      resolve();
+    } else process.send(message, () => resolve());
+  });
+
+const planFile = process.argv[2];
+try {
+  if (planFile === undefined) throw new Error('usage: training-child <plan.json>');
+  const plan = JSON.parse(readFileSync(planFile, 'utf8')) as TrainingPlan;
+  const result = await train(plan, (progress) => void send({ type: 'progress', progress }));
+  await send({ type: 'result', result });
+  process.exitCode = 0;
+} catch (error) {
+  await send(
+    isMaftError(error)
+      ? { type: 'error', code: error.code, message: error.message }
+      : { type: 'error', code: 'INTERNAL', message: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+  );
+  process.exitCode = 1;
+}
+process.disconnect?.();
