@@ -32,6 +32,8 @@ export interface DebateFlags {
   threads?: string;
   contextSize?: string;
   parallelSequences?: string;
+  adaptersFrom?: string;
+  adaptersIteration?: string;
   // task options, as for `maft problems`
   path?: string;
   levels?: string;

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerBuildDataCommand } from './commands/build-data.js';
+import { registerBaseModelCommand } from './commands/base-model.js';
 import { registerDebateCommand } from './commands/debate.js';
 import { registerEvalCommand } from './commands/eval.js';
+import { registerFinetuneCommand } from './commands/finetune.js';
 import { registerGradeCommand } from './commands/grade.js';
 import { registerProblemsCommand } from './commands/problems.js';
 import { reportError } from './report-error.js';
@@ -19,7 +21,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerProblemsCommand(program);
   registerDebateCommand(program);
   registerEvalCommand(program);
+  registerBaseModelCommand(program);
   registerBuildDataCommand(program);
+  registerFinetuneCommand(program);
   try {
     await program.parseAsync([...argv]);
     return 0;

@@ -71,6 +71,12 @@ export const debateConfigSchema = z.strictObject({
     maxOthers: z.int().min(1).optional(),
     /** Critics see a summary of the others' answers written by the summarizer. Default true (the paper). */
     summarize: z.boolean().default(true),
+    /**
+     * Per agent, the LoRA adapters (GGUF files) its generator and critic apply to the base model — a finetuned
+     * society (`maft debate --adapters-from <run>` fills this from a run's model registry). Default: none, every
+     * agent is the base model. Embedded backend only.
+     */
+    adapters: z.array(z.strictObject({ generator: z.string().min(1).optional(), critic: z.string().min(1).optional() })).optional(),
   }).prefault({}),
   sampling: z.strictObject({
     /** Default 1 (the paper). */

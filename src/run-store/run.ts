@@ -95,6 +95,14 @@ export class Run<C> {
   }
 
   /** An artifact's text, or `undefined` when it was never written. */
+  /** The path of an artifact (its directory created), for writers that produce the file themselves. */
+  artifactPath(name: string): string {
+    this.assertOpen();
+    const file = artifactFile(this.layout, name);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    return file;
+  }
+
   readArtifact(name: string): string | undefined {
     const file = artifactFile(this.layout, name);
     try {

@@ -18,8 +18,12 @@ export interface BaseSociety {
  * Check what can be checked before any work starts (the model file exists and is GGUF), so a bad model is
  * one clear error and no run directory is created for it.
  */
-export async function checkBackend(backend: BackendConfig): Promise<void> {
+export async function checkBackend(backend: BackendConfig, adapters: readonly { generator?: string | undefined; critic?: string | undefined }[] = []): Promise<void> {
   if (backend.kind === 'openai') return checkEndpoint(backend.baseUrl);
+  for (const file of adapters.flatMap((own) => [own.generator, own.critic]).filter((item): item is string => item !== undefined)) {
+    if (!existsSync(file)) throw new MaftError('FILE_NOT_FOUND', 'no such adapter file', { file });
+    await assertGgufFile(file, 'adapter');
+  }
   if (!isRemoteModelSource(backend.model)) {
     if (!existsSync(backend.model)) throw new MaftError('FILE_NOT_FOUND', 'no such model file', { file: backend.model });
     await assertGgufFile(backend.model, 'model');
@@ -31,8 +35,14 @@ export async function checkBackend(backend: BackendConfig): Promise<void> {
  * sequences (see `parallelSequences`) the agents share. HTTP: one client, the
  * endpoint's concurrency limit shared by all agents.
  */
-export async function createBaseSociety(backend: BackendConfig, agents: number, problemConcurrency: number): Promise<BaseSociety> {
+export async function createBaseSociety(
+  backend: BackendConfig,
+  agents: number,
+  problemConcurrency: number,
+  adapters: readonly { generator?: string | undefined; critic?: string | undefined }[] = [],
+): Promise<BaseSociety> {
   if (backend.kind === 'openai') {
+    if (adapters.length > 0) throw new MaftError('CONFIG_INVALID', 'adapters are applied by the embedded backend only', { field: 'society.adapters' });
     const model = createOpenAiCompatibleModel({
       baseURL: backend.baseUrl,
       model: backend.model,
@@ -45,18 +55,27 @@ export async function createBaseSociety(backend: BackendConfig, agents: number, 
   }
   const engine: LlamaCppEngine = await createLlamaCppEngine({ threads: backend.threads, gpu: backend.gpu });
   try {
-    const model = await engine.chatModel({
-      model: backend.model,
-      contextSize: backend.contextSize,
-      sequences: backend.parallelSequences ?? (backend.gpu === 'auto' ? agents * problemConcurrency : 1),
-    });
-    return { agents: sameModelAgents(model, agents), summarizer: model, dispose: () => engine.dispose() };
+    const sequences = backend.parallelSequences ?? (backend.gpu === 'auto' ? agents * problemConcurrency : 1);
+    const chatModel = (adapter?: string) =>
+      engine.chatModel({ model: backend.model, contextSize: backend.contextSize, sequences, ...(adapter !== undefined ? { adapter } : {}) });
+    const model = await chatModel();
+    const society: DebateAgent[] = [];
+    for (let agent = 0; agent < agents; agent++) {
+      const own = adapters[agent] ?? {};
+      society.push({
+        generator: own.generator !== undefined ? await chatModel(own.generator) : model,
+        critic: own.critic !== undefined ? await chatModel(own.critic) : model,
+      });
+    }
+    // The summarizer stays the base model (method.md: "a summary of them written by the base model").
+    return { agents: society, summarizer: model, dispose: () => engine.dispose() };
   } catch (error) {
     await engine.dispose();
     throw error;
   }
 }
 
+/** Every agent's generator and critic is `model`. */
 function sameModelAgents(model: ChatModel, count: number): DebateAgent[] {
   return Array.from({ length: count }, () => ({ generator: model, critic: model }));
 }

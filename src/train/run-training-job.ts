@@ -5,6 +5,8 @@ import type { TrainingPlan, TrainingProgress, TrainingResult } from '../trainer/
 
 export interface TrainingJobOptions {
   onProgress?: (progress: TrainingProgress) => void;
+  /** Called with the child's pid once it runs (for monitoring, and for tests that kill it). */
+  onStart?: (pid: number) => void;
   signal?: AbortSignal;
 }
 
@@ -25,6 +27,7 @@ export function runTrainingJob(planFile: string, plan: Pick<TrainingPlan, 'outpu
   const { file, execArgv } = childEntry();
   return new Promise((resolve, reject) => {
     const child = fork(file, [planFile], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], ...(options.signal ? { signal: options.signal } : {}) });
+    if (child.pid !== undefined) options.onStart?.(child.pid);
     let stderr = '';
     let lastStep = 0;
     let outcome: { result: TrainingResult } | { code: string; message: string } | undefined;

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { getLlama, LlamaChat, LlamaLogLevel } from 'node-llama-cpp';
+import { getLlama, LlamaChat, LlamaLogLevel, type Token } from 'node-llama-cpp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTinyLlamaModel } from '../../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../../src/gguf/write-gguf.js';
@@ -29,9 +29,9 @@ describe('tokenizeRows', () => {
     const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: LlamaLogLevel.error });
     const model = await llama.loadModel({ modelPath });
     const learned = row!.tokens.filter((_, index) => row!.completion[index]);
-    expect(model.detokenize(learned.slice(0, -1))).toBe('It is \\boxed{3}.');
+    expect(model.detokenize(learned.slice(0, -1) as Token[])).toBe('It is \\boxed{3}.');
     expect(learned.at(-1)).toBe(model.tokens.eos); // <|im_end|>: the model learns to stop
-    const context = model.detokenize(row!.tokens.filter((_, index) => !row!.completion[index]), true);
+    const context = model.detokenize(row!.tokens.filter((_, index) => !row!.completion[index]) as Token[], true);
     expect(context).toContain('<|im_start|>user\nCheck again.<|im_end|>\n<|im_start|>assistant\n');
     expect(context).toContain('It is 4.'); // earlier replies are context, not targets
     expect(row!.completion.indexOf(true)).toBe(row!.completion.lastIndexOf(false) + 1);

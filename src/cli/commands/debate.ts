@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { debateConfigSchema, type DebateConfig } from '../../config/debate-config.js';
 import { readConfigFile, validateConfig } from '../../config/validate-config.js';
@@ -14,6 +16,8 @@ import type { ChatModel, ChatResponse } from '../../spec/chat-model.js';
 import type { DebateTranscript } from '../../spec/debate.js';
 import { checkBackend, createBaseSociety } from '../../society/base-society.js';
 import { loadSplits } from '../../tasks/load-splits.js';
+import { readRegistry } from '../../train/finetune-society.js';
+import { registryArtifact, societyAdapters } from '../../train/model-registry.js';
 import { debateStage } from '../debate-stage.js';
 import { configFromFlags, inferBackendKind, mergeConfig, type DebateFlags } from '../debate-flags.js';
 import { createProgressReporter } from '../progress.js';
@@ -21,13 +25,33 @@ import { createProgressReporter } from '../progress.js';
 /** Validate the config (file, then flags over it) and its cross-field rules, all problems at once. */
 export function resolveDebateConfig(flags: DebateFlags): DebateConfig {
   const fromFile = flags.config === undefined ? {} : readConfigFile(flags.config);
-  const raw = inferBackendKind(mergeConfig(fromFile, configFromFlags(flags)));
+  let raw = inferBackendKind(mergeConfig(fromFile, configFromFlags(flags)));
+  if (flags.adaptersFrom !== undefined) raw = mergeConfig(raw, { society: { adapters: adaptersFromRun(flags.adaptersFrom, flags.adaptersIteration, raw) } });
   const config = validateConfig(debateConfigSchema, raw, flags.config === undefined ? 'flags' : `config ${flags.config}`);
-  const { agents, maxOthers } = config.society;
-  if (maxOthers !== undefined && agents > 1 && maxOthers > agents - 1) {
-    throw new MaftError('CONFIG_INVALID', `invalid config: society.maxOthers: ${maxOthers} is more than the ${agents - 1} other agents`);
-  }
+  const { agents, maxOthers, adapters } = config.society;
+  const problems: string[] = [];
+  if (maxOthers !== undefined && agents > 1 && maxOthers > agents - 1) problems.push(`society.maxOthers: ${maxOthers} is more than the ${agents - 1} other agents`);
+  if (adapters !== undefined && adapters.length !== agents) problems.push(`society.adapters: ${adapters.length} entries for ${agents} agents`);
+  if (adapters !== undefined && config.backend.kind !== 'llama-cpp') problems.push('society.adapters: only the embedded (llama-cpp) backend applies adapters');
+  if (problems.length > 0) throw new MaftError('CONFIG_INVALID', `invalid config: ${problems.join('; ')}`);
   return { ...config, society: { ...config.society, maxOthers: maxOthers ?? Math.max(1, agents - 1) } };
+}
+
+/**
+ * The finetuned society of another run: each agent's latest succeeded generator and critic adapters up to the
+ * iteration (its model registry), as absolute paths so the new run's config names exactly what it used.
+ */
+function adaptersFromRun(directory: string, iterationText: string | undefined, raw: Record<string, unknown>): { generator?: string; critic?: string }[] {
+  const file = path.join(directory, 'artifacts', registryArtifact);
+  if (!existsSync(file)) throw new MaftError('FILE_NOT_FOUND', 'no model registry (run maft finetune first)', { file });
+  const iteration = Number(iterationText ?? '1');
+  if (!Number.isInteger(iteration) || iteration < 1) throw new MaftError('CONFIG_INVALID', `expected a positive integer, got "${iterationText}"`, { field: '--adapters-iteration' });
+  const agents = Number((raw['society'] as { agents?: unknown } | undefined)?.agents ?? 3);
+  const absolute = (name?: string) => (name === undefined ? undefined : path.resolve(directory, 'artifacts', name));
+  return societyAdapters(readRegistry(file), iteration, agents).map((own) => ({
+    ...(own.generator ? { generator: absolute(own.generator) } : {}),
+    ...(own.critic ? { critic: absolute(own.critic) } : {}),
+  }));
 }
 
 /**
@@ -44,10 +68,10 @@ export async function runDebateCommand(flags: DebateFlags): Promise<void> {
   });
   const problems = (config.split.name === 'finetune' ? finetune : held).slice(0, config.split.limit);
   const templates = loadPromptTemplates(task.answerType, config.promptsFile);
-  await checkBackend(config.backend);
+  await checkBackend(config.backend, config.society.adapters);
 
   const run = openRun(flags.run, config, { command: process.argv.slice(2) });
-  const society = await createBaseSociety(config.backend, config.society.agents, config.problemConcurrency).catch((error: unknown) => {
+  const society = await createBaseSociety(config.backend, config.society.agents, config.problemConcurrency, config.society.adapters).catch((error: unknown) => {
     run.close();
     throw error;
   });
@@ -117,6 +141,8 @@ export function registerDebateCommand(program: Command): void {
     .option('--threads <n>', 'llama-cpp: CPU threads (default 1; never more than free cores)')
     .option('--context-size <n>', 'llama-cpp: tokens of context per agent (default 2048)')
     .option('--parallel-sequences <n>', 'llama-cpp: replies decoded together (default 1 on CPU: bit-exact reproducible)')
+    .option('--adapters-from <run-dir>', 'llama-cpp: the finetuned society of that run (its model registry)')
+    .option('--adapters-iteration <k>', 'with --adapters-from: the iteration whose models to use (default 1)')
     .option('--path <path>', 'task data file or directory')
     .option('--levels <list>', 'math: levels (default 1,2,3) or all')
     .option('--subjects <list>', 'math, mmlu: subjects')

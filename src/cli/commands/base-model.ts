@@ -1,0 +1,53 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { makeArithmeticBase, baseModelShape, type BaseModelReport } from '../../base-model/make-arithmetic-base.js';
+import { MaftError } from '../../errors/maft-error.js';
+
+interface BaseModelFlags {
+  out: string;
+  examples: string;
+  seed: string;
+  threads: string;
+  eval: string;
+  report?: string;
+}
+
+const positive = (text: string, flag: string): number => {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new MaftError('CONFIG_INVALID', `expected a positive integer, got "${text}"`, { field: `--${flag}` });
+  return value;
+};
+
+/** `maft base-model`: pretrain the arithmetic base model from scratch (the recipe in src/base-model/). */
+export function registerBaseModelCommand(program: Command): void {
+  program
+    .command('base-model')
+    .description('pretrain maft\'s small arithmetic base model from scratch (seeded, CPU) and measure it')
+    .option('--out <file>', 'the GGUF to write', 'models/arithmetic-base.gguf')
+    .option('--examples <n>', 'synthetic conversations to train on', '24000')
+    .option('--seed <n>', 'seed of the weights, the data and the order', '1')
+    .option('--threads <n>', 'CPU threads (never more than free cores)', '2')
+    .option('--eval <n>', 'held-out problems to measure single-answer accuracy on', '200')
+    .option('--report <file>', 'also write the measurements as JSON')
+    .action(async (flags: BaseModelFlags) => {
+      let lastPrinted = 0;
+      const report: BaseModelReport = await makeArithmeticBase({
+        outputPath: flags.out,
+        examples: positive(flags.examples, 'examples'),
+        seed: positive(flags.seed, 'seed'),
+        threads: positive(flags.threads, 'threads'),
+        evalProblems: positive(flags.eval, 'eval'),
+        log: (line) => process.stderr.write(`${line}\n`),
+        onProgress: (progress) => {
+          if (progress.elapsedMs - lastPrinted < 15_000 && progress.step !== progress.totalSteps) return;
+          lastPrinted = progress.elapsedMs;
+          process.stderr.write(
+            `step ${progress.step}/${progress.totalSteps}  loss ${progress.loss.toFixed(3)}  lr ${progress.learningRate.toExponential(2)}  ${progress.tokensPerSecond.toFixed(0)} tok/s  ${(progress.elapsedMs / 60000).toFixed(1)} min\n`,
+          );
+        },
+      });
+      const json = JSON.stringify({ ...report, shape: baseModelShape, seed: Number(flags.seed), threads: Number(flags.threads) }, null, 2);
+      if (flags.report !== undefined) writeFileSync(flags.report, `${json}\n`);
+      process.stdout.write(`${json}\n`);
+    });
+}
