@@ -1,17 +1,12 @@
 import { MaftError } from '../errors/maft-error.js';
-import { taskOptionsFromFlags } from './commands/problems.js';
+import { taskOptionsFromFlags, type TaskSelectionFlags } from './commands/problems.js';
 
 /** Flags of `maft debate` (strings as commander gives them; numbers are checked by the config schema). */
-export interface DebateFlags {
+export interface DebateFlags extends TaskSelectionFlags {
   config?: string;
   run: string;
   task?: string;
-  split?: string;
-  limit?: string;
-  seed?: string;
   splitSeed?: string;
-  finetuneCount?: string;
-  evalCount?: string;
   agents?: string;
   rounds?: string;
   maxOthers?: string;
@@ -34,17 +29,6 @@ export interface DebateFlags {
   parallelSequences?: string;
   adaptersFrom?: string;
   adaptersIteration?: string;
-  // task options, as for `maft problems`
-  path?: string;
-  levels?: string;
-  subjects?: string;
-  questionField?: string;
-  answerField?: string;
-  idField?: string;
-  answerType?: string;
-  count?: string;
-  min?: string;
-  max?: string;
 }
 
 function number(text: string | undefined, flag: string): number | undefined {

@@ -4,8 +4,8 @@ import type { Problem, SplitName } from '../../spec/problem.js';
 import { loadSplit } from '../../tasks/load-splits.js';
 import { loadTask, taskNames } from '../../tasks/registry.js';
 
-interface ProblemsFlags {
-  task: string;
+/** The flags that choose a task's problems, shared by `maft problems` and `maft debate`. */
+export interface TaskSelectionFlags {
   split?: string;
   limit?: string;
   seed?: string;
@@ -21,6 +21,10 @@ interface ProblemsFlags {
   count?: string;
   min?: string;
   max?: string;
+}
+
+interface ProblemsFlags extends TaskSelectionFlags {
+  task: string;
 }
 
 /** A flag's integer value; anything else is CONFIG_INVALID naming the flag. */

@@ -5,8 +5,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describeLoraAdapter } from '../../../src/gguf/lora-adapter.js';
-import { createTinyLlamaModel, randomFloats } from '../../../src/gguf/tiny-llama.js';
+import { tinyAdapter } from '../../helpers/tiny-adapter.js';
+import { createTinyLlamaModel } from '../../../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../../../src/gguf/write-gguf.js';
 
 export interface TinyFiles {
@@ -37,23 +37,4 @@ export async function writeTinyFiles(): Promise<TinyFiles> {
   await writeGgufFile(adapter, tinyAdapter());
   await writeFile(notGguf, '{"this": "is json"}\n');
   return { directory, modelA, modelB, qwenModel, adapter, notGguf, remove: () => rm(directory, { recursive: true, force: true }) };
-}
-
-/** A LoRA adapter on attn_output and ffn_down of both blocks of the default tiny model (n_embd 64, n_ff 128). */
-function tinyAdapter(): ReturnType<typeof describeLoraAdapter> {
-  const rank = 4;
-  const weights = [0, 1].flatMap((block) =>
-    ['attn_output', 'ffn_down'].map((name) => {
-      const inputSize = name === 'ffn_down' ? 128 : 64;
-      return {
-        target: `blk.${block}.${name}.weight`,
-        inputSize,
-        outputSize: 64,
-        rank,
-        a: randomFloats(block * 10 + inputSize, inputSize * rank, 0.5),
-        b: randomFloats(block * 10 + 1, rank * 64, 0.5),
-      };
-    }),
-  );
-  return describeLoraAdapter({ architecture: 'llama', alpha: rank, weights });
 }

@@ -5,8 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describeLoraAdapter } from '../../../src/gguf/lora-adapter.js';
-import { createTinyLlamaModel, randomFloats, type TinyModelOptions } from '../../../src/gguf/tiny-llama.js';
+import { tinyAdapter } from '../../helpers/tiny-adapter.js';
+import { createTinyLlamaModel, type TinyModelOptions } from '../../../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../../../src/gguf/write-gguf.js';
 import { findLlamaServerBinary, startLlamaServer, type LlamaServer, type LlamaServerOptions } from '../../helpers/llama-server.js';
 
@@ -62,26 +62,4 @@ export async function serveTinyModel(options: ServeOptions = {}): Promise<Served
     await rm(directory, { recursive: true, force: true });
     throw error;
   }
-}
-
-/**
- * A rank-4 adapter on the attention output and FFN down projections of both blocks, with weights large
- * enough (σ 0.5) to move the tiny model's near-uniform next-token distribution.
- */
-function tinyAdapter(): ReturnType<typeof describeLoraAdapter> {
-  const rank = 4;
-  const weights = [0, 1].flatMap((block) =>
-    ['attn_output', 'ffn_down'].map((name) => {
-      const inputSize = name === 'ffn_down' ? 128 : 64;
-      return {
-        target: `blk.${block}.${name}.weight`,
-        inputSize,
-        outputSize: 64,
-        rank,
-        a: randomFloats(block * 10 + inputSize, inputSize * rank, 0.5),
-        b: randomFloats(block * 10 + 1, rank * 64, 0.5),
-      };
-    }),
-  );
-  return describeLoraAdapter({ architecture: 'llama', alpha: rank, weights });
 }
