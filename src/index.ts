@@ -1,0 +1,46 @@
+/**
+ * maft's library API: the stages of multiagent finetuning as functions, for programs that drive the method
+ * themselves. The `maft` CLI is built on exactly these.
+ */
+export { MaftError, isMaftError, errorCodes, type ErrorCode } from './errors/maft-error.js';
+export type { Problem, AnswerType, SplitName } from './spec/problem.js';
+export type { ChatModel, ChatMessage, ChatRequest, ChatResponse, SamplingOptions, FinishReason } from './spec/chat-model.js';
+export type { DebateTranscript, AgentTranscript, AgentTurn, ModelCall } from './spec/debate.js';
+export type { Vote, VoteClass } from './spec/vote.js';
+
+// Problems
+export { loadTask, taskNames } from './tasks/registry.js';
+export { loadSplits, loadSplit } from './tasks/load-splits.js';
+export { splitProblems } from './tasks/split.js';
+
+// Answers
+export { extractAnswer, extractLastBoxed, type AnswerFallback, type ExtractionOptions } from './grading/index.js';
+export { isEquivalent, isMathEquivalent, isNumericEquivalent, gradeResponse } from './grading/index.js';
+export { majorityVote } from './vote/majority-vote.js';
+
+// Engines
+export { createLlamaCppEngine, type LlamaCppEngine } from './backends/llama-cpp/index.js';
+export { createOpenAiCompatibleModel, type OpenAiCompatibleOptions } from './backends/openai-compatible/index.js';
+
+// Debate and evaluation
+export { debateProblem, type DebateAgent, type DebateSettings } from './debate/debate-problem.js';
+export { runDebates } from './debate/run-debates.js';
+export { defaultPromptTemplates, type PromptTemplates } from './debate/prompts.js';
+export { evaluateDebates, type DebateMetrics } from './evaluate/debate-metrics.js';
+export { openRun } from './run-store/open-run.js';
+export { readRun } from './run-store/read-run.js';
+
+// Finetuning
+export { buildSocietyDatasets, type SocietyDatasets } from './finetune-data/society-datasets.js';
+export type { TrainingRow } from './finetune-data/training-row.js';
+export { exportOpenAiChatJsonl } from './finetune-data/export/openai-chat.js';
+export { exportTrlPromptCompletionJsonl } from './finetune-data/export/trl-prompt-completion.js';
+export { exportShareGptJson } from './finetune-data/export/sharegpt.js';
+export { tokenizeRows } from './train/tokenize-rows.js';
+export { runTrainingJob } from './train/run-training-job.js';
+export { train } from './trainer/train.js';
+export type { TrainingPlan, TrainingProgress, TrainingResult } from './trainer/training-plan.js';
+
+// Models
+export { writeGgufFile } from './gguf/write-gguf.js';
+export { createTinyLlamaModel } from './gguf/tiny-llama.js';
