@@ -26,6 +26,12 @@ export interface BaseModelOptions {
   threads: number;
   /** Held-out problems the card's accuracy is measured on (the default eval split's first ones). */
   evalProblems: number;
+  /** Continue from this model (same vocabulary) instead of random weights: a second stage of the recipe. */
+  initPath?: string;
+  /** Index of the first curriculum example (a second stage takes examples the first did not see). Default 0. */
+  firstExample?: number;
+  /** Peak learning rate. Default 2e-3. */
+  learningRate?: number;
   onProgress?: (progress: TrainingProgress) => void;
   log?: (line: string) => void;
 }
@@ -53,30 +59,30 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
     const words = [...new Set(Object.values(templates).join(' ').concat(' One agent found and the answer Multiply first, then add subtract from left to right so').match(/[A-Za-z]+/g) ?? [])];
     const initial = path.join(scratch, 'initial.gguf');
     const model = createTinyLlamaModel({ ...baseModelShape, weightType: 'F16', seed: options.seed, vocabularyWords: words, name: 'maft-arithmetic-base' });
-    await writeGgufFile(initial, model);
+    if (options.initPath === undefined) await writeGgufFile(initial, model);
     const parameters = model.tensors.reduce((sum, tensor) => sum + tensor.shape.reduce((product, size) => product * size, 1), 0);
 
     // Never train on a problem of the default splits (seed 0, 500/500): they are the held-out yardstick.
     const { finetune, eval: held } = await loadSplits('arithmetic', {}, {});
     const reserved = new Set([...finetune, ...held].map((problem) => problem.question));
     const rows = [];
-    for (let index = 0; rows.length < options.examples; index++) {
+    for (let index = options.firstExample ?? 0; rows.length < options.examples; index++) {
       const example = curriculumExample(index, { seed: options.seed, min: 0, max: 29 });
       if (reserved.has(example.question)) continue;
       rows.push(example);
     }
     log(`tokenizing ${rows.length} conversations`);
-    const examples = await tokenizeRows(initial, rows);
+    const examples = await tokenizeRows(options.initPath ?? initial, rows);
     const trainTokens = examples.reduce((sum, example) => sum + example.tokens.length, 0);
     const plan: TrainingPlan = {
-      modelPath: initial,
-      outputPath: path.join(scratch, 'trained-f16.gguf'),
+      modelPath: options.initPath ?? initial,
+      outputPath: path.join(scratch, 'trained.gguf'),
       mode: 'full',
       examples,
       windowLength: 512,
       windowsPerStep: 4,
       epochs: 1,
-      learningRate: 2e-3,
+      learningRate: options.learningRate ?? 2e-3,
       warmupSteps: 50,
       decay: 'cosine',
       minimumLearningRateRatio: 0.05,

@@ -24,7 +24,7 @@ export async function llamaCppLogits(
   const model = await llama.loadModel({ modelPath });
   try {
     const options = {
-      contextSize: 256,
+      contextSize: Math.max(256, Math.ceil(tokens.length / 256) * 256),
       threads: 1,
       flashAttention: false,
       experimentalKvCacheKeyType: 'F32',

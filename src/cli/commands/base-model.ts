@@ -10,11 +10,21 @@ interface BaseModelFlags {
   threads: string;
   eval: string;
   report?: string;
+  init?: string;
+  firstExample: string;
+  learningRate: string;
 }
 
 const positive = (text: string, flag: string): number => {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new MaftError('CONFIG_INVALID', `expected a positive integer, got "${text}"`, { field: `--${flag}` });
+  return value;
+};
+
+const nonNegative = (text: string, flag: string): number => (text === '0' ? 0 : positive(text, flag));
+const positiveNumber = (text: string, flag: string): number => {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) throw new MaftError('CONFIG_INVALID', `expected a positive number, got "${text}"`, { field: `--${flag}` });
   return value;
 };
 
@@ -29,6 +39,9 @@ export function registerBaseModelCommand(program: Command): void {
     .option('--threads <n>', 'CPU threads (never more than free cores)', '2')
     .option('--eval <n>', 'held-out problems to measure single-answer accuracy on', '200')
     .option('--report <file>', 'also write the measurements as JSON')
+    .option('--init <file>', 'continue training this model (a later stage of the recipe) instead of random weights')
+    .option('--first-example <n>', 'index of the first synthetic conversation (a later stage starts past the earlier ones)', '0')
+    .option('--learning-rate <x>', 'peak learning rate (warmup, then cosine decay)', '2e-3')
     .action(async (flags: BaseModelFlags) => {
       let lastPrinted = 0;
       const report: BaseModelReport = await makeArithmeticBase({
@@ -37,6 +50,9 @@ export function registerBaseModelCommand(program: Command): void {
         seed: positive(flags.seed, 'seed'),
         threads: positive(flags.threads, 'threads'),
         evalProblems: positive(flags.eval, 'eval'),
+        ...(flags.init === undefined ? {} : { initPath: flags.init }),
+        firstExample: nonNegative(flags.firstExample, 'first-example'),
+        learningRate: positiveNumber(flags.learningRate, 'learning-rate'),
         log: (line) => process.stderr.write(`${line}\n`),
         onProgress: (progress) => {
           if (progress.elapsedMs - lastPrinted < 15_000 && progress.step !== progress.totalSteps) return;
@@ -46,7 +62,7 @@ export function registerBaseModelCommand(program: Command): void {
           );
         },
       });
-      const json = JSON.stringify({ ...report, shape: baseModelShape, seed: Number(flags.seed), threads: Number(flags.threads) }, null, 2);
+      const json = JSON.stringify({ ...report, init: flags.init ?? null, firstExample: Number(flags.firstExample), learningRate: Number(flags.learningRate), shape: baseModelShape, seed: Number(flags.seed), threads: Number(flags.threads) }, null, 2);
       if (flags.report !== undefined) writeFileSync(flags.report, `${json}\n`);
       process.stdout.write(`${json}\n`);
     });
