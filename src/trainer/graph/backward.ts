@@ -141,10 +141,22 @@ export function buildBackward(options: BackwardOptions): Map<string, TensorHandl
     // dP = Vᵀ·dO, dV = dO·Pᵀ, dQ = K·dS, dK = Q·dSᵀ (S = Kᵀ·Q, P = softmax(S), O = V·P).
     const values = api.ggml_permute(ctx, layer.values, 0, 2, 1, 3); // [hd, T, H, B]
     const probabilitiesGradient = api.ggml_mul_mat(ctx, values, mixedGradient); // [Tk, Tq, H, B]
-    const valuesGradient = api.ggml_out_prod(ctx, mixedGradient, layer.probabilities); // [hd, Tk, H, B]
     const scoresGradient = api.ggml_soft_max_ext_back(ctx, probabilitiesGradient, layer.probabilities, h.attentionScale, 0);
-    const queriesGradient = api.ggml_out_prod(ctx, layer.keys, api.ggml_transpose(ctx, scoresGradient)); // [hd, Tq, H, B]
-    const keysGradient = api.ggml_out_prod(ctx, layer.queries, scoresGradient); // [hd, Tk, H, B]
+    let valuesGradient: TensorHandle; // [hd, Tk, H, B]
+    let queriesGradient: TensorHandle; // [hd, Tq, H, B]
+    let keysGradient: TensorHandle; // [hd, Tk, H, B]
+    if (fitsMatrixKernel(T, h.headSize)) {
+      // The same products through the blocked matrix kernel, on transposed copies (O(T²) copies for O(T²·hd)
+      // products): ggml_out_prod streams a row at a time and was a third of a whole training step.
+      const flipped = (tensor: TensorHandle) => api.ggml_cont(ctx, api.ggml_transpose(ctx, tensor));
+      valuesGradient = api.ggml_mul_mat(ctx, flipped(mixedGradient), flipped(layer.probabilities));
+      queriesGradient = api.ggml_mul_mat(ctx, flipped(layer.keys), scoresGradient);
+      keysGradient = api.ggml_mul_mat(ctx, flipped(layer.queries), flipped(scoresGradient));
+    } else {
+      valuesGradient = api.ggml_out_prod(ctx, mixedGradient, layer.probabilities);
+      queriesGradient = api.ggml_out_prod(ctx, layer.keys, api.ggml_transpose(ctx, scoresGradient));
+      keysGradient = api.ggml_out_prod(ctx, layer.queries, scoresGradient);
+    }
     const query = ropeBackward(api.ggml_reshape_3d(ctx, byHead(queriesGradient), h.headSize, h.headCount, N));
     const key = ropeBackward(collapseHeads(byHead(keysGradient), layer));
     const value = collapseHeads(byHead(valuesGradient), layer);
