@@ -20,7 +20,13 @@ const planFile = process.argv[2];
 try {
   if (planFile === undefined) throw new Error('usage: training-child <plan.json>');
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as TrainingPlan;
-  const result = await train(plan, (progress) => void send({ type: 'progress', progress }));
+  // A parent killed outright (kill -9) cannot stop its child: the child notices it was re-parented and stops,
+  // so an abandoned job never keeps the CPU (or finishes a file the resumed run is writing again).
+  const parent = process.ppid;
+  const result = await train(plan, (progress) => {
+    if (process.ppid !== parent) process.exit(3);
+    void send({ type: 'progress', progress });
+  });
   await send({ type: 'result', result });
   process.exitCode = 0;
 } catch (error) {

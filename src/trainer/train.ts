@@ -7,6 +7,7 @@
 import { MaftError } from '../errors/maft-error.js';
 import { planBatches } from './data/epoch-batches.js';
 import { layoutWindow } from './data/pack-windows.js';
+import { readLoraAdapter } from './lora/read-adapter.js';
 import { writeLoraAdapter } from './export/write-adapter.js';
 import { writeTrainedModel } from './export/write-model.js';
 import { loadGgml } from './ggml/bindings.js';
@@ -23,20 +24,24 @@ export async function train(plan: TrainingPlan, onProgress: (progress: TrainingP
     if (!(Number.isInteger(value) && value >= 1)) throw new MaftError('CONFIG_INVALID', `${field} must be a positive integer, got ${value}`, { field });
   }
   const rank = plan.lora?.rank ?? 8;
+  const { batches, truncatedExamples, droppedExamples } = planBatches(plan.examples, { windowLength, windowsPerStep, epochs, seed });
   const schedule = {
     peak: plan.learningRate ?? (plan.mode === 'lora' ? 1e-4 : 1e-5),
-    warmupSteps: plan.warmupSteps ?? 0,
+    warmupSteps: plan.warmupSteps ?? Math.round((plan.warmupShare ?? 0) * batches.length),
     decay: plan.decay ?? 'cosine',
     minimumRatio: plan.minimumLearningRateRatio ?? 0.1,
   } as const;
-  const { batches, truncatedExamples, droppedExamples } = planBatches(plan.examples, { windowLength, windowsPerStep, epochs, seed });
   if (batches.length === 0) throw new MaftError('INPUT_INVALID', 'no training example has a completion token to learn');
   learningRateAt(schedule, 0, batches.length); // validates the schedule before the model is loaded
 
+  const initial = plan.mode === 'lora' && plan.lora?.initialAdapter !== undefined ? await readLoraAdapter(plan.lora.initialAdapter) : undefined;
+  if (initial !== undefined && plan.lora?.alpha !== undefined && initial.alpha !== plan.lora.alpha) {
+    throw new MaftError('CONFIG_INVALID', `the adapter to continue from has alpha ${initial.alpha}, not ${plan.lora.alpha}`, { field: 'lora.alpha' });
+  }
   const session = await openTrainingSession({
     modelPath: plan.modelPath,
     mode: plan.mode,
-    ...(plan.mode === 'lora' ? { lora: { rank, alpha: plan.lora?.alpha ?? 2 * rank, seed, ...(plan.lora?.targets ? { targets: plan.lora.targets } : {}) } } : {}),
+    ...(plan.mode === 'lora' ? { lora: { rank, alpha: plan.lora?.alpha ?? 2 * rank, seed, ...(plan.lora?.targets ? { targets: plan.lora.targets } : {}), ...(initial ? { initial } : {}) } } : {}),
     optimizer: {
       ...(plan.beta1 === undefined ? {} : { beta1: plan.beta1 }),
       ...(plan.beta2 === undefined ? {} : { beta2: plan.beta2 }),

@@ -13,7 +13,13 @@ export interface TrainingPlan {
   /** `lora` trains adapters on a frozen base; `full` trains every tensor, embeddings included. */
   readonly mode: 'lora' | 'full';
   /** LoRA settings (LoRA mode). rank default 8, alpha default 2·rank, targets default all seven block matrices. */
-  readonly lora?: { readonly rank?: number; readonly alpha?: number; readonly targets?: readonly BlockMatrixName[] };
+  readonly lora?: {
+    readonly rank?: number;
+    readonly alpha?: number;
+    readonly targets?: readonly BlockMatrixName[];
+    /** Continue from this GGUF adapter (same rank and targets) instead of a fresh initialisation. */
+    readonly initialAdapter?: string;
+  };
   /** Training examples, tokenized with the base model's tokenizer and chat template. */
   readonly examples: readonly TokenizedExample[];
   /** Tokens per window; examples longer than this are truncated. Default 256. */
@@ -24,8 +30,10 @@ export interface TrainingPlan {
   readonly epochs?: number;
   /** Peak learning rate. Default 1e-4 in LoRA mode, 1e-5 in full mode. */
   readonly learningRate?: number;
-  /** Warmup steps (linear from 0). Default 0. */
+  /** Warmup steps (linear from 0). Default: warmupShare of the steps. */
   readonly warmupSteps?: number;
+  /** Warmup as a share of all steps, when warmupSteps is not given. Default 0. */
+  readonly warmupShare?: number;
   /** Decay after warmup. Default cosine. */
   readonly decay?: 'constant' | 'linear' | 'cosine';
   /** Final learning rate / peak. Default 0.1. */

@@ -11,6 +11,7 @@ import type { CpuBackend } from '../ggml/cpu-backend.js';
 import { ggmlType, type TensorHandle } from '../ggml/handles.js';
 import { createMetadataContext, newTensor, writeTensor } from '../ggml/tensors.js';
 import { blockMatrix, blockMatrixNames, type BlockMatrixName, type ModelWeights } from '../model/model-weights.js';
+import type { StoredAdapter } from './read-adapter.js';
 
 export interface LoraOptions {
   /** Rank r of A and B. */
@@ -21,6 +22,11 @@ export interface LoraOptions {
   readonly targets?: readonly BlockMatrixName[];
   /** Seed of A's initialisation. */
   readonly seed: number;
+  /**
+   * Start from these weights instead (an adapter read back with readLoraAdapter: same rank, same targets):
+   * training continues where an earlier run stopped.
+   */
+  readonly initial?: StoredAdapter;
 }
 
 export interface LoraTarget {
@@ -68,7 +74,15 @@ export function createLoraWeights(cpu: CpuBackend, weights: ModelWeights, option
     api.ggml_free(context);
     throw new MaftError('INTERNAL', 'could not allocate the LoRA tensors');
   }
-  for (const target of targets.values()) {
+  if (options.initial !== undefined) {
+    try {
+      writeInitialWeights(cpu, targets, rank, options.initial);
+    } catch (error) {
+      api.ggml_backend_buffer_free(buffer);
+      api.ggml_free(context);
+      throw error;
+    }
+  } else for (const target of targets.values()) {
     const random = createRandom(deriveSeed(options.seed, target.name));
     const limit = 1 / Math.sqrt(target.inputSize);
     const a = new Float32Array(target.inputSize * rank);
@@ -86,4 +100,25 @@ export function createLoraWeights(cpu: CpuBackend, weights: ModelWeights, option
       api.ggml_free(context);
     },
   };
+}
+
+/** Copy a stored adapter into the targets; its rank and its set of adapted tensors must be these. */
+function writeInitialWeights(cpu: CpuBackend, targets: ReadonlyMap<string, LoraTarget>, rank: number, initial: StoredAdapter): void {
+  if (initial.rank !== rank) {
+    throw new MaftError('CONFIG_INVALID', `the adapter to continue from has rank ${initial.rank}, not ${rank}`, { field: 'lora.rank' });
+  }
+  const expected = [...targets.keys()].flatMap((name) => [`${name}.lora_a`, `${name}.lora_b`]);
+  const missing = expected.filter((name) => !initial.tensors.has(name));
+  const extra = [...initial.tensors.keys()].filter((name) => !expected.includes(name));
+  if (missing.length > 0 || extra.length > 0) {
+    const detail = missing.length > 0 ? `lacks ${missing[0]}` : `also adapts ${extra[0]}`;
+    throw new MaftError('CONFIG_INVALID', `the adapter to continue from ${detail}: its targets differ from this run's`, { field: 'lora.targets' });
+  }
+  for (const target of targets.values()) {
+    for (const [suffix, handle, size] of [['lora_a', target.a, target.inputSize * rank], ['lora_b', target.b, rank * target.outputSize]] as const) {
+      const values = initial.tensors.get(`${target.name}.${suffix}`) as Float32Array;
+      if (values.length !== size) throw new MaftError('INPUT_INVALID', `${target.name}.${suffix} has ${values.length} values, expected ${size}`);
+      writeTensor(cpu.api, handle, values);
+    }
+  }
 }
