@@ -28,7 +28,7 @@ export interface TinyVocabulary {
  * `words`: whole words that get their own (`▁`-prefixed and bare) tokens; default maft's tiny list. A model
  * trained on fixed prompts (the arithmetic base model) passes the prompts' words, so each costs one token.
  */
-export function createSpmVocabulary(words: readonly string[] = tinyVocabularyWords): TinyVocabulary {
+export function createSpmVocabulary(words: readonly string[] = tinyVocabularyWords, options: { readonly spacedDigits?: boolean } = {}): TinyVocabulary {
   const tokens: string[] = [];
   const scores: number[] = [];
   const types: number[] = [];
@@ -58,7 +58,7 @@ export function createSpmVocabulary(words: readonly string[] = tinyVocabularyWor
   const pieces = [
     ...words.map((word) => spaceMarker + word),
     ...words,
-    ...'0123456789+-*/=()'.split('').map((symbol) => spaceMarker + symbol),
+    ...(options.spacedDigits === false ? '+-*/=()' : '0123456789+-*/=()').split('').map((symbol) => spaceMarker + symbol),
     ...tinyVocabularyLatex,
     ...tinyVocabularyLatex.map((piece) => spaceMarker + piece),
     '\n\n',

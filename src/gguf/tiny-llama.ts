@@ -43,9 +43,14 @@ export interface TinyModelOptions {
   readonly initStandardDeviation?: number;
   /** llama only: whole words that get their own tokens (see createSpmVocabulary). Default maft's tiny list. */
   readonly vocabularyWords?: readonly string[];
+  /**
+   * llama only: whether digits also get space-prefixed tokens (`▁7`). Default true. Without them a digit is
+   * always the same token wherever it stands, which an arithmetic model learns far more easily.
+   */
+  readonly spacedDigits?: boolean;
 }
 
-export type TinyModelHyperparameters = Required<Omit<TinyModelOptions, 'name' | 'vocabularyWords'>> & { readonly name: string };
+export type TinyModelHyperparameters = Required<Omit<TinyModelOptions, 'name' | 'vocabularyWords' | 'spacedDigits'>> & { readonly name: string };
 
 export interface TinyModel extends GgufFileDescription {
   readonly hyperparameters: TinyModelHyperparameters;
@@ -85,7 +90,7 @@ export function resolveTinyModelOptions(options: TinyModelOptions = {}): TinyMod
 export function createTinyLlamaModel(options: TinyModelOptions = {}): TinyModel {
   const hyperparameters = resolveTinyModelOptions(options);
   const { architecture: arch, embeddingLength: embd, feedForwardLength: ff, weightType } = hyperparameters;
-  const vocabulary = arch === 'llama' ? createSpmVocabulary(options.vocabularyWords) : createBpeVocabulary();
+  const vocabulary = arch === 'llama' ? createSpmVocabulary(options.vocabularyWords, options.spacedDigits === undefined ? {} : { spacedDigits: options.spacedDigits }) : createBpeVocabulary();
   const vocabularySize = vocabulary.tokens.length;
   const headSize = embd / hyperparameters.headCount;
   const kvLength = headSize * hyperparameters.headCountKv;
