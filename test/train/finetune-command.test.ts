@@ -78,7 +78,7 @@ describe('maft finetune', () => {
     const config = JSON.parse(readFileSync(path.join(next, 'config.json'), 'utf8')) as { society: { adapters: { generator?: string }[] } };
     const trained = registry().entries.filter((entry) => entry.status === 'succeeded' && entry.role === 'generator');
     for (const entry of trained) {
-      expect(config.society.adapters[entry.agent]?.generator).toBe(path.join(run, 'artifacts', entry.adapter as string));
+      expect(config.society.adapters[entry.agent as number]?.generator).toBe(path.join(run, 'artifacts', entry.adapter as string));
     }
     const transcript = JSON.parse(readFileSync(path.join(next, 'records', 'debate.jsonl'), 'utf8').split('\n')[0] as string) as DebateTranscript;
     const agent = trained[0]?.agent ?? 0;

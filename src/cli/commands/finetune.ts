@@ -15,6 +15,7 @@ interface FinetuneFlags {
   window: string;
   threads: string;
   seed?: string;
+  fromBase?: boolean;
 }
 
 function number(text: string, flag: string, valid: (value: number) => boolean, rule: string): number {
@@ -41,6 +42,7 @@ export function registerFinetuneCommand(program: Command): void {
     .option('--window <tokens>', 'tokens per training window', '512')
     .option('--threads <n>', 'CPU threads (never more than free cores)', '2')
     .option('--seed <n>', 'seed of the LoRA init and the example order (default: the run\'s seed)')
+    .option('--from-base', 'train fresh adapters on the base model (default: continue from iteration k − 1\'s adapters)')
     .action(async (runDirectory: string, flags: FinetuneFlags) => {
       const stored = readRun(runDirectory).config;
       const config = validateConfig(debateConfigSchema, stored, `config of ${runDirectory}`);
@@ -55,6 +57,9 @@ export function registerFinetuneCommand(program: Command): void {
         epochs: positiveInteger(flags.epochs, 'epochs'),
         learningRate: number(flags.lr, 'lr', (value) => value > 0 && value < 1, 'a number in (0, 1)'),
         windowLength: positiveInteger(flags.window, 'window'),
+        windowsPerStep: 1,
+        warmupShare: 0.03,
+        continuePrevious: flags.fromBase !== true,
         threads: positiveInteger(flags.threads, 'threads'),
         seed: flags.seed === undefined ? config.seed : number(flags.seed, 'seed', Number.isInteger, 'an integer'),
       };
@@ -70,7 +75,7 @@ export function registerFinetuneCommand(program: Command): void {
         });
         for (const entry of outcome.entries) {
           const detail = entry.status === 'succeeded' ? `${entry.rows} rows, final loss ${entry.result?.finalLoss.toFixed(3)} → ${entry.adapter}` : (entry.reason ?? '');
-          process.stdout.write(`agent ${entry.agent} ${entry.role.padEnd(9)} ${entry.status.padEnd(9)} ${detail}\n`);
+          process.stdout.write(`agent ${entry.agent ?? '-'} ${entry.role.padEnd(9)} ${entry.status.padEnd(9)} ${detail}\n`);
         }
         if (outcome.failed.length > 0) {
           throw new MaftError('TRAINING_FAILED', `${outcome.failed.length} of ${outcome.entries.length} jobs failed (see artifacts/models/registry.json); run the same command again to retry them`);
