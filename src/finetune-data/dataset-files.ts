@@ -73,8 +73,21 @@ const exporters: Record<ExportFormat, { extension: string; render: (rows: readon
 
 /** Every file of the datasets: canonical rows, each requested format, and summary.json (last). */
 export function datasetFiles(datasets: SocietyDatasets, formats: readonly ExportFormat[], source: string): DatasetFile[] {
-  const directory = dataDirectory(datasets.settings.iteration);
-  const named = namedDatasets(datasets);
+  const summary = { iteration: datasets.settings.iteration, source, settings: datasets.settings, ...countDatasets(datasets) };
+  return namedDatasetFiles(dataDirectory(datasets.settings.iteration), namedDatasets(datasets), formats, summary);
+}
+
+/**
+ * The files of some named datasets under `directory`: `rows/<name>.jsonl` (canonical rows), `<format>/<name>.*`
+ * for each export format, then `summary.json` (`summary` plus the formats and the file list), written last so
+ * its presence means the rest is there.
+ */
+export function namedDatasetFiles(
+  directory: string,
+  named: readonly [string, readonly TrainingRow[]][],
+  formats: readonly ExportFormat[],
+  summary: Record<string, unknown>,
+): DatasetFile[] {
   const files: DatasetFile[] = named.map(([name, rows]) => ({
     name: `${directory}/rows/${name}.jsonl`,
     text: rows.map((row) => `${JSON.stringify(row)}\n`).join(''),
@@ -83,14 +96,7 @@ export function datasetFiles(datasets: SocietyDatasets, formats: readonly Export
     const { extension, render } = exporters[format];
     for (const [name, rows] of named) files.push({ name: `${directory}/${format}/${name}.${extension}`, text: render(rows) });
   }
-  const summary = {
-    iteration: datasets.settings.iteration,
-    source,
-    settings: datasets.settings,
-    formats,
-    ...countDatasets(datasets),
-    files: files.map((file) => file.name),
-  };
-  files.push({ name: `${directory}/summary.json`, text: `${JSON.stringify(summary, null, 2)}\n` });
+  const fullSummary = { ...summary, formats, files: files.map((file) => file.name) };
+  files.push({ name: `${directory}/summary.json`, text: `${JSON.stringify(fullSummary, null, 2)}\n` });
   return files;
 }

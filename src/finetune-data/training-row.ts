@@ -14,9 +14,11 @@ export type TrainingRole = 'generator' | 'critic';
  * - `generator`: the agent's round-1 reply agreed with the final majority (step 2);
  * - `critic-corrected` (D⁻): its final reply agrees with the final majority, its round-1 reply did not (step 3);
  * - `critic-confirmed` (D⁺): both its round-1 and its final reply agree with the final majority (step 3);
- * - `majority`: a round-1 reply that agrees with the round-1 majority, for the Majority FT baseline.
+ * - `majority`: a round-1 reply that agrees with the round-1 majority, for the Majority FT baseline;
+ * - `star`: a first answer that is right (STaR; the ground truth is used); `star-rationalized`: a wrong first
+ *   answer's retry with the true answer as a hint, right, trained as the reply to the plain prompt.
  */
-export type TrainingRowKind = 'generator' | 'critic-corrected' | 'critic-confirmed' | 'majority';
+export type TrainingRowKind = 'generator' | 'critic-corrected' | 'critic-confirmed' | 'majority' | 'star' | 'star-rationalized';
 
 export interface TrainingRowMetadata {
   /** The agent whose reply the completion is (0-based, as in the debate records). */
@@ -30,7 +32,7 @@ export interface TrainingRowMetadata {
   kind: TrainingRowKind;
   /** The answer extracted from the completion. */
   answer: string;
-  /** The majority answer the completion was checked against (final round, or round 1 for `majority` rows). */
+  /** The answer the completion was checked against: the final majority, round 1's for `majority` rows, the ground truth for STaR's. */
   majority: string;
 }
 

@@ -1,0 +1,109 @@
+/**
+ * From a written `maft run` config (a YAML file, or none) to the resolved config a run stores, and the
+ * problems it will use: schema → defaults → cross-field rules → problems loaded and checked. Every problem
+ * found is reported at once (`path: message`), before any run directory exists.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { MaftError } from '../errors/maft-error.js';
+import { finetuneMethodsOf } from '../pipeline/run-plan.js';
+import type { Problem } from '../spec/problem.js';
+import { loadSplits } from '../tasks/load-splits.js';
+import type { Task } from '../tasks/task.js';
+import { runConfigSchema, type RunConfig } from './run-config.js';
+import { validateConfig } from './validate-config.js';
+
+/** The arithmetic base model maft ships (models/arithmetic-base.gguf in the package). */
+export const shippedBaseModel = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models/arithmetic-base.gguf');
+
+/**
+ * The embedded default, what `maft run` with no config runs: the arithmetic task on the shipped base model,
+ * the paper's society (N = 3, M = 2, summaries, temperature 1, top-p 0.9), sized to finish on a 2-core
+ * laptop in about a quarter of an hour.
+ */
+export function embeddedDefaultConfig(): Record<string, unknown> {
+  return {
+    task: { name: 'arithmetic' },
+    split: { finetuneCount: 120, evalCount: 120 },
+    backend: embeddedBackend(),
+    sampling: { maxTokens: 256 },
+    iterations: 2,
+  };
+}
+
+/** The shipped base model on the embedded engine with all free cores (a config that names no backend gets it). */
+export function embeddedBackend(): Record<string, unknown> {
+  return { kind: 'llama-cpp', model: shippedBaseModel, threads: Math.max(1, os.availableParallelism()), contextSize: 1024 };
+}
+
+/** Cross-field rules of a schema-valid config (pure): every broken rule as `path: message`. */
+export function runConfigProblems(config: RunConfig): string[] {
+  const problems: string[] = [];
+  const finetuning = finetuneMethodsOf(config.methods);
+  const seen = new Set<string>();
+  for (const [index, method] of config.methods.entries()) {
+    if (seen.has(method)) problems.push(`methods.${index}: ${method} is listed twice`);
+    seen.add(method);
+  }
+  if (finetuning.length > 0 && config.backend.kind !== 'llama-cpp') {
+    problems.push(
+      `trainer.kind: the ${config.trainer.kind} trainer makes GGUF adapters for the llama-cpp backend, which the ${config.backend.kind} backend cannot serve ` +
+        `(${finetuning.join(', ')} need it; evaluate base, majority and debate only, or export the data with maft build-data and train elsewhere)`,
+    );
+  }
+  if (finetuning.length > 0 && config.iterations === 0) problems.push(`iterations: 0 leaves nothing to finetune for ${finetuning.join(', ')}`);
+  const { agents, maxOthers } = config.society;
+  if (maxOthers !== undefined && agents > 1 && maxOthers > agents - 1) problems.push(`society.maxOthers: ${maxOthers} is more than the ${agents - 1} other agents`);
+  if (config.backend.kind === 'llama-cpp' && config.trainer.windowLength > config.backend.contextSize * 4) {
+    problems.push(`trainer.windowLength: ${config.trainer.windowLength} tokens is far beyond the ${config.backend.contextSize}-token context the debates run in`);
+  }
+  return problems;
+}
+
+export interface ResolvedRun {
+  config: RunConfig;
+  task: Task;
+  finetuneProblems: Problem[];
+  evalProblems: Problem[];
+}
+
+/** Validate (schema, then rules and problem sources together) and load the problems. */
+export async function resolveRunConfig(raw: Record<string, unknown>, source: string): Promise<ResolvedRun> {
+  const withBackend = raw['backend'] === undefined ? { ...raw, backend: embeddedBackend() } : raw;
+  const config = validateConfig(runConfigSchema, withBackend, source);
+  const problems = runConfigProblems(config);
+  let loaded: Omit<ResolvedRun, 'config'> | undefined;
+  try {
+    loaded = await loadRunProblems(config);
+  } catch (error) {
+    if (!(error instanceof MaftError) || error.code === 'INTERNAL') throw error;
+    problems.push(error.message);
+  }
+  if (loaded !== undefined) problems.push(...overlapProblems(loaded.finetuneProblems, loaded.evalProblems));
+  if (problems.length > 0 || loaded === undefined) throw new MaftError('CONFIG_INVALID', `invalid ${source}: ${problems.join('; ')}`);
+  return { config, ...loaded };
+}
+
+async function loadRunProblems(config: RunConfig): Promise<Omit<ResolvedRun, 'config'>> {
+  const { seed, finetuneCount, evalCount } = config.split;
+  if (config.evalTask === undefined) {
+    const splits = await loadSplits(config.task.name, config.task.options, { seed, finetuneCount, evalCount });
+    return { task: splits.task, finetuneProblems: splits.finetune, evalProblems: splits.eval };
+  }
+  const train = await loadSplits(config.task.name, config.task.options, { seed, finetuneCount, evalCount: 0 });
+  const held = await loadSplits(config.evalTask.name, config.evalTask.options, { seed, finetuneCount: 0, evalCount });
+  if (held.task.answerType !== train.task.answerType) {
+    throw new MaftError('CONFIG_INVALID', `evalTask: its answers are ${held.task.answerType}, the task's are ${train.task.answerType}`);
+  }
+  return { task: train.task, finetuneProblems: train.finetune, evalProblems: held.eval };
+}
+
+/** A held-out problem that is also a finetune problem (same question text, whitespace aside) defeats the split. */
+export function overlapProblems(finetune: readonly Problem[], held: readonly Problem[]): string[] {
+  const normalise = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const trained = new Set(finetune.map((problem) => normalise(problem.question)));
+  const shared = held.filter((problem) => trained.has(normalise(problem.question)));
+  if (shared.length === 0) return [];
+  return [`evalTask: ${shared.length} held-out problem(s) are also finetune problems (first: ${JSON.stringify(shared[0]?.id)}); the splits must be disjoint`];
+}

@@ -1,0 +1,21 @@
+/**
+ * The whole of `maft run`: the base society on both splits, then L iterations of every finetuning method,
+ * iteration k of each before iteration k + 1 of any (the order run-plan.ts lists). Returns the results
+ * written after the last stage.
+ */
+import type { RunContext } from './run-context.js';
+import { runIteration } from './run-iteration.js';
+import { baseEvalStage, baseFinetuneStage, finetuneMethodsOf, needsBaseFinetuneDebate } from './run-plan.js';
+import type { RunResults } from './run-results.js';
+import { debateBaseSociety } from './stages.js';
+import { writeRunResults } from './write-results.js';
+
+export async function runPipeline(context: RunContext): Promise<RunResults> {
+  const { config } = context;
+  await debateBaseSociety(context, 'eval', baseEvalStage); // base, majority and debate; iteration 0 of every method
+  if (needsBaseFinetuneDebate(config)) await debateBaseSociety(context, 'finetune', baseFinetuneStage); // iteration 1's training data
+  for (let iteration = 1; iteration <= config.iterations; iteration++) {
+    for (const method of finetuneMethodsOf(config.methods)) await runIteration(context, method, iteration);
+  }
+  return writeRunResults(context);
+}

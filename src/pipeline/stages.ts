@@ -1,0 +1,149 @@
+/**
+ * The stages of `maft run` (the thin shell around the pure cores): each reads what earlier stages wrote into
+ * the run directory, does its work, writes its own files, and marks itself done in the manifest. A stage
+ * already done is skipped; one cut short resumes (debates keep their finished records and get their
+ * finished calls back from the request cache; training keeps finished jobs; data is rebuilt, it is cheap).
+ */
+import { runDebates } from '../debate/run-debates.js';
+import { namedDatasetFiles } from '../finetune-data/dataset-files.js';
+import { MaftError } from '../errors/maft-error.js';
+import type { DebateTranscript } from '../spec/debate.js';
+import type { Problem } from '../spec/problem.js';
+import { readRunRegistry, runFinetuneJobs, type FinetuneJob } from '../train/finetune-jobs.js';
+import { latestAdapter } from '../train/model-registry.js';
+import { parseRows } from '../train/finetune-society.js';
+import { createProgressReporter } from '../cli/progress.js';
+import { crashPoint } from '../util/crash-point.js';
+import { buildDebateMethodData, buildStarMethodData, datasetDirectory, type MethodData } from './method-data.js';
+import type { FinetuneMethod } from './methods.js';
+import { debateSettings, type RunContext } from './run-context.js';
+import { dataSourceStage, stageId } from './run-plan.js';
+import { writeRunResults } from './write-results.js';
+import { baseSociety, methodSociety, type SocietyPlan } from './society-models.js';
+import { attemptStar, type StarRecord } from './star.js';
+
+/** Run `work` as stage `id` unless it is done; mark it running, then done with `details`; refresh the results. */
+async function stage(context: RunContext, id: string, work: () => Promise<Record<string, unknown> | void>): Promise<void> {
+  if (context.run.stageState(id) === 'done') return;
+  context.run.markStage(id, 'running');
+  const details = await work();
+  context.run.markStage(id, 'done', details ?? {});
+  writeRunResults(context);
+}
+
+const splitProblems = (context: RunContext, split: 'finetune' | 'eval'): Problem[] =>
+  split === 'finetune' ? context.finetuneProblems : context.evalProblems;
+
+/** A society debates a split into records/<id>.jsonl. */
+async function debateSplit(context: RunContext, id: string, split: 'finetune' | 'eval', plan: SocietyPlan): Promise<Record<string, unknown>> {
+  const problems = splitProblems(context, split);
+  const society = await context.models.openSociety(plan);
+  try {
+    const log = context.run.log<DebateTranscript>(id, { keyOf: (transcript) => transcript.problemId });
+    const progress = createProgressReporter(id);
+    const started = performance.now();
+    await runDebates(problems, society.agents, { ...debateSettings(context, plan.rounds), summarizer: society.summarizer }, log, {
+      concurrency: context.config.problemConcurrency,
+      onProgress: (state) => {
+        progress.update(state);
+        crashPoint(`${id}:record-${state.done}`);
+      },
+    });
+    progress.finish();
+    return { problems: problems.length, agents: plan.agents.length, rounds: plan.rounds, seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await society.release();
+  }
+}
+
+const shape = (context: RunContext) => ({ agents: context.config.society.agents, rounds: context.config.society.rounds, critics: context.config.finetune.critics });
+
+/** The base society (iteration 0) debates a split: `base/eval` or `base/finetune`. */
+export function debateBaseSociety(context: RunContext, split: 'finetune' | 'eval', id: string): Promise<void> {
+  return stage(context, id, () => debateSplit(context, id, split, baseSociety(shape(context))));
+}
+
+/** Iteration k ≥ 2 (STaR: k ≥ 1): the method's models of iteration k − 1 answer the finetune split. */
+export function answerFinetuneSplit(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
+  if (method !== 'star' && iteration === 1) return Promise.resolve(); // iteration 1 learns from the base society's debate
+  const id = stageId(method, iteration, 'finetune');
+  const plan = methodSociety(method, iteration - 1, readRunRegistry(context.run), shape(context));
+  if (method !== 'star') return stage(context, id, () => debateSplit(context, id, 'finetune', plan));
+  return stage(context, id, async () => {
+    const society = await context.models.openSociety(plan);
+    try {
+      const log = context.run.log<StarRecord>(id, { keyOf: (record) => record.problemId });
+      const settings = { ...debateSettings(context, 1), summarizer: society.summarizer };
+      const model = society.agents[0]?.generator;
+      if (model === undefined) throw new MaftError('INTERNAL', 'STaR needs one agent');
+      for (const problem of context.finetuneProblems) {
+        if (log.has(problem.id)) continue;
+        log.append(await attemptStar(problem, model, settings));
+        crashPoint(`${id}:record-${log.size}`);
+      }
+      return { problems: context.finetuneProblems.length };
+    } finally {
+      await society.release();
+    }
+  });
+}
+
+/** Votes → the method's training rows of iteration k, written under data/<method>/iteration-<k>/. */
+export function buildTrainingData(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
+  return stage(context, stageId(method, iteration, 'data'), async () => {
+    const source = dataSourceStage(method, iteration);
+    const { finetune, seed } = context.config;
+    const data: MethodData = method === 'star'
+      ? buildStarMethodData(context.run.log<StarRecord>(source, { keyOf: (record) => record.problemId }).records(), iteration)
+      : buildDebateMethodData(method, context.run.log<DebateTranscript>(source, { keyOf: (transcript) => transcript.problemId }).records(), {
+          iteration, correctedShare: finetune.correctedShare, criticMix: finetune.criticMix, seed, critics: finetune.critics,
+        });
+    const files = namedDatasetFiles(datasetDirectory(method, iteration), data.datasets.map((dataset) => [dataset.name, dataset.rows]), ['openai', 'trl', 'sharegpt'], {
+      method, iteration, source, sizes: data.sizes, models: data.datasets.map(({ name, agent, role, rows }) => ({ name, agent, role, rows: rows.length })),
+    });
+    for (const [index, file] of files.entries()) {
+      context.run.writeArtifact(file.name, file.text);
+      crashPoint(`${stageId(method, iteration, 'data')}:file-${index + 1}`);
+    }
+    return { source, sizes: data.sizes };
+  });
+}
+
+/** The method's models of iteration k: one LoRA job per dataset, each continuing from iteration k − 1's model. */
+export function trainModels(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
+  return stage(context, stageId(method, iteration, 'train'), async () => {
+    const directory = datasetDirectory(method, iteration);
+    const summary = JSON.parse(context.run.readArtifact(`${directory}/summary.json`) ?? 'null') as { models: { name: string; agent: number | null; role: FinetuneJob['role'] }[] } | null;
+    if (summary === null) throw new MaftError('INTERNAL', `no training data at artifacts/${directory}`);
+    const registry = readRunRegistry(context.run);
+    const jobs: FinetuneJob[] = summary.models.map(({ name, agent, role }) => {
+      const key = { method, iteration, agent, role };
+      const previous = context.config.finetune.from === 'previous' && iteration > 1 ? latestAdapter(registry, { ...key, iteration: iteration - 1 }) : undefined;
+      return { ...key, rows: parseRows(context.run.readArtifact(`${directory}/rows/${name}.jsonl`) ?? ''), ...(previous !== undefined ? { initialAdapter: previous } : {}) };
+    });
+    const { trainer, backend, seed } = context.config;
+    if (backend.kind !== 'llama-cpp') throw new MaftError('CONFIG_INVALID', 'the embedded trainer needs the llama-cpp backend', { field: 'trainer.kind' });
+    const outcome = await runFinetuneJobs(context.run, backend.model, jobs, {
+      rank: trainer.rank, alpha: trainer.alpha ?? 2 * trainer.rank, ...(trainer.targets ? { targets: trainer.targets.map(loraTarget) } : {}),
+      epochs: trainer.epochs, learningRate: trainer.learningRate, warmupShare: trainer.warmupShare, windowLength: trainer.windowLength,
+      windowsPerStep: trainer.windowsPerStep, threads: trainer.threads ?? backend.threads, seed,
+    }, (label, progress) => {
+      crashPoint(`${stageId(method, iteration, 'train')}:step-${progress.step}`);
+      if (progress.step === progress.totalSteps) context.log(`${label}: ${progress.totalSteps} steps, loss ${progress.loss.toFixed(3)}, ${progress.tokensPerSecond.toFixed(0)} tok/s`);
+    });
+    if (outcome.failed.length > 0) {
+      const first = outcome.failed[0];
+      throw new MaftError('TRAINING_FAILED', `${outcome.failed.length} of ${outcome.entries.length} training jobs failed (first: ${first?.reason ?? 'unknown'}); run the same command again to retry them`);
+    }
+    return { jobs: outcome.entries.length, trained: outcome.entries.filter((entry) => entry.status === 'succeeded').length };
+  });
+}
+
+/** The method's models of iteration k answer the held-out split. */
+export function evaluateOnHeldOut(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
+  const id = stageId(method, iteration, 'eval');
+  return stage(context, id, () => debateSplit(context, id, 'eval', methodSociety(method, iteration, readRunRegistry(context.run), shape(context))));
+}
+
+const loraTarget = (name: 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down') =>
+  ({ q: 'attn_q', k: 'attn_k', v: 'attn_v', o: 'attn_output', gate: 'ffn_gate', up: 'ffn_up', down: 'ffn_down' } as const)[name];
