@@ -7,6 +7,9 @@ import { registerEvalCommand } from './commands/eval.js';
 import { registerFinetuneCommand } from './commands/finetune.js';
 import { registerGradeCommand } from './commands/grade.js';
 import { registerProblemsCommand } from './commands/problems.js';
+import { registerReportCommand } from './commands/report.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerStatusCommand } from './commands/status.js';
 import { reportError } from './report-error.js';
 import { packageVersion } from '../util/package-version.js';
 
@@ -24,6 +27,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerBaseModelCommand(program);
   registerBuildDataCommand(program);
   registerFinetuneCommand(program);
+  registerRunCommand(program);
+  registerStatusCommand(program);
+  registerReportCommand(program);
   try {
     await program.parseAsync([...argv]);
     return 0;

@@ -1,0 +1,50 @@
+/**
+ * The report of a run as Markdown, for terminals and pull requests (pure): the results table, what each
+ * finetuned model was trained on, and how its training ended.
+ */
+import { methodLabels } from '../pipeline/methods.js';
+import type { RunResults } from '../pipeline/run-results.js';
+import { markdownTable, resultsGrid } from './format-results.js';
+
+export function renderReportMarkdown(results: RunResults, title: string): string {
+  const lines = [
+    `# ${title}`,
+    '',
+    `${results.task} · ${results.agents} agents × ${results.rounds} rounds · ${results.iterations} iterations · ` +
+      `${results.finetuneProblems} finetune / ${results.evalProblems} held-out problems · ${results.progress.finished ? 'finished' : `${results.progress.done}/${results.progress.total} stages done`}`,
+    '',
+    '## Accuracy on the held-out split (% ± SE)',
+    '',
+    markdownTable(resultsGrid(results)),
+    '',
+  ];
+  const societies = results.scores.filter((score) => score.consensus !== undefined);
+  if (societies.length > 0) {
+    lines.push('## Societies', '', markdownTable([
+      ['method', 'iteration', 'consensus %', 'agents\' own accuracy %', 'tokens', 'model time s'],
+      ...societies.map((score) => [
+        methodLabels[score.method], String(score.iteration), (100 * (score.consensus ?? 0)).toFixed(1),
+        (score.perAgentAccuracy ?? []).map((value) => (100 * value).toFixed(1)).join(' / '), String(score.tokens), score.modelSeconds.toFixed(0),
+      ]),
+    ]), '');
+  }
+  if (results.datasets.length > 0) {
+    lines.push('## Finetuning data', '', markdownTable([
+      ['method', 'iteration', 'model', '|generator|', '|D⁻|', '|D⁺|', 'critic rows (w mix)'],
+      ...results.datasets.map((size) => [
+        methodLabels[size.method], String(size.iteration), size.agent === null ? 'shared' : `agent ${size.agent}`,
+        String(size.generator), String(size.corrected), String(size.confirmed), String(size.critic),
+      ]),
+    ]), '');
+  }
+  if (results.training.length > 0) {
+    lines.push('## Training', '', markdownTable([
+      ['method', 'iteration', 'model', 'rows', 'steps', 'first → last loss', 'seconds'],
+      ...results.training.map((curve) => [
+        methodLabels[curve.method], String(curve.iteration), curve.agent === null ? 'shared' : `agent ${curve.agent} ${curve.role}`, String(curve.rows),
+        String(curve.losses.length), `${curve.losses[0]?.toFixed(3) ?? '–'} → ${curve.losses.at(-1)?.toFixed(3) ?? '–'}`, curve.seconds.toFixed(0),
+      ]),
+    ]), '');
+  }
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,62 @@
+/**
+ * Where a `maft run` stands (pure): each planned stage's state, what the running one has finished, and what
+ * is left — from the plan, the manifest's markers and the records counted so far.
+ */
+import type { StageMarker } from '../run-store/manifest.js';
+import type { PlannedStage } from '../pipeline/run-plan.js';
+
+export interface StageStatus {
+  id: string;
+  state: 'pending' | 'running' | 'done';
+  iteration: number;
+  /** Records finished (debates, STaR attempts), with the problems the stage answers. */
+  records?: { done: number; total: number };
+  seconds?: number;
+}
+
+export interface RunStatus {
+  stages: StageStatus[];
+  done: number;
+  total: number;
+  /** The stage being worked on (running), or the next one (pending), or null when finished. */
+  current: StageStatus | null;
+  iteration: number;
+  finished: boolean;
+}
+
+export function describeStatus(
+  plan: readonly PlannedStage[],
+  markers: Readonly<Record<string, StageMarker>>,
+  recordCount: (stage: PlannedStage) => number,
+  problems: { finetune: number; eval: number },
+): RunStatus {
+  const stages = plan.map((stage): StageStatus => {
+    const marker = markers[stage.id];
+    const state = marker?.state ?? 'pending';
+    const seconds = marker?.finishedAt !== undefined ? (Date.parse(marker.finishedAt) - Date.parse(marker.startedAt)) / 1000 : undefined;
+    const answers = stage.kind === 'debate' || stage.kind === 'star-attempts';
+    return {
+      id: stage.id, state, iteration: stage.iteration,
+      ...(answers ? { records: { done: recordCount(stage), total: stage.split === 'eval' ? problems.eval : problems.finetune } } : {}),
+      ...(seconds !== undefined ? { seconds } : {}),
+    };
+  });
+  const current = stages.find((stage) => stage.state === 'running') ?? stages.find((stage) => stage.state === 'pending') ?? null;
+  const done = stages.filter((stage) => stage.state === 'done').length;
+  return { stages, done, total: stages.length, current, iteration: current?.iteration ?? (stages.at(-1)?.iteration ?? 0), finished: done === stages.length };
+}
+
+export function formatStatus(status: RunStatus, title: string, owner: string | null): string {
+  const lines = [title];
+  lines.push(`  ${status.finished ? 'finished' : `iteration ${status.iteration}, ${status.done} of ${status.total} stages done`}${owner ? ` · ${owner}` : ''}`);
+  for (const stage of status.stages) {
+    const mark = stage.state === 'done' ? '✔' : stage.state === 'running' ? '…' : ' ';
+    const records = stage.records ? ` ${stage.records.done}/${stage.records.total}` : '';
+    const time = stage.seconds !== undefined ? ` ${stage.seconds.toFixed(0)} s` : '';
+    lines.push(`  ${mark} ${stage.id.padEnd(34)} ${stage.state.padEnd(8)}${records}${time}`);
+  }
+  if (!status.finished && status.current) {
+    lines.push(`  next: ${status.current.id}; ${status.total - status.done} stage(s) left — run the same maft run command to continue`);
+  }
+  return `${lines.join('\n')}\n`;
+}

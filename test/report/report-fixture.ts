@@ -1,0 +1,46 @@
+/**
+ * A run's results as `maft run` writes them, for the report tests: scores of every method at iterations
+ * 0–2, dataset sizes, loss curves and a few debates. Built from real transcript fixtures where a pure function
+ * exists (the samples), handwritten otherwise.
+ */
+import type { MethodName } from '../../src/pipeline/methods.js';
+import type { MethodScore, RunResults } from '../../src/pipeline/run-results.js';
+import { sampleDebates } from '../../src/pipeline/run-results.js';
+import { fiveDebates } from '../finetune-data/debate-fixtures.js';
+
+const score = (method: MethodName, iteration: number, correct: number, society = true): MethodScore => {
+  const problems = 40;
+  const accuracy = correct / problems;
+  return {
+    method, iteration, problems, correct, accuracy, standardError: Math.sqrt((accuracy * (1 - accuracy)) / problems), tokens: 12_000 + 300 * correct,
+    modelSeconds: 30 + iteration, noAnswerRate: 0.05,
+    ...(society ? { consensus: 0.6 + 0.05 * iteration, perAgentAccuracy: [accuracy - 0.05, accuracy, accuracy + 0.02] } : {}),
+  };
+};
+
+export function exampleResults(): RunResults {
+  const transcripts = fiveDebates();
+  const ids = transcripts.map((transcript) => transcript.problemId);
+  return {
+    maftVersion: '0.1.0', updatedAt: '2026-12-01T12:00:00.000Z', task: 'arithmetic', model: '/x/models/arithmetic-base.gguf',
+    agents: 3, rounds: 2, iterations: 2, finetuneProblems: 40, evalProblems: 40,
+    methods: ['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft', 'majority-ft', 'star'],
+    progress: { done: 31, total: 31, finished: true },
+    scores: [
+      score('base', 0, 12, false), score('majority', 0, 15), score('debate', 0, 17),
+      score('multiagent-ft', 0, 17), score('multiagent-ft', 1, 21), score('multiagent-ft', 2, 24),
+      score('single-agent-ft', 0, 17), score('single-agent-ft', 1, 20), score('single-agent-ft', 2, 19),
+      score('majority-ft', 0, 15), score('majority-ft', 1, 17), score('majority-ft', 2, 18),
+      score('star', 0, 12, false), score('star', 1, 14, false), score('star', 2, 15, false),
+    ],
+    datasets: [0, 1, 2].flatMap((agent) => [1, 2].map((iteration) => ({ method: 'multiagent-ft' as const, iteration, agent, generator: 20 + agent, corrected: 4 + iteration, confirmed: 15, critic: 12 }))),
+    training: [0, 1, 2].map((agent) => ({
+      method: 'multiagent-ft' as const, iteration: 1, agent, role: 'generator' as const, rows: 20,
+      losses: Array.from({ length: 30 }, (_, step) => 0.6 * Math.exp(-step / 12) + 0.1 + 0.01 * agent), finalLoss: 0.15, seconds: 12,
+    })),
+    samples: [
+      ...sampleDebates('base/eval', 'debate', 0, transcripts, ids, 3),
+      ...sampleDebates('multiagent-ft/iteration-2/eval', 'multiagent-ft', 2, transcripts, ids, 3),
+    ],
+  };
+}
