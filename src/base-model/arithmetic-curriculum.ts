@@ -27,7 +27,14 @@ export interface CurriculumOptions {
   max: number;
   /** Share of the earlier answers shown in update examples that are wrong. Default 0.4. */
   wrongShare?: number;
+  /**
+   * Shares of the four kinds (answer, summary, update after a summary, update after the answers), summing to 1.
+   * Default 0.45 / 0.2 / 0.25 / 0.1.
+   */
+  kindShares?: readonly [number, number, number, number];
 }
+
+const defaultKindShares = [0.45, 0.2, 0.25, 0.1] as const;
 
 const templates = defaultPromptTemplates('numeric');
 
@@ -40,19 +47,20 @@ export function curriculumExample(index: number, options: CurriculumOptions): Cu
   const wrongShare = options.wrongShare ?? 0.4;
   const someAnswer = (): WorkedSolution => (random.next() < wrongShare ? wrongSolution(operands, random) : correctSolution(operands));
   const right = correctSolution(operands);
+  const [answerShare, summaryShare, updateShare] = options.kindShares ?? defaultKindShares;
   const roll = random.next();
-  if (roll < 0.45) {
+  if (roll < answerShare) {
     return { kind: 'answer', question: problem, prompt: [user(question)], completion: assistant(right.text) };
   }
   const others = [someAnswer(), someAnswer()];
   const responses = renderOtherResponses(templates, others.map((other) => other.text));
-  if (roll < 0.65) {
+  if (roll < answerShare + summaryShare) {
     const content = renderPrompt(templates.summarize, { question: problem, responses });
     return { kind: 'summary', question: problem, prompt: [user(content)], completion: assistant(summarize(others)) };
   }
   const own = someAnswer();
   const history = [user(question), assistant(own.text)];
-  if (roll < 0.9) {
+  if (roll < answerShare + summaryShare + updateShare) {
     const content = renderPrompt(templates.debateWithSummary, { summary: summarize(others) });
     return { kind: 'update-after-summary', question: problem, prompt: [...history, user(content)], completion: assistant(right.text) };
   }

@@ -24,7 +24,7 @@ export async function train(plan: TrainingPlan, onProgress: (progress: TrainingP
     if (!(Number.isInteger(value) && value >= 1)) throw new MaftError('CONFIG_INVALID', `${field} must be a positive integer, got ${value}`, { field });
   }
   const rank = plan.lora?.rank ?? 8;
-  const { batches, truncatedExamples, droppedExamples } = planBatches(plan.examples, { windowLength, windowsPerStep, epochs, seed });
+  const { batches, truncatedExamples, droppedExamples } = planBatches(plan.examples, { windowLength, windowsPerStep, epochs, seed, ...(plan.shuffle === false ? { shuffle: false } : {}) });
   const schedule = {
     peak: plan.learningRate ?? (plan.mode === 'lora' ? 1e-4 : 1e-5),
     warmupSteps: plan.warmupSteps ?? Math.round((plan.warmupShare ?? 0) * batches.length),

@@ -26,6 +26,8 @@ export interface TrainingPlan {
   readonly windowLength?: number;
   /** Windows per optimizer step (the batch size). Default 1. */
   readonly windowsPerStep?: number;
+  /** Shuffle the examples every epoch. Default true; false keeps their order (a curriculum, easy to hard). */
+  readonly shuffle?: boolean;
   /** Passes over the examples; each pass reshuffles and repacks them. Default 1. */
   readonly epochs?: number;
   /** Peak learning rate. Default 1e-4 in LoRA mode, 1e-5 in full mode. */

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { makeArithmeticBase, baseModelShape, type BaseModelReport } from '../../base-model/make-arithmetic-base.js';
+import { makeArithmeticBase, type BaseModelReport } from '../../base-model/make-arithmetic-base.js';
+import { renderModelCard } from '../../base-model/model-card.js';
 import { MaftError } from '../../errors/maft-error.js';
 
 interface BaseModelFlags {
@@ -10,9 +11,11 @@ interface BaseModelFlags {
   threads: string;
   eval: string;
   report?: string;
+  card?: string;
   init?: string;
   firstExample: string;
   learningRate: string;
+  max: string;
 }
 
 const positive = (text: string, flag: string): number => {
@@ -34,14 +37,16 @@ export function registerBaseModelCommand(program: Command): void {
     .command('base-model')
     .description('pretrain maft\'s small arithmetic base model from scratch (seeded, CPU) and measure it')
     .option('--out <file>', 'the GGUF to write', 'models/arithmetic-base.gguf')
-    .option('--examples <n>', 'synthetic conversations to train on', '24000')
+    .option('--examples <n>', 'synthetic conversations to train on', '30000')
     .option('--seed <n>', 'seed of the weights, the data and the order', '1')
     .option('--threads <n>', 'CPU threads (never more than free cores)', '2')
     .option('--eval <n>', 'held-out problems to measure single-answer accuracy on', '200')
     .option('--report <file>', 'also write the measurements as JSON')
+    .option('--card <file>', 'also write the model card (Markdown)')
     .option('--init <file>', 'continue training this model (a later stage of the recipe) instead of random weights')
     .option('--first-example <n>', 'index of the first synthetic conversation (a later stage starts past the earlier ones)', '0')
-    .option('--learning-rate <x>', 'peak learning rate (warmup, then cosine decay)', '2e-3')
+    .option('--learning-rate <x>', 'peak learning rate (warmup, then cosine decay)', '1e-3')
+    .option('--max <n>', 'largest value of the arithmetic problems the model is made for (the task\'s max)', '9')
     .action(async (flags: BaseModelFlags) => {
       let lastPrinted = 0;
       const report: BaseModelReport = await makeArithmeticBase({
@@ -53,6 +58,7 @@ export function registerBaseModelCommand(program: Command): void {
         ...(flags.init === undefined ? {} : { initPath: flags.init }),
         firstExample: nonNegative(flags.firstExample, 'first-example'),
         learningRate: positiveNumber(flags.learningRate, 'learning-rate'),
+        max: positive(flags.max, 'max'),
         log: (line) => process.stderr.write(`${line}\n`),
         onProgress: (progress) => {
           if (progress.elapsedMs - lastPrinted < 15_000 && progress.step !== progress.totalSteps) return;
@@ -62,8 +68,9 @@ export function registerBaseModelCommand(program: Command): void {
           );
         },
       });
-      const json = JSON.stringify({ ...report, init: flags.init ?? null, firstExample: Number(flags.firstExample), learningRate: Number(flags.learningRate), shape: baseModelShape, seed: Number(flags.seed), threads: Number(flags.threads) }, null, 2);
+      const json = JSON.stringify({ ...report, init: flags.init ?? null, firstExample: Number(flags.firstExample) }, null, 2);
       if (flags.report !== undefined) writeFileSync(flags.report, `${json}\n`);
+      if (flags.card !== undefined) writeFileSync(flags.card, renderModelCard(report, `npx maft ${process.argv.slice(2).join(' ')}`));
       process.stdout.write(`${json}\n`);
     });
 }

@@ -1,0 +1,46 @@
+/**
+ * The base model's card (models/arithmetic-base.md), rendered from the recipe's own report (pure): how it
+ * was made, its size and training time, and its measured accuracy, with the command that reproduces it.
+ */
+import type { BaseModelCardInput } from './make-arithmetic-base.js';
+
+const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
+
+export function renderModelCard(report: BaseModelCardInput, command: string): string {
+  const { evaluation, greedy } = report;
+  return `# maft's arithmetic base model
+
+\`models/arithmetic-base.gguf\` is a ${(report.parameters / 1e6).toFixed(1)}M-parameter llama-architecture model that maft
+trains from scratch on a CPU, because no pretrained weights can be downloaded where maft is built and tested. It
+answers maft's arithmetic prompts (\`a+b*c+d-e*f\`, values 0..${report.max}) with worked steps ending in \`\\boxed{N}\`,
+summarises other agents' answers, and gives updated answers in debates, and it is deliberately still weak: that is
+what lets the whole method be measured for real on a laptop.
+
+| | |
+|---|---|
+| file | ${(report.bytes / 1e6).toFixed(1)} MB, F32 (exact conversion of the trained weights) |
+| shape | n_embd ${report.shape.embeddingLength}, ${report.shape.blockCount} blocks, ${report.shape.headCount} heads, SwiGLU ${report.shape.feedForwardLength}, context ${report.shape.contextLength} |
+| vocabulary | maft's prompt words, digits (one token each, wherever they stand), ChatML control tokens, byte fallback |
+| training | full-parameter, ${report.examples} synthetic conversations (${(report.trainTokens / 1e6).toFixed(2)}M tokens) in one ordered pass, ${(report.trainSeconds / 60).toFixed(1)} min on ${report.threads} thread(s) (${report.tokensPerSecond.toFixed(0)} window tokens/s) |
+| curriculum | ${report.curriculum.easyMax >= report.max ? `values 0..${report.max} throughout` : `values up to ${report.curriculum.easyMax} for the first ${percent(report.curriculum.easyShare)} of the rows, then widening to 0..${report.max} by ${percent(report.curriculum.rampEnd)}`} |
+| mix | ${report.kindShares.map((share, index) => `${['answers', 'summaries', 'updates after a summary', 'updates after the answers'][index]} ${percent(share)}`).join(', ')} |
+| optimizer | AdamW, peak lr ${report.learningRate}, β2 0.95, warmup then cosine decay, gradient clipping 1, seed ${report.seed} |
+| final training loss | ${report.finalLoss.toFixed(3)} (mean completion-token loss over the run) |
+
+## Measured accuracy (one agent, one answer, maft's round-1 prompt)
+On the first ${evaluation.problems} problems of the evaluation split of \`arithmetic\` with values 0..${report.max} (500/500 split, seed 0;
+the recipe never trains on a problem of either split):
+
+| sampling | accuracy | parsable answer |
+|---|---|---|
+| temperature 1, top-p 0.9 (the paper's) | ${percent(evaluation.accuracy)} (${evaluation.correct}/${evaluation.problems}) | ${percent(evaluation.parsableRate)} |
+| greedy | ${percent(greedy.accuracy)} (${greedy.correct}/${greedy.problems}) | ${percent(greedy.parsableRate)} |
+
+## Reproduce
+\`\`\`sh
+${command}
+\`\`\`
+Training is seeded and single-process, so the same command writes the same file on the same thread count; the
+accuracy above is re-measured from the shipped file by \`test/base-model/model-card.test.ts\`.
+`;
+}

@@ -1,0 +1,112 @@
+/**
+ * `maft run` end to end on the shipped arithmetic base model, every method, two iterations, small counts: the
+ * results table, results.json, the registry, the report, `maft status`. Then the same run killed (SIGKILL,
+ * injected at exact points: inside a debate, inside data building, inside a training job, inside an
+ * evaluation) and restarted with the same command each time ends with exactly the numbers of the
+ * uninterrupted run.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
+import { methodNames } from '../../src/pipeline/methods.js';
+import type { RunResults } from '../../src/pipeline/run-results.js';
+import type { ModelRegistry } from '../../src/train/model-registry.js';
+import { cliCommand, runCli } from '../helpers/run-cli.js';
+
+const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-run-'));
+const configFile = path.join(directory, 'small.yaml');
+
+beforeAll(() => {
+  writeFileSync(configFile, [
+    'task: { name: arithmetic, options: { max: 9 } }',
+    'split: { finetuneCount: 4, evalCount: 4 }',
+    `methods: [${methodNames.join(', ')}]`,
+    'iterations: 2',
+    'sampling: { maxTokens: 160 }',
+    `backend: { kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1, contextSize: 1024 }`,
+    'problemConcurrency: 1',
+    'trainer: { epochs: 1, windowLength: 512 }',
+    'reportSamples: 2',
+    '',
+  ].join('\n'));
+});
+
+const run = (runDirectory: string, crashAt?: string) => {
+  const [executable, ...prefix] = cliCommand();
+  const result = spawnSync(executable as string, [...prefix, 'run', configFile, '--run', runDirectory], {
+    encoding: 'utf8', timeout: 600_000, env: { ...process.env, ...(crashAt ? { MAFT_CRASH_AT: crashAt } : {}) },
+  });
+  return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
+};
+const results = (runDirectory: string) => JSON.parse(readFileSync(path.join(runDirectory, 'artifacts', 'results.json'), 'utf8')) as RunResults;
+/** What must not change when a run is killed and resumed: every number but wall times. */
+const numbers = (value: RunResults) => ({
+  scores: value.scores.map(({ modelSeconds: _seconds, ...rest }) => rest),
+  datasets: value.datasets,
+  training: value.training.map(({ seconds: _seconds, ...rest }) => rest),
+  samples: value.samples,
+});
+
+describe('maft run', () => {
+  const reference = path.join(directory, 'reference');
+
+  it('runs every method for two iterations, prints the table and writes results, registry and report', () => {
+    const result = run(reference);
+    expect(result.status, result.stderr.slice(-2000)).toBe(0);
+    for (const label of ['Base (one answer)', 'Majority vote', 'Debate', 'Multiagent FT', 'Single-agent FT', 'Majority FT', 'STaR']) {
+      expect(result.stdout).toContain(label);
+    }
+    const value = results(reference);
+    expect(value.progress).toEqual({ done: 31, total: 31, finished: true });
+    for (const method of methodNames) {
+      const iterations = value.scores.filter((score) => score.method === method).map((score) => score.iteration);
+      expect(iterations, method).toEqual(['base', 'majority', 'debate'].includes(method) ? [0] : [0, 1, 2]);
+    }
+    for (const score of value.scores) expect(score.problems).toBe(4);
+    // Every model of every method has a job in the registry, trained or (no rows) skipped, none failed; the
+    // shipped model answers in format, so the society's debates give rows and its models really train.
+    const registry = JSON.parse(readFileSync(path.join(reference, 'artifacts', 'models', 'registry.json'), 'utf8')) as ModelRegistry;
+    for (const method of ['multiagent-ft', 'single-agent-ft', 'majority-ft', 'star'] as const) {
+      const jobs = registry.entries.filter((entry) => entry.method === method);
+      expect(jobs.map((entry) => entry.iteration).sort(), method).toEqual(method === 'multiagent-ft' ? [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2] : [1, 2]);
+    }
+    expect(registry.entries.filter((entry) => entry.status === 'failed')).toEqual([]);
+    expect(registry.entries.some((entry) => entry.method === 'multiagent-ft' && entry.status === 'succeeded')).toBe(true);
+    expect(registry.entries.some((entry) => entry.method === 'single-agent-ft' && entry.status === 'succeeded')).toBe(true);
+    expect(value.datasets.filter((size) => size.method === 'multiagent-ft' && size.iteration === 1).map((size) => size.agent)).toEqual([0, 1, 2]);
+    expect(existsSync(path.join(reference, 'artifacts', 'report.html'))).toBe(true);
+
+    const status = runCli(['status', reference]);
+    expect(status.status).toBe(0);
+    expect(status.stdout).toContain('finished');
+    expect(status.stdout).toContain('multiagent-ft/iteration-2/eval');
+
+    // Run again: everything is done, nothing is redone, the same table comes out.
+    const again = run(reference);
+    expect(again.status).toBe(0);
+    expect(numbers(results(reference))).toEqual(numbers(value));
+  }, 900_000);
+
+  it('killed inside a debate, data building, a training job and an evaluation, resumes to the same numbers', () => {
+    const interrupted = path.join(directory, 'interrupted');
+    const points = [
+      'base/finetune:record-2',
+      'multiagent-ft/iteration-1/data:file-3',
+      'multiagent-ft/iteration-1/train:step-1',
+      'single-agent-ft/iteration-1/eval:record-1',
+      'multiagent-ft/iteration-2/train:step-1',
+    ];
+    for (const point of points) {
+      const killed = run(interrupted, point);
+      expect(killed.signal, `${point}: ${killed.stderr.slice(-1500)}`).toBe('SIGKILL');
+    }
+    const status = runCli(['status', interrupted]);
+    expect(status.stdout).toMatch(/stages done/);
+    const final = run(interrupted);
+    expect(final.status, final.stderr.slice(-2000)).toBe(0);
+    expect(numbers(results(interrupted))).toEqual(numbers(results(reference)));
+  }, 900_000);
+});
