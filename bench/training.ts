@@ -36,12 +36,14 @@ function timed(command: string, args: string[], cwd = root): { output: string; p
 }
 
 // llama.cpp: a text of (steps + 12) windows of 256 tokens; time per step from its per-step log timestamps.
+// ggml loads its CPU backend (libggml-cpu-<arch>.so) from the working directory: run where node-llama-cpp keeps them.
+const ggmlBackends = path.join(root, 'node_modules/@node-llama-cpp/linux-x64/bins/linux-x64');
 const finetune = execFileSync('bash', [path.join(root, 'scripts/build-llama-finetune.sh')], { encoding: 'utf8' }).trim().split('\n').at(-1) as string;
 const words = ['the', 'answer', 'is', 'sum', 'plus', 'equals', 'boxed', 'times', 'number', 'round', 'minus'];
 const random = createRandom(7);
 const text = Array.from({ length: (steps + 12) * 256 / 2 }, () => `${words[random.integer(0, words.length - 1)]}${random.integer(0, 999)}`).join(' ');
 writeFileSync(path.join(directory, 'train.txt'), text);
-const llama = timed(finetune, ['-m', modelPath, '-f', path.join(directory, 'train.txt'), '-c', '256', '-b', '256', '-ub', '256', '-t', threads, '--epochs', '1', '-o', path.join(directory, 'out.gguf'), '-lr', '1e-4'], path.dirname(finetune));
+const llama = timed(finetune, ['-m', modelPath, '-f', path.join(directory, 'train.txt'), '-c', '256', '-b', '256', '-ub', '256', '-t', threads, '--epochs', '1', '-o', path.join(directory, 'out.gguf'), '-lr', '1e-4'], ggmlBackends);
 const stamps = [...llama.output.replace(/\r/g, '\n').matchAll(/(\d+)\.(\d\d)\.(\d\d\d)\.(\d\d\d) I epoch/g)].map((m) => Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) / 1e3 + Number(m[4]) / 1e6);
 const measured = stamps.slice(5); // skip graph building and warm-up
 const llamaMsPerStep = ((measured.at(-1)! - measured[0]!) / (measured.length - 1)) * 1000;

@@ -44,3 +44,11 @@ export type { TrainingPlan, TrainingProgress, TrainingResult } from './trainer/t
 // Models
 export { writeGgufFile } from './gguf/write-gguf.js';
 export { createTinyLlamaModel } from './gguf/tiny-llama.js';
+
+// The whole loop (what `maft run` does; see src/cli/commands/run.ts for the sequence)
+export { runConfigSchema, type RunConfig, type RunConfigInput } from './config/run-config.js';
+export { resolveRunConfig, embeddedDefaultConfig, shippedBaseModel, type ResolvedRun } from './config/resolve-run-config.js';
+export { runPipeline } from './pipeline/run.js';
+export { createModelSource, type RunContext } from './pipeline/run-context.js';
+export type { RunResults } from './pipeline/run-results.js';
+export { renderReports } from './report/write-report.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { debateConfigSchema } from '../../config/debate-config.js';
+import { trainerConfigSchema } from '../../config/run-config.js';
 import { validateConfig } from '../../config/validate-config.js';
 import { MaftError } from '../../errors/maft-error.js';
 import { openRun } from '../../run-store/open-run.js';
@@ -30,16 +31,18 @@ const positiveInteger = (text: string, flag: string) => number(text, flag, (valu
  * `maft build-data` wrote, and record them in the run's model registry. Re-running skips finished jobs.
  */
 export function registerFinetuneCommand(program: Command): void {
+  // The same defaults as maft run's trainer section, so both commands train the same models.
+  const trainer = trainerConfigSchema.parse({});
   program
     .command('finetune')
     .description('train every agent\'s generator and critic adapter of an iteration (embedded ggml trainer)')
     .argument('<run-dir>', 'a run with debate records and data from maft build-data')
     .option('--iteration <k>', 'the iteration whose data to train on', '1')
-    .option('--rank <r>', 'LoRA rank', '8')
+    .option('--rank <r>', 'LoRA rank', String(trainer.rank))
     .option('--alpha <a>', 'LoRA alpha (default 2 × rank)')
-    .option('--epochs <n>', 'passes over each dataset', '2')
-    .option('--lr <rate>', 'peak learning rate (cosine decay)', '1e-4')
-    .option('--window <tokens>', 'tokens per training window', '512')
+    .option('--epochs <n>', 'passes over each dataset', String(trainer.epochs))
+    .option('--lr <rate>', 'peak learning rate (cosine decay)', String(trainer.learningRate))
+    .option('--window <tokens>', 'tokens per training window', String(trainer.windowLength))
     .option('--threads <n>', 'CPU threads (never more than free cores)', '2')
     .option('--seed <n>', 'seed of the LoRA init and the example order (default: the run\'s seed)')
     .option('--from-base', 'train fresh adapters on the base model (default: continue from iteration k − 1\'s adapters)')
@@ -57,8 +60,8 @@ export function registerFinetuneCommand(program: Command): void {
         epochs: positiveInteger(flags.epochs, 'epochs'),
         learningRate: number(flags.lr, 'lr', (value) => value > 0 && value < 1, 'a number in (0, 1)'),
         windowLength: positiveInteger(flags.window, 'window'),
-        windowsPerStep: 1,
-        warmupShare: 0.03,
+        windowsPerStep: trainer.windowsPerStep,
+        warmupShare: trainer.warmupShare,
         continuePrevious: flags.fromBase !== true,
         threads: positiveInteger(flags.threads, 'threads'),
         seed: flags.seed === undefined ? config.seed : number(flags.seed, 'seed', Number.isInteger, 'an integer'),
