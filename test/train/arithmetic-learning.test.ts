@@ -23,7 +23,7 @@ const baseModel = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..
 const windowLength = 512;
 
 async function rows(seed: number, count: number) {
-  const examples = Array.from({ length: count * 3 }, (_, index) => curriculumExample(index, { seed, min: 0, max: 29 }))
+  const examples = Array.from({ length: count * 3 }, (_, index) => curriculumExample(index, { seed, min: 0, max: 9 }))
     .filter((example) => example.kind === 'answer')
     .slice(0, count);
   return { examples, tokenized: await tokenizeRows(baseModel, examples) };
