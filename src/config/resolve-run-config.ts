@@ -27,7 +27,8 @@ export const shippedBaseModel = path.resolve(path.dirname(fileURLToPath(import.m
 export function embeddedDefaultConfig(): Record<string, unknown> {
   return {
     task: { name: 'arithmetic', options: { max: 9 } },
-    split: { finetuneCount: 120, evalCount: 120 },
+    // 50 + 50 problems, 2 iterations: ~2 s a 3 × 2 debate on two cores, eight debate stages, about 15 minutes.
+    split: { finetuneCount: 50, evalCount: 50 },
     backend: embeddedBackend(),
     sampling: { maxTokens: 256 },
     iterations: 2,

@@ -20,7 +20,7 @@ export function formatMetrics(metrics: DebateMetrics, title: string): string {
     `  no answer         ${percent(metrics.no_answer_rate)} of responses (counted wrong)`,
     `  truncated         ${percent(metrics.truncated_rate)} of responses`,
     `  tokens            ${metrics.tokens.prompt} prompt, ${metrics.tokens.completion} completion`,
-    `  model time        ${(metrics.model_time_ms / 1000).toFixed(1)} s`,
+    `  call time (sum)   ${(metrics.model_time_ms / 1000).toFixed(1)} s`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -21,7 +21,7 @@ export function renderReportMarkdown(results: RunResults, title: string): string
   const societies = results.scores.filter((score) => score.consensus !== undefined);
   if (societies.length > 0) {
     lines.push('## Societies', '', markdownTable([
-      ['method', 'iteration', 'consensus %', 'agents\' own accuracy %', 'tokens', 'model time s'],
+      ['method', 'iteration', 'consensus %', 'agents\' own accuracy %', 'tokens', 'call time s (summed, queueing included)'],
       ...societies.map((score) => [
         methodLabels[score.method], String(score.iteration), (100 * (score.consensus ?? 0)).toFixed(1),
         (score.perAgentAccuracy ?? []).map((value) => (100 * value).toFixed(1)).join(' / '), String(score.tokens), score.modelSeconds.toFixed(0),
