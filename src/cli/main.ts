@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAdapterCommand } from './commands/adapter.js';
 import { registerBuildDataCommand } from './commands/build-data.js';
 import { registerBaseModelCommand } from './commands/base-model.js';
 import { registerDebateCommand } from './commands/debate.js';
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRunCommand(program);
   registerStatusCommand(program);
   registerReportCommand(program);
+  registerAdapterCommand(program);
   try {
     await program.parseAsync([...argv]);
     return 0;
