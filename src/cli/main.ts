@@ -6,6 +6,7 @@ import { registerBaseModelCommand } from './commands/base-model.js';
 import { registerDebateCommand } from './commands/debate.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerFinetuneCommand } from './commands/finetune.js';
+import { registerHfTrainCommand } from './commands/hf-train.js';
 import { registerGradeCommand } from './commands/grade.js';
 import { registerProblemsCommand } from './commands/problems.js';
 import { registerReportCommand } from './commands/report.js';
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerStatusCommand(program);
   registerReportCommand(program);
   registerAdapterCommand(program);
+  registerHfTrainCommand(program);
   try {
     await program.parseAsync([...argv]);
     return 0;
