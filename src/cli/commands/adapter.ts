@@ -1,11 +1,23 @@
 import type { Command } from 'commander';
 import { convertPeftToGguf, exportGgufToPeft, type ConversionSummary } from '../../adapters/convert-adapter.js';
 import { MaftError } from '../../errors/maft-error.js';
+import { readPeftAdapterRank } from '../../vllm/read-adapter-rank.js';
+import type { SocietyAdapter } from '../../vllm/society-adapters.js';
+import { registerSocietyAdapters } from '../../vllm/vllm-lora-client.js';
 
 interface ConvertFlags {
   base: string;
   out: string;
   type: string;
+  json?: boolean;
+}
+
+interface VllmLoadFlags {
+  vllm: string;
+  agentsPerRound: string;
+  maxLoras?: string;
+  maxLoraRank?: string;
+  serverPath?: string;
   json?: boolean;
 }
 
@@ -55,5 +67,39 @@ export function registerAdapterCommand(program: Command): void {
     .action(async (adapterPath: string, flags: ExportFlags) => {
       const options = { adapterPath, basePath: flags.base, outDirectory: flags.out, ...(flags.hfModel === undefined ? {} : { baseModel: flags.hfModel }) };
       print(await exportGgufToPeft(options), flags.json, 'wrote');
+    });
+  adapter
+    .command('vllm-load <name=dir...>')
+    .description('register PEFT adapters by name on a running vLLM server (/v1/load_lora_adapter), reloading names already there')
+    .requiredOption('--vllm <url>', 'the server, e.g. http://127.0.0.1:8000')
+    .requiredOption('--agents-per-round <n>', 'N: adapters a debate round uses at once (checked against --max-loras)')
+    .option('--max-loras <k>', 'the server\'s --max-loras, when /metrics does not show it')
+    .option('--max-lora-rank <r>', 'the server\'s --max-lora-rank (vLLM exposes it nowhere): checked before loading')
+    .option('--server-path <prefix>', 'where the server sees the directories, if not at the same paths (prefix replacing each dir\'s parent)')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (pairs: string[], flags: VllmLoadFlags) => {
+      const integer = (text: string | undefined, field: string): number | undefined => {
+        if (text === undefined) return undefined;
+        const value = Number(text);
+        if (!Number.isInteger(value) || value < 1) throw new MaftError('CONFIG_INVALID', `expected a positive integer, got "${text}"`, { field });
+        return value;
+      };
+      const adapters: SocietyAdapter[] = [];
+      for (const pair of pairs) {
+        const at = pair.indexOf('=');
+        if (at < 1) throw new MaftError('CONFIG_INVALID', `expected name=dir, got "${pair}"`, { field: 'adapters' });
+        const directory = pair.slice(at + 1);
+        const serverPath = flags.serverPath === undefined ? directory : `${flags.serverPath.replace(/\/+$/, '')}/${directory.split('/').filter(Boolean).pop() ?? ''}`;
+        adapters.push({ name: pair.slice(0, at), path: serverPath, rank: await readPeftAdapterRank(directory) });
+      }
+      const maxLoras = integer(flags.maxLoras, '--max-loras');
+      const maxLoraRank = integer(flags.maxLoraRank, '--max-lora-rank');
+      const report = await registerSocietyAdapters({ baseUrl: flags.vllm }, {
+        adapters,
+        agentsPerRound: integer(flags.agentsPerRound, '--agents-per-round') ?? 1,
+        limits: { ...(maxLoras === undefined ? {} : { maxLoras }), ...(maxLoraRank === undefined ? {} : { maxLoraRank }) },
+      });
+      if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
+      else for (const entry of report.loaded) process.stdout.write(`${entry.reloaded ? 'reloaded' : 'loaded'} ${entry.name} on ${report.baseModel}\n`);
     });
 }
