@@ -120,8 +120,11 @@ def tokenize_rows(rows, tokenizer, max_length, path):
     """input_ids + labels with the prompt masked (-100): completion-only loss without TRL."""
     examples = []
     for number, row in enumerate(rows, 1):
-        prompt_ids = tokenizer.apply_chat_template(row["prompt"], add_generation_prompt=True, tokenize=True)
-        full_ids = tokenizer.apply_chat_template(row["prompt"] + row["completion"], tokenize=True)
+        # Render text, then tokenize: apply_chat_template(tokenize=True) returns ids or a dict by version.
+        prompt_text = tokenizer.apply_chat_template(row["prompt"], add_generation_prompt=True, tokenize=False)
+        full_text = tokenizer.apply_chat_template(row["prompt"] + row["completion"], tokenize=False)
+        prompt_ids = tokenizer(prompt_text, add_special_tokens=False)["input_ids"]
+        full_ids = tokenizer(full_text, add_special_tokens=False)["input_ids"]
         if full_ids[:len(prompt_ids)] != prompt_ids:
             raise DataError(f"{path}: row {number}: the chat template does not extend the prompt with the completion")
         if len(full_ids) > max_length:
@@ -141,16 +144,6 @@ def train(args, rows):
         tokenizer.chat_template = CHATML
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[args.precision]
-    model = AutoModelForCausalLM.from_pretrained(args.model, torch_dtype=dtype)
-    if args.method == "lora":
-        from peft import LoraConfig, PeftModel, get_peft_model
-        if args.init_adapter:
-            model = PeftModel.from_pretrained(model, args.init_adapter, is_trainable=True)
-        else:
-            targets = args.lora_targets if args.lora_targets == "all-linear" else args.lora_targets.split(",")
-            model = get_peft_model(model, LoraConfig(r=args.lora_rank, lora_alpha=args.lora_alpha, lora_dropout=args.lora_dropout,
-                                                     target_modules=targets, task_type="CAUSAL_LM", bias="none"))
 
     class StreamLoss(TrainerCallback):
         def on_log(self, training_args, state, control, logs=None, **kwargs):
@@ -162,18 +155,33 @@ def train(args, rows):
                   per_device_train_batch_size=args.batch_size, gradient_accumulation_steps=args.gradient_accumulation,
                   lr_scheduler_type=args.scheduler, warmup_ratio=args.warmup_ratio, logging_steps=1, save_strategy="no",
                   report_to=[], seed=args.seed, bf16=args.precision == "bf16", fp16=args.precision == "fp16",
-                  disable_tqdm=True, remove_unused_columns=False)
+                  disable_tqdm=True)
     use_trl = args.trl == "yes" or (args.trl == "auto" and importlib.util.find_spec("trl") and importlib.util.find_spec("datasets"))
+    # Tokenize before loading weights: a row too long or a template that breaks fails in seconds, not after loading.
+    examples = None if use_trl else tokenize_rows(rows, tokenizer, args.max_length, args.data)
+    if use_trl:
+        from trl import SFTConfig
+        training_args = SFTConfig(**common, completion_only_loss=True, max_length=args.max_length)
+    else:
+        training_args = TrainingArguments(**common, remove_unused_columns=False)
+    # After the arguments: under DeepSpeed ZeRO-3 they set up zero.Init, so the weights load already sharded.
+    dtype = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": torch.float32}[args.precision]
+    model = AutoModelForCausalLM.from_pretrained(args.model, torch_dtype=dtype)
+    if args.method == "lora":
+        from peft import LoraConfig, PeftModel, get_peft_model
+        if args.init_adapter:
+            model = PeftModel.from_pretrained(model, args.init_adapter, is_trainable=True)
+        else:
+            targets = args.lora_targets if args.lora_targets == "all-linear" else args.lora_targets.split(",")
+            model = get_peft_model(model, LoraConfig(r=args.lora_rank, lora_alpha=args.lora_alpha, lora_dropout=args.lora_dropout,
+                                                     target_modules=targets, task_type="CAUSAL_LM", bias="none"))
     emit("start", rows=len(rows), method=args.method, trainer="trl" if use_trl else "transformers", learning_rate=args.learning_rate)
     if use_trl:
         from datasets import Dataset
-        from trl import SFTConfig, SFTTrainer
-        config = SFTConfig(**common, completion_only_loss=True, max_length=args.max_length)
-        trainer = SFTTrainer(model=model, args=config, train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
+        from trl import SFTTrainer
+        trainer = SFTTrainer(model=model, args=training_args, train_dataset=Dataset.from_list(rows), processing_class=tokenizer,
                              callbacks=[StreamLoss()])
     else:
-        examples = tokenize_rows(rows, tokenizer, args.max_length, args.data)
-
         def collate(batch):
             width = max(len(example["input_ids"]) for example in batch)
             pad = lambda values, fill: values + [fill] * (width - len(values))  # noqa: E731
@@ -181,7 +189,7 @@ def train(args, rows):
                     "labels": torch.tensor([pad(e["labels"], -100) for e in batch]),
                     "attention_mask": torch.tensor([pad([1] * len(e["input_ids"]), 0) for e in batch])}
 
-        trainer = Trainer(model=model, args=TrainingArguments(**common), train_dataset=examples, data_collator=collate,
+        trainer = Trainer(model=model, args=training_args, train_dataset=examples, data_collator=collate,
                           callbacks=[StreamLoss()])
     trainer.train()
     partial = args.output + ".partial"
@@ -223,6 +231,11 @@ def main(argv):
             emit("error", kind="cuda", message=first)
             return 4
         emit("error", kind="runtime", message=first)
+        return 1
+    except Exception as error:  # noqa: BLE001 - one line for maft, the traceback stays in the log
+        import traceback
+        traceback.print_exc()
+        emit("error", kind=type(error).__name__, message=(str(error).strip().splitlines() or [type(error).__name__])[0])
         return 1
 
 

@@ -136,3 +136,31 @@ describe('hf job runner', () => {
     await expect(runHfJob({ ...base, command: { executable: standIn, args: ['write'], env: {} } })).resolves.toEqual({ output, losses: [{ step: 1, loss: 1.5 }] });
   });
 });
+
+describe('hf completion-only loss (the script\'s own tokenize_rows, with a character tokenizer standing in for a real one)', () => {
+  it('masks every prompt token with -100 and trains exactly the completion and its end marker', () => {
+    const program = [
+      'import json, sys',
+      `sys.path.insert(0, ${JSON.stringify(path.dirname(hfTrainScript))})`,
+      'import maft_hf_train as m',
+      'class CharTokenizer:',
+      '    def apply_chat_template(self, messages, add_generation_prompt=False, tokenize=False):',
+      '        text = "".join(f"<|im_start|>{x[\'role\']}\\n{x[\'content\']}<|im_end|>\\n" for x in messages)',
+      '        return text + ("<|im_start|>assistant\\n" if add_generation_prompt else "")',
+      '    def __call__(self, text, add_special_tokens=False):',
+      '        return {"input_ids": [ord(c) for c in text]}',
+      'rows = m.read_rows(sys.argv[1])',
+      'examples = m.tokenize_rows(rows, CharTokenizer(), 4096, sys.argv[1])',
+      'print(json.dumps([{"trained": "".join(chr(t) for t in e["labels"] if t != -100), "masked": sum(1 for t in e["labels"] if t == -100), "length": len(e["input_ids"])} for e in examples]))',
+    ].filter((line) => line !== '').join('\n');
+    const file = path.join(directory, 'mask.jsonl');
+    return writeFile(file, exportTrlPromptCompletionJsonl(rows)).then(() => {
+      const result = spawnSync('/usr/bin/python3', ['-c', program, file], { encoding: 'utf8' });
+      expect(result.stderr).toBe('');
+      const examples = JSON.parse(result.stdout) as { trained: string; masked: number; length: number }[];
+      expect(examples.map((example) => example.trained)).toEqual(['It is \\boxed{4}.<|im_end|>\n', 'Rechecking: \\boxed{4}.<|im_end|>\n']);
+      // The critic row's earlier reply (\boxed{5}) is context: masked, never trained.
+      expect(examples[1]?.masked).toBe((examples[1]?.length ?? 0) - examples[1]!.trained.length);
+    });
+  });
+});
