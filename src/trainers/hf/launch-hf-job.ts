@@ -6,6 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { MaftError } from '../../errors/maft-error.js';
+import { gpuSlots, runOnGpuSlots } from './gpu-slots.js';
 import { buildHfTrainCommand, parseAccelerateConfig, renderHfCommand, type HfCommand, type HfJobPaths } from './accelerate-command.js';
 import type { HfTrainOptions } from './hf-train-options.js';
 import { checkHfPython, hfTrainScript } from './preflight.js';
@@ -35,7 +36,12 @@ export async function prepareHfCommand(request: HfJobRequest): Promise<{ command
 /** The script's own data check: the same parser the training run will use, errors as file:line: field. */
 export function validateHfData(python: string, data: string): number {
   const result = spawnSync(python, [hfTrainScript, '--data', data, '--validate-only'], { encoding: 'utf8', timeout: 120_000 });
-  const event = JSON.parse(result.stdout.trim().split('\n').pop() || '{}') as { event?: string; rows?: number; message?: string };
+  let event: { event?: string; rows?: number; message?: string } = {};
+  try {
+    event = JSON.parse(result.stdout.trim().split('\n').pop() || '{}') as typeof event;
+  } catch {
+    // Not the script's JSON (a crash before it printed): reported below with the exit status and stderr.
+  }
   if (result.status !== 0 || event.event !== 'validated') {
     throw new MaftError('INPUT_INVALID', event.message ?? `data check failed (exit ${result.status}): ${result.stderr.trim().split('\n').pop() ?? ''}`);
   }
@@ -55,4 +61,30 @@ export async function launchHfJob(request: HfJobRequest): Promise<HfJobResult & 
     ...(request.signal === undefined ? {} : { signal: request.signal }),
   });
   return { ...result, commandLine: renderHfCommand(command) };
+}
+
+export interface HfJobsOnGpus {
+  /** The machine's GPUs for these jobs, e.g. [0, 1, 2, 3]. */
+  readonly gpus: readonly number[];
+  /** GPUs per job: 1 runs up to gpus.length jobs at once; gpus.length runs them one after another. */
+  readonly gpusPerJob: number;
+}
+
+/**
+ * An iteration's 2N jobs on disjoint GPUs: Python and packages checked once, up front (one line naming what is
+ * missing, before any job starts), then each job on a free slot with its own GPUs and port. Every outcome is
+ * returned in job order; a failed job does not stop the others.
+ */
+export async function launchHfJobs(requests: readonly Omit<HfJobRequest, 'gpus' | 'port'>[], placement: HfJobsOnGpus): Promise<PromiseSettledResult<HfJobResult & { commandLine: string }>[]> {
+  const slots = gpuSlots(placement.gpus, placement.gpusPerJob);
+  const checked = new Set<string>();
+  for (const request of requests) {
+    const key = `${request.python}\0${request.accelerateConfig}`;
+    if (checked.has(key)) continue;
+    checked.add(key);
+    // Builds the command for the first slot too: a config that cannot run on a slot fails here, before any job.
+    const { extraPackages } = await prepareHfCommand({ ...request, gpus: slots[0]?.gpus ?? [] });
+    checkHfPython(request.python, extraPackages);
+  }
+  return runOnGpuSlots(requests, slots, (request, slot) => launchHfJob({ ...request, gpus: slot.gpus, port: slot.port }));
 }

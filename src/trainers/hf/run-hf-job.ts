@@ -78,7 +78,7 @@ export async function runHfJob(options: RunHfJobOptions): Promise<HfJobResult> {
     const said = lastError?.message ?? `exit ${outcome.code ?? outcome.signal}`;
     if (outcome.code === 2) throw new MaftError('INPUT_INVALID', said, where);
     if (outcome.code === 3) throw new MaftError('CONFIG_INVALID', said, where);
-    if (outcome.code === 4) throw new MaftError('TRAINING_FAILED', `CUDA error: ${said}`, where);
+    if (outcome.code === 4) throw new MaftError('TRAINING_FAILED', /^CUDA error/.test(said) ? said : `CUDA error: ${said}`, where);
     throw new MaftError(lastError === undefined ? 'TRAINING_CRASHED' : 'TRAINING_FAILED', `the hf job failed: ${said}`, where);
   }
   const expected = path.join(options.output, options.method === 'lora' ? 'adapter_config.json' : 'config.json');
