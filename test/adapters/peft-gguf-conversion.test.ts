@@ -162,3 +162,20 @@ it('round-trips an adapter in maft\'s own GGUF layout through PEFT', async () =>
   expect(second.tensors).toEqual(first.tensors);
   expect(second.alpha).toBe(first.alpha);
 });
+
+it('writes F16 adapters on request, equal to the F32 ones to half precision', async () => {
+  const basePath = path.join(directory, 'f16-base.gguf');
+  await writeGgufFile(basePath, createTinyLlamaModel({ headCountKv: 2 }));
+  const peftDirectory = path.join(directory, 'f16-peft');
+  await writePeftAdapter(peftDirectory, knownLoraModules(32), alpha);
+  const [f32, f16] = [path.join(directory, 'a32.gguf'), path.join(directory, 'a16.gguf')];
+  await convertPeftToGguf({ peftDirectory, basePath, outPath: f32 });
+  await convertPeftToGguf({ peftDirectory, basePath, outPath: f16, type: 'F16' });
+  const [full, half] = await Promise.all([readGgufLoraFile(f32), readGgufLoraFile(f16)]);
+  expect([...half.tensors.keys()]).toEqual([...full.tensors.keys()]);
+  for (const [name, tensor] of full.tensors) {
+    const values = half.tensors.get(name)?.values ?? new Float32Array();
+    expect(values.length).toBe(tensor.values.length);
+    tensor.values.forEach((value, index) => expect(Math.abs((values[index] as number) - value)).toBeLessThanOrEqual(Math.abs(value) / 1024 + 1e-7));
+  }
+});
