@@ -64,3 +64,12 @@ export function checkAdapterNames(adapters: readonly SocietyAdapter[]): void {
     seen.add(adapter.name);
   }
 }
+
+/**
+ * Where the server sees an adapter directory: the same path, or, when the server mounts the adapters elsewhere
+ * (another machine, a container), `<prefix>/<the directory's own name>`.
+ */
+export function serverPathOf(directory: string, prefix?: string): string {
+  if (prefix === undefined) return directory;
+  return `${prefix.replace(/\/+$/, '')}/${directory.split('/').filter(Boolean).pop() ?? ''}`;
+}

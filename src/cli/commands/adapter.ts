@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { convertPeftToGguf, exportGgufToPeft, type ConversionSummary } from '../../adapters/convert-adapter.js';
 import { MaftError } from '../../errors/maft-error.js';
 import { readPeftAdapterRank } from '../../vllm/read-adapter-rank.js';
-import type { SocietyAdapter } from '../../vllm/society-adapters.js';
+import { serverPathOf, type SocietyAdapter } from '../../vllm/society-adapters.js';
 import { registerSocietyAdapters } from '../../vllm/vllm-lora-client.js';
 
 interface ConvertFlags {
@@ -89,8 +89,7 @@ export function registerAdapterCommand(program: Command): void {
         const at = pair.indexOf('=');
         if (at < 1) throw new MaftError('CONFIG_INVALID', `expected name=dir, got "${pair}"`, { field: 'adapters' });
         const directory = pair.slice(at + 1);
-        const serverPath = flags.serverPath === undefined ? directory : `${flags.serverPath.replace(/\/+$/, '')}/${directory.split('/').filter(Boolean).pop() ?? ''}`;
-        adapters.push({ name: pair.slice(0, at), path: serverPath, rank: await readPeftAdapterRank(directory) });
+        adapters.push({ name: pair.slice(0, at), path: serverPathOf(directory, flags.serverPath), rank: await readPeftAdapterRank(directory) });
       }
       const maxLoras = integer(flags.maxLoras, '--max-loras');
       const maxLoraRank = integer(flags.maxLoraRank, '--max-lora-rank');
