@@ -52,3 +52,13 @@ export { runPipeline } from './pipeline/run.js';
 export { createModelSource, type RunContext } from './pipeline/run-context.js';
 export type { RunResults } from './pipeline/run-results.js';
 export { renderReports } from './report/write-report.js';
+
+// GPUs: adapters both ways (PEFT ↔ GGUF), the `hf` trainer's launcher, vLLM adapter registration
+export { convertPeftToGguf, exportGgufToPeft, type ConversionSummary } from './adapters/convert-adapter.js';
+export { adapterInFormat, detectAdapterFormat, type AdapterFormat } from './adapters/adapter-in-format.js';
+export { launchHfJob, launchHfJobs, prepareHfCommand, validateHfData, type HfJobRequest } from './trainers/hf/launch-hf-job.js';
+export { resolveHfTrainOptions, type HfTrainOptions } from './trainers/hf/hf-train-options.js';
+export { checkHfPython, hfTrainScript } from './trainers/hf/preflight.js';
+export { gpuSlots, runOnGpuSlots, type GpuSlot } from './trainers/hf/gpu-slots.js';
+export { registerSocietyAdapters, type VllmServer, type RegisterReport } from './vllm/vllm-lora-client.js';
+export { vllmServeLine, type SocietyAdapter, type VllmLoraLimits } from './vllm/society-adapters.js';

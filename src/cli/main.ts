@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAdapterCommand } from './commands/adapter.js';
 import { registerBuildDataCommand } from './commands/build-data.js';
 import { registerBaseModelCommand } from './commands/base-model.js';
 import { registerDebateCommand } from './commands/debate.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerFinetuneCommand } from './commands/finetune.js';
+import { registerHfTrainCommand } from './commands/hf-train.js';
 import { registerGradeCommand } from './commands/grade.js';
 import { registerProblemsCommand } from './commands/problems.js';
 import { registerReportCommand } from './commands/report.js';
@@ -30,6 +32,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRunCommand(program);
   registerStatusCommand(program);
   registerReportCommand(program);
+  registerAdapterCommand(program);
+  registerHfTrainCommand(program);
   try {
     await program.parseAsync([...argv]);
     return 0;
