@@ -1,0 +1,115 @@
+/**
+ * Where an answer sits in a response written without `\boxed{}`, for the default extraction
+ * (extract-rules.ts): answer phrases ("The final answer is …", "The answer is …", "Answer: …", a final
+ * `A: …` line, GSM8K's `#### …`) and LaTeX math (`$…$`, `$$…$$`, `\(…\)`, `\[…\]`).
+ */
+
+/** A phrase that introduces an answer; the last one in the text wins. */
+const answerMarkers = [
+  /####/g,
+  /\b(?:the\s+)?(?:final\s+)?answer\s*(?:(?:is|would\s+be|will\s+be|=)\s*[:：]?|[:：])/gi,
+  /^\s*(?:final\s+)?A\s*[:：]/gim,
+];
+
+/** The answer a phrase gives: the text after the last answer marker, cut at the end of its sentence. */
+export function lastAnswerPhrase(text: string): string | null {
+  const plain = text.replace(/\*\*/g, '');
+  let best: { end: number; start: number } | null = null;
+  for (const marker of answerMarkers) {
+    for (const match of plain.matchAll(marker)) {
+      if (best === null || match.index > best.start) best = { start: match.index, end: match.index + match[0].length };
+    }
+  }
+  if (best === null) return null;
+  return cutPhrase(plain.slice(best.end));
+}
+
+/** The answer at the start of `rest`: a math span there, else the text up to the end of the sentence. */
+function cutPhrase(rest: string): string | null {
+  const trimmed = rest.replace(/^[\s:]+/, '');
+  const span = mathSpans(trimmed)[0];
+  if (span !== undefined && span.start === 0) return span.content.trim() || null;
+  const line = trimmed.split('\n')[0] ?? '';
+  // The sentence ends at `. ` (not a decimal point), `;`, or a comma before a word (", which").
+  const end = /\.(?:\s|$)|;|,\s+(?=[A-Za-z]{2})|\s+(?:because|since|which|as|so)\s/.exec(line);
+  const phrase = (end === null ? line : line.slice(0, end.index)).trim().replace(/\.$/, '').trim();
+  return phrase === '' ? null : phrase;
+}
+
+export interface MathSpan {
+  start: number;
+  end: number;
+  content: string;
+  display: boolean;
+}
+
+const openers: { open: string; close: string; display: boolean }[] = [
+  { open: '$$', close: '$$', display: true },
+  { open: '\\[', close: '\\]', display: true },
+  { open: '\\(', close: '\\)', display: false },
+  { open: '$', close: '$', display: false },
+];
+
+/**
+ * The LaTeX math spans of a text, in order. Inline math (`$…$`, `\(…\)`) stays on one line, display math
+ * may span lines; an escaped `\$` is never a delimiter. A `$` with no closer on its line is not math.
+ */
+export function mathSpans(text: string): MathSpan[] {
+  const spans: MathSpan[] = [];
+  let index = 0;
+  while (index < text.length) {
+    const character = text[index];
+    if (character !== '$' && character !== '\\') {
+      index++;
+      continue;
+    }
+    if (character === '\\' && text[index + 1] !== '[' && text[index + 1] !== '(') {
+      index += 2; // `\$`, `\\` and macros never open math
+      continue;
+    }
+    const opener = openers.find((candidate) => text.startsWith(candidate.open, index));
+    if (opener === undefined) {
+      index++;
+      continue;
+    }
+    const from = index + opener.open.length;
+    const close = findCloser(text, from, opener.close, opener.display);
+    if (close < 0) {
+      index = from;
+      continue;
+    }
+    spans.push({ start: index, end: close + opener.close.length, content: text.slice(from, close), display: opener.display });
+    index = close + opener.close.length;
+  }
+  return spans;
+}
+
+function findCloser(text: string, from: number, close: string, display: boolean): number {
+  for (let index = from; index < text.length; index++) {
+    const character = text[index];
+    if (character === '\n' && !display) return -1;
+    if (character === '\\' && close === '$') {
+      index++; // `\$` inside math is a dollar sign, not the end
+      continue;
+    }
+    if (text.startsWith(close, index) && !(close === '\\]' && text[index - 1] === '\\')) {
+      if (close === '$' && index === from) return -1; // `$$` is handled as display math
+      return index;
+    }
+  }
+  return -1;
+}
+
+/**
+ * The value a math answer states: `x = \frac{1}{3}` gives `\frac{1}{3}` and `2 \cdot 9 = 18` gives `18`,
+ * but an equation whose right side still holds an unknown (`y = 2x + 3`) is kept whole.
+ */
+export function statedValue(math: string): string {
+  const trimmed = math.trim().replace(/[.,;]$/, '').trim();
+  if (/\\[lg]eq?\b|[<>≤≥]|\\neq|\\approx/.test(trimmed)) return trimmed;
+  const lastEquals = trimmed.lastIndexOf('=');
+  if (lastEquals < 0) return trimmed;
+  const right = trimmed.slice(lastEquals + 1).trim();
+  const letters = right.replace(/\\(?:text|mbox|mathrm)\s*\{[^{}]*\}/g, '').replace(/\\[a-zA-Z]+/g, '');
+  return right !== '' && !/[a-zA-Z]/.test(letters) ? right : trimmed;
+}
