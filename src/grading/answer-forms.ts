@@ -10,14 +10,14 @@
  */
 const mathWords = new Set(['sqrt', 'pi', 'sin', 'cos', 'tan', 'log', 'ln', 'exp', 'or', 'and', 'i', 'e']);
 
-export function cleanAnswer(text: string, referenceIsEquation: boolean): string {
+export function cleanAnswer(text: string, referenceIsEquation: boolean, referenceHasLetters = true): string {
   let x = text.trim();
   x = x.replace(/^\$+|\$+$/g, '').replace(/^\\[[(]|\\[\])]$/g, '').trim();
   x = x.replace(/\\displaystyle|\\mathrm\{\s*\}/g, '');
   x = x.replace(/\\[cdt]frac/g, '\\frac');
   x = x.replace(/\\(?:left|right)\s*\.|\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big)\b\s*/g, '');
   x = x.replace(/(\d)(?:\\[,!]|\{,\})\s*(?=\d{3}(?!\d))/g, '$1');
-  x = x.replace(/\\[,;:! ]|~/g, ' ');
+  x = x.replace(/(?<!\\)\\[,;:! ]|~/g, ' ');
   x = x.replace(/\^\s*\{\s*\\circ\s*\}|\^\s*\\circ|°|\\degree\b/g, '');
   x = x.replace(/\\%|%|\s*\\text\s*\{\s*(?:percent|pct)\s*\}|\s*\b(?:percentage|percent|pct)\b/g, '');
   x = x.replace(/\\\$|\$|€|£|\\euro\b/g, '');
@@ -26,7 +26,9 @@ export function cleanAnswer(text: string, referenceIsEquation: boolean): string 
     if (unit === null || !isNumberLike(x.slice(0, unit.index))) break;
     x = x.slice(0, unit.index);
   }
-  const word = /^(.*?\d[^a-zA-Z]*?)\s+([a-zA-Z]{2,}(?:\s+[a-zA-Z]+)*)(?:\s*\^\s*\{?\d\}?)?\s*\.?$/.exec(x);
+  // A trailing word is a unit; a single letter (`12 m`) only when the reference has no letters at all.
+  const unitWord = referenceHasLetters ? '[a-zA-Z]{2,}' : '[a-zA-Z]+';
+  const word = new RegExp(`^(.*?\\d[^a-zA-Z]*?)\\s+(${unitWord}(?:\\s+[a-zA-Z]+)*)(?:\\s*\\^\\s*\\{?\\d\\}?)?\\s*\\.?$`).exec(x);
   if (word !== null && isNumberLike(word[1] ?? '') && !(word[2] ?? '').split(/\s+/).some((w) => mathWords.has(w))) {
     x = word[1] ?? x;
   }

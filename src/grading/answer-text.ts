@@ -100,16 +100,38 @@ function findCloser(text: string, from: number, close: string, display: boolean)
   return -1;
 }
 
+/** A name on the left of `=`: `x`, `x_1`, `f(x)`, `\theta`, `\text{area}`. */
+const namePattern = /^\s*(?:[a-zA-Z](?:_\{?\w+\}?)?|[a-zA-Z]\s*\([^()]*\)|\\[a-zA-Z]+|\\text\{[^{}]*\})\s*$/;
+
+/** Letters of a LaTeX text once macros and `\text{…}` units are taken out. */
+function hasUnknown(text: string): boolean {
+  return /[a-zA-Z]/.test(text.replace(/\\(?:text|mbox|mathrm)\s*\{[^{}]*\}/g, '').replace(/\\[a-zA-Z]+/g, ''));
+}
+
 /**
- * The value a math answer states: `x = \frac{1}{3}` gives `\frac{1}{3}` and `2 \cdot 9 = 18` gives `18`,
- * but an equation whose right side still holds an unknown (`y = 2x + 3`) is kept whole.
+ * The value a math answer states: `x = \frac{1}{3}` gives `\frac{1}{3}`, `2 \cdot 9 = 18` gives `18` and
+ * `x = 5 + 5 + 1 = 11` gives `11`; an equation is kept whole when its right side still holds an unknown
+ * (`y = 2x + 3`), when its left side is not a name or a computation (`x^2 = 5`), and when it is one of
+ * several (`x = 1 \text{ or } x = -2`).
  */
 export function statedValue(math: string): string {
   const trimmed = math.trim().replace(/[.,;]$/, '').trim();
   if (/\\[lg]eq?\b|[<>≤≥]|\\neq|\\approx/.test(trimmed)) return trimmed;
-  const lastEquals = trimmed.lastIndexOf('=');
-  if (lastEquals < 0) return trimmed;
-  const right = trimmed.slice(lastEquals + 1).trim();
-  const letters = right.replace(/\\(?:text|mbox|mathrm)\s*\{[^{}]*\}/g, '').replace(/\\[a-zA-Z]+/g, '');
-  return right !== '' && !/[a-zA-Z]/.test(letters) ? right : trimmed;
+  const sides = trimmed.split('=');
+  if (sides.length < 2 || /,|\bor\b|\band\b/.test(trimmed)) return trimmed;
+  const left = sides[0] ?? '';
+  const right = (sides[sides.length - 1] ?? '').trim();
+  if (right === '' || hasUnknown(right)) return trimmed;
+  return namePattern.test(left) || !hasUnknown(left) ? right : trimmed;
+}
+
+/**
+ * A phrase in words ("The largest $n$ is 34") names its answer after its last "is"/"equals"; a phrase
+ * that is already an answer is returned as it is.
+ */
+export function phraseAnswer(phrase: string): string {
+  const prose = phrase.replace(/\$[^$]*\$|\\\([^]*?\\\)|\\[a-zA-Z]+(?:\{[^{}]*\})?/g, ' ');
+  if (!/[a-zA-Z]{3,}\s+[a-zA-Z]{2,}/.test(prose)) return phrase;
+  const tail = /\b(?:is|are|was|equals|of)\s+([^]*)$/.exec(phrase);
+  return tail?.[1]?.trim() ?? phrase;
 }

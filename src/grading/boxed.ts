@@ -50,3 +50,22 @@ function readBoxContent(text: string, index: number): string | null {
   }
   return null;
 }
+
+/**
+ * The text outside any box, for the rules tried after a box that held no answer: every well-formed box is
+ * cut out (with the boxes inside it), and so is everything from the first box that never closes (LaTeX would read all of it as
+ * the box's content), so that the junk of a broken box never becomes an answer by another rule.
+ */
+export function textOutsideBoxes(text: string): string {
+  let result = '';
+  let from = 0;
+  for (const match of text.matchAll(/\\(?:boxed|fbox)(?=[{ ])/g)) {
+    if (match.index < from) continue; // inside a box already cut out
+    const argument = match.index + match[0].length;
+    const content = readBoxContent(text, argument);
+    result += text.slice(from, match.index);
+    if (content === null) return result;
+    from = text[argument] === '{' ? argument + content.length + 2 : text.indexOf(content, argument) + content.length;
+  }
+  return result + text.slice(from);
+}

@@ -13,8 +13,8 @@
  * choice task a letter. Nothing found → null, which always counts as wrong.
  */
 import type { AnswerType } from '../spec/problem.js';
-import { lastAnswerPhrase, mathSpans, statedValue } from './answer-text.js';
-import { extractLastBoxed } from './boxed.js';
+import { lastAnswerPhrase, mathSpans, phraseAnswer, statedValue } from './answer-text.js';
+import { extractLastBoxed, textOutsideBoxes } from './boxed.js';
 import { lastNumberIn, numbersIn, readNumberAnswer } from './number-text.js';
 import { parseChoice } from './parse-choice.js';
 
@@ -35,6 +35,11 @@ export function extractByRules(text: string, answerType: AnswerType): Extraction
     const answer = refine(boxed, answerType, 'boxed');
     if (answer !== null) return { answer, rule: 'boxed' };
   }
+  return extractOutsideBoxes(/\\(?:boxed|fbox)/.test(text) ? textOutsideBoxes(text) : text, answerType);
+}
+
+/** Rules 2 to 5, on the text without its boxes (a box that held an answer of the type has won already). */
+function extractOutsideBoxes(text: string, answerType: AnswerType): Extraction {
   const phrase = lastAnswerPhrase(text);
   if (phrase !== null) {
     const answer = refine(phrase, answerType, 'phrase');
@@ -76,7 +81,10 @@ function refine(candidate: string, answerType: AnswerType, rule: ExtractionRule)
       return rule === 'latex' ? null : trimmed;
     case 'math': {
       if (rule === 'boxed') return trimmed;
-      const value = statedValue(trimmed.replace(/^\$+|\$+$/g, ''));
+      const text = rule === 'phrase' ? phraseAnswer(trimmed) : trimmed;
+      const span = rule === 'phrase' ? mathSpans(text) : [];
+      const math = span.length === 1 && span[0]?.start === 0 && span[0].end === text.length ? span[0].content : text;
+      const value = statedValue(math.replace(/^\$+|\$+$/g, ''));
       if (value === '' || (rule === 'phrase' && value.length > maxPhraseLength)) return null;
       return value;
     }

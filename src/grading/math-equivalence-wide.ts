@@ -51,7 +51,8 @@ function same(given: string, reference: string, depth: number): boolean {
 
 function widened(given: string, reference: string, depth: number): Verdict | null {
   const referenceClean = cleanAnswer(reference, true);
-  const givenClean = cleanAnswer(given, isEquation(referenceClean));
+  const referenceHasLetters = /[a-zA-Z]/.test(referenceClean.replace(/\\[a-zA-Z]+/g, ''));
+  const givenClean = cleanAnswer(given, isEquation(referenceClean), referenceHasLetters);
   if ((givenClean !== given || referenceClean !== reference) && givenClean !== '' && isMathEquivalent(givenClean, referenceClean)) {
     return { correct: true, reason: 'equal once units, \\text{}, percent or `x =` are dropped' };
   }
@@ -60,6 +61,12 @@ function widened(given: string, reference: string, depth: number): Verdict | nul
 
 function shapes(given: string, reference: string, depth: number): Verdict | null {
   const element = (a: string, b: string) => same(a, b, depth);
+  const referenceEquation = sidesOf(reference);
+  if (referenceEquation !== null) {
+    const equation = sidesOf(given);
+    const ok = equation !== null && equation.left === referenceEquation.left && element(equation.right, referenceEquation.right);
+    return ok ? { correct: true, reason: 'same equation (same left side, equal right sides)' } : null;
+  }
   const referenceMatrix = readMatrix(reference);
   if (referenceMatrix !== null) {
     const matrix = readMatrix(given);
@@ -104,6 +111,14 @@ function shapes(given: string, reference: string, depth: number): Verdict | null
     return ok ? { correct: true, reason: 'same set (order ignored)' } : null;
   }
   return null;
+}
+
+/** `lhs = rhs` with one `=`, the left side without spaces. */
+function sidesOf(text: string): { left: string; right: string } | null {
+  if (!isEquation(text)) return null;
+  const sides = text.split('=');
+  if (sides.length !== 2) return null;
+  return { left: (sides[0] ?? '').replace(/\s+/g, ''), right: (sides[1] ?? '').trim() };
 }
 
 function values(given: string, reference: string): Verdict | null {

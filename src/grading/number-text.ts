@@ -59,10 +59,16 @@ export function readNumberAnswer(text: string): string | null {
 
 /** One number token of running text: signs, `$`, thousands commas, decimals (point or comma), `a/b`. */
 const numberToken =
-  /(?:(?<![\w)\]])[-−])?\$?\s?(?:[1-9]\d{0,2}(?:,\d{3})+(?!\d)(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+)(?:\s?\/\s?\d+)?/g;
+  /(?<![A-Za-z_])(?:(?<![\w)\]])[-−])?\$?\s?(?:[1-9]\d{0,2}(?:,\d{3})+(?!\d)(?:\.\d+)?|[1-9]\d{0,2}(?: \d{3})+(?![\d,])(?:\.\d+)?|\d+(?:[.,]\d+)?|\.\d+)(?:\s?\/\s?\d+)?/g;
+
+/** LaTeX thousands separators (`1{,}080`, `1\,080`, `1\!080`) as plain commas. */
+function plainSeparators(text: string): string {
+  return text.replace(/(\d)(?:\{,\}|\\,|\\!|,\\!\s?)(?=\d{3}(?!\d))/g, '$1,');
+}
 
 /** The last number of a running text, or null. A `3,4` inside brackets or a list stays two numbers. */
-export function lastNumberIn(text: string): string | null {
+export function lastNumberIn(input: string): string | null {
+  const text = plainSeparators(input);
   let last: RegExpExecArray | null = null;
   for (const match of text.matchAll(numberToken)) last = match;
   if (last === null) return null;
@@ -71,9 +77,10 @@ export function lastNumberIn(text: string): string | null {
   if (decimalComma !== null) {
     const before = text[last.index - 1] ?? '';
     const after = text.slice(last.index + last[0].length, last.index + last[0].length + 2);
-    const inList = '([{'.includes(before) || /^,\s?\d/.test(after) || /\d,\s?$/.test(text.slice(0, last.index));
+    const inList = (before !== '' && '([{'.includes(before)) || /^,\s?\d/.test(after) || /\d,\s?$/.test(text.slice(0, last.index));
     const [, sign = '', head = '', tail = ''] = decimalComma;
-    token = inList ? tail : `${sign}${head}.${tail}`;
+    const thousands = tail.length === 3 && head.length <= 3 && !head.startsWith('0');
+    if (!thousands) token = inList ? tail : `${sign}${head}.${tail}`;
   }
   return token;
 }
