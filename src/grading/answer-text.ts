@@ -78,10 +78,21 @@ export function mathSpans(text: string): MathSpan[] {
       index = from;
       continue;
     }
-    spans.push({ start: index, end: close + opener.close.length, content: text.slice(from, close), display: opener.display });
+    const content = text.slice(from, close);
+    if (opener.open === '$' && isProse(content)) {
+      index = from; // `$40 for candles and $` is money in a sentence, not math
+      continue;
+    }
+    spans.push({ start: index, end: close + opener.close.length, content, display: opener.display });
     index = close + opener.close.length;
   }
   return spans;
+}
+
+/** Two words in a row outside macros and `\text{}`: a sentence between two dollar amounts. */
+function isProse(content: string): boolean {
+  const bare = content.replace(/\\(?:text|mbox|mathrm|textbf)\s*\{[^{}]*\}/g, ' ').replace(/\\[a-zA-Z]+/g, ' ');
+  return /[a-zA-Z]{2,}\s+[a-zA-Z]{2,}/.test(bare);
 }
 
 function findCloser(text: string, from: number, close: string, display: boolean): number {
@@ -110,9 +121,9 @@ function hasUnknown(text: string): boolean {
 
 /**
  * The value a math answer states: `x = \frac{1}{3}` gives `\frac{1}{3}`, `2 \cdot 9 = 18` gives `18` and
- * `x = 5 + 5 + 1 = 11` gives `11`; an equation is kept whole when its right side still holds an unknown
- * (`y = 2x + 3`), when its left side is not a name or a computation (`x^2 = 5`), and when it is one of
- * several (`x = 1 \text{ or } x = -2`).
+ * `x = 5 + 5 + 1 = 11` or `a + b = -1 + 5 = 4` give `11` and `4`; an equation is kept whole when its right
+ * side still holds an unknown (`y = 2x + 3`), when it has one `=` and its left side is neither a name nor a
+ * computation (`x^2 = 5`), and when it is one of several (`x = 1 \text{ or } x = -2`).
  */
 export function statedValue(math: string): string {
   const trimmed = math.trim().replace(/[.,;]$/, '').trim();
@@ -122,16 +133,20 @@ export function statedValue(math: string): string {
   const left = sides[0] ?? '';
   const right = (sides[sides.length - 1] ?? '').trim();
   if (right === '' || hasUnknown(right)) return trimmed;
-  return namePattern.test(left) || !hasUnknown(left) ? right : trimmed;
+  // A chain `a + b = -1 + 5 = 4` is a computation whose last value is the result; `x^2 = 5` is an equation.
+  return namePattern.test(left) || !hasUnknown(left) || sides.length > 2 ? right : trimmed;
 }
 
 /**
- * A phrase in words ("The largest $n$ is 34") names its answer after its last "is"/"equals"; a phrase
- * that is already an answer is returned as it is.
+ * A phrase in words names its answer after its last "is", "equals" or colon (`The largest $n$ is 34`,
+ * `the larger of the two: $x=1$`), else in its last math; a phrase that is already an answer is kept whole.
  */
 export function phraseAnswer(phrase: string): string {
   const prose = phrase.replace(/\$[^$]*\$|\\\([^]*?\\\)|\\[a-zA-Z]+(?:\{[^{}]*\})?/g, ' ');
   if (!/[a-zA-Z]{3,}\s+[a-zA-Z]{2,}/.test(prose)) return phrase;
-  const tail = /\b(?:is|are|was|equals|of)\s+([^]*)$/.exec(phrase);
-  return tail?.[1]?.trim() ?? phrase;
+  let tail: string | null = null;
+  for (const match of phrase.matchAll(/\b(?:is|are|was|equals)\s+|:\s*/g)) tail = phrase.slice(match.index + match[0].length);
+  if (tail !== null && tail.trim() !== '') return tail.trim();
+  const spans = mathSpans(phrase);
+  return spans[spans.length - 1]?.content ?? phrase;
 }
