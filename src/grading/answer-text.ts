@@ -56,6 +56,9 @@ const openers: { open: string; close: string; display: boolean }[] = [
  */
 export function mathSpans(text: string): MathSpan[] {
   const spans: MathSpan[] = [];
+  // Per opener, the end of a range already searched in vain: a later opener inside it cannot close either
+  // (this keeps 100 KB of `\(` linear).
+  const failedUntil = new Map<string, number>();
   let index = 0;
   while (index < text.length) {
     const character = text[index];
@@ -73,8 +76,14 @@ export function mathSpans(text: string): MathSpan[] {
       continue;
     }
     const from = index + opener.open.length;
+    if (index < (failedUntil.get(opener.open) ?? -1)) {
+      index = from;
+      continue;
+    }
     const close = findCloser(text, from, opener.close, opener.display);
     if (close < 0) {
+      const lineEnd = text.indexOf('\n', from);
+      failedUntil.set(opener.open, opener.display || lineEnd < 0 ? text.length : lineEnd);
       index = from;
       continue;
     }
