@@ -59,6 +59,7 @@ export async function debateProblem(
     question: problem.question,
     groundTruth: problem.answer,
     answerType: problem.answerType,
+    ...(settings.extraction.mode === 'paper' ? { grading: 'paper' as const } : {}),
     agents: transcripts,
     votes,
   };
