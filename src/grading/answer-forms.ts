@@ -26,8 +26,9 @@ export function cleanAnswer(text: string, referenceIsEquation: boolean, referenc
     if (unit === null || !isNumberLike(x.slice(0, unit.index))) break;
     x = x.slice(0, unit.index);
   }
-  // A trailing word is a unit; a single letter (`12 m`) only when the reference has no letters at all.
-  const unitWord = referenceHasLetters ? '[a-zA-Z]{2,}' : '[a-zA-Z]+';
+  // A trailing word is a unit; a one-letter unit (`12 m`, `5 g`) only when the reference has no letters at all,
+  // and never a letter that is usually an unknown (`2 x` is 2x).
+  const unitWord = referenceHasLetters ? '[a-zA-Z]{2,}' : '(?:[a-zA-Z]{2,}|[mgslLhJNWVA])';
   const word = new RegExp(`^(.*?\\d[^a-zA-Z]*?)\\s+(${unitWord}(?:\\s+[a-zA-Z]+)*)(?:\\s*\\^\\s*\\{?\\d\\}?)?\\s*\\.?$`).exec(x);
   if (word !== null && isNumberLike(word[1] ?? '') && !(word[2] ?? '').split(/\s+/).some((w) => mathWords.has(w))) {
     x = word[1] ?? x;

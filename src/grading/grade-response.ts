@@ -39,13 +39,23 @@ export function explainResponse(
 }
 
 /** Check an already-extracted answer. */
-export function gradeAnswer(given: string | null, groundTruth: string, answerType: AnswerType, options: ExtractionOptions = {}): Grade {
+export function gradeAnswer(
+  given: string | null,
+  groundTruth: string,
+  answerType: AnswerType,
+  options: ExtractionOptions = {},
+): Grade {
   const { extracted, correct } = explainAnswer(given, groundTruth, answerType, options);
   return { extracted, correct };
 }
 
 /** `gradeAnswer`, explained. */
-export function explainAnswer(given: string | null, groundTruth: string, answerType: AnswerType, options: ExtractionOptions = {}): ExplainedGrade {
+export function explainAnswer(
+  given: string | null,
+  groundTruth: string,
+  answerType: AnswerType,
+  options: ExtractionOptions = {},
+): ExplainedGrade {
   const { correct, reason } = explainEquivalence(given, groundTruth, answerType, options.mode);
   return { extracted: given, correct, rule: given === null ? null : 'given', reason };
 }

@@ -74,7 +74,10 @@ function shapes(given: string, reference: string, depth: number): Verdict | null
       matrix !== null &&
       matrix.kind === referenceMatrix.kind &&
       matrix.rows.length === referenceMatrix.rows.length &&
-      matrix.rows.every((row, r) => row.length === referenceMatrix.rows[r]?.length && row.every((cell, c) => element(cell, referenceMatrix.rows[r]?.[c] ?? '')));
+      matrix.rows.every((row, r) => {
+        const referenceRow = referenceMatrix.rows[r] ?? [];
+        return row.length === referenceRow.length && row.every((cell, c) => element(cell, referenceRow[c] ?? ''));
+      });
     return { correct: ok, reason: ok ? 'same matrix, cell by cell' : 'matrices differ' };
   }
   const referenceInequality = readInequality(reference);
