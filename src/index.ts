@@ -14,8 +14,9 @@ export { loadSplits, loadSplit } from './tasks/load-splits.js';
 export { splitProblems } from './tasks/split.js';
 
 // Answers
-export { extractAnswer, extractLastBoxed, type AnswerFallback, type ExtractionOptions } from './grading/index.js';
-export { isEquivalent, isMathEquivalent, isNumericEquivalent, gradeResponse } from './grading/index.js';
+export { extractAnswer, explainExtraction, extractLastBoxed, type AnswerFallback, type ExtractionOptions } from './grading/index.js';
+export { isEquivalent, explainEquivalence, isMathEquivalent, explainMathEquivalence, isNumericEquivalent, gradeResponse, explainResponse } from './grading/index.js';
+export { gradingModes, type GradingMode, type Verdict, type ExplainedGrade } from './grading/index.js';
 export { majorityVote } from './vote/majority-vote.js';
 
 // Engines

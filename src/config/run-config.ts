@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { answerFallbacks } from '../grading/extract-answer.js';
+import { gradingModes } from '../grading/grading-mode.js';
 import { methodNames } from '../pipeline/methods.js';
 import { backendConfigSchema, samplingConfigSchema, societyShape, taskConfigSchema } from './debate-config.js';
 
@@ -39,7 +40,8 @@ export const runConfigSchema = z.strictObject({
   sampling: samplingConfigSchema.prefault({}),
   seed: z.int().default(0).describe("The run's seed: every call's seed, shuffle, tie-break, data mix and LoRA init derive from it. Default 0."),
   problemConcurrency: z.int().min(1).max(1024).default(4).describe("Problems debated at once (a backend's own concurrency bounds requests). Default 4."),
-  fallbacks: z.array(z.enum(answerFallbacks as [string, ...string[]])).optional().describe("Extraction fallbacks when a reply has no \\boxed{}; default per answer type."),
+  fallbacks: z.array(z.enum(answerFallbacks as [string, ...string[]])).optional().describe("The paper's extraction fallbacks when a reply has no \\boxed{} (given, they replace the default extraction's rules); default per answer type."),
+  grading: z.enum(gradingModes as [string, ...string[]]).default('default').describe("How answers are extracted and compared, for the vote, the finetuning data and the scores (docs/grading.md). `default`: the last \\boxed{}, then answer phrases, LaTeX math, the last number, and a MATH checker that also accepts units, `x = 1`, sets in any order and equal values; `paper`: the paper's checker exactly (last box, PRM800K's MATH check), to reproduce its numbers. Default default."),
   promptsFile: z.string().optional().describe("A YAML/JSON file overriding some of the prompt templates. Default: maft's prompts."),
   backend: backendConfigSchema.describe('Where every model call goes: the base model (finetuned models are adapters on it). Default: the shipped arithmetic model on the embedded engine.'),
   iterations: z.int().min(0).max(50).default(2).describe("L, finetuning iterations. 0 evaluates the base society only. Default 2."),

@@ -51,7 +51,7 @@ export async function debateProblem(
     );
     turns.forEach((turn, index) => transcripts[index]?.turns.push(turn));
     const random = createRandom(deriveSeed(settings.seed, 'vote', problem.id, round));
-    const equivalent = (a: string, b: string) => isEquivalent(a, b, settings.answerType);
+    const equivalent = (a: string, b: string) => isEquivalent(a, b, settings.answerType, settings.extraction.mode);
     votes.push(majorityVote(turns.map((turn) => turn.answer), equivalent, random));
   }
   return {
@@ -59,6 +59,7 @@ export async function debateProblem(
     question: problem.question,
     groundTruth: problem.answer,
     answerType: problem.answerType,
+    ...(settings.extraction.mode === 'paper' ? { grading: 'paper' as const } : {}),
     agents: transcripts,
     votes,
   };

@@ -40,7 +40,7 @@ export function evaluateDebates(transcripts: readonly DebateTranscript[]): Debat
   const rounds = Math.max(0, ...transcripts.map((transcript) => transcript.votes.length));
   const agents = Math.max(0, ...transcripts.map((transcript) => transcript.agents.length));
   const right = (given: string | null, transcript: DebateTranscript) =>
-    isEquivalent(given, transcript.groundTruth, transcript.answerType as AnswerType);
+    isEquivalent(given, transcript.groundTruth, transcript.answerType as AnswerType, transcript.grading);
 
   const roundCorrect = new Array<number>(rounds).fill(0);
   const agentCorrect = Array.from({ length: agents }, () => new Array<number>(rounds).fill(0));

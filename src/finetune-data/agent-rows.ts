@@ -83,7 +83,7 @@ export function buildGeneratorRows(
   return outcomes.flatMap((outcome) => {
     const own = outcome.agents[agent];
     const majority = outcome.finalMajority;
-    if (own === undefined || majority === null || !agreesWith(own.firstAnswer, majority, outcome.answerType)) return [];
+    if (own === undefined || majority === null || !agreesWith(own.firstAnswer, majority, outcome.answerType, outcome.grading)) return [];
     const answer = own.firstAnswer as string;
     return rowOf({ outcome, agent: own, round: 1, truncated: own.firstTruncated, role: 'generator', kind: 'generator', answer, majority, iteration }, skipped);
   });
@@ -106,8 +106,8 @@ export function buildCriticCandidates(
     const own = outcome.agents[agent];
     const majority = outcome.finalMajority;
     if (own === undefined || outcome.rounds < 2 || majority === null) continue;
-    if (!agreesWith(own.finalAnswer, majority, outcome.answerType)) continue;
-    const confirmed = agreesWith(own.firstAnswer, majority, outcome.answerType);
+    if (!agreesWith(own.finalAnswer, majority, outcome.answerType, outcome.grading)) continue;
+    const confirmed = agreesWith(own.firstAnswer, majority, outcome.answerType, outcome.grading);
     const kind = confirmed ? 'critic-confirmed' : 'critic-corrected';
     const answer = own.finalAnswer as string;
     const rows = rowOf({ outcome, agent: own, round: outcome.rounds, truncated: own.finalTruncated, role: 'critic', kind, answer, majority, iteration }, skipped);
@@ -126,7 +126,7 @@ export function buildMajorityRows(outcomes: readonly DebateOutcome[], agent: num
   return outcomes.flatMap((outcome) => {
     const own = outcome.agents[agent];
     const majority = outcome.firstRoundMajority;
-    if (own === undefined || majority === null || !agreesWith(own.firstAnswer, majority, outcome.answerType)) return [];
+    if (own === undefined || majority === null || !agreesWith(own.firstAnswer, majority, outcome.answerType, outcome.grading)) return [];
     const answer = own.firstAnswer as string;
     return rowOf({ outcome, agent: own, round: 1, truncated: own.firstTruncated, role: 'generator', kind: 'majority', answer, majority, iteration }, skipped);
   });

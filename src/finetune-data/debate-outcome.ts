@@ -5,6 +5,7 @@
  */
 import { MaftError } from '../errors/maft-error.js';
 import { isEquivalent } from '../grading/equivalence.js';
+import type { GradingMode } from '../grading/grading-mode.js';
 import type { ChatMessage } from '../spec/chat-model.js';
 import type { DebateTranscript } from '../spec/debate.js';
 import { answerTypes, type AnswerType } from '../spec/problem.js';
@@ -23,6 +24,8 @@ export interface AgentOutcome {
 export interface DebateOutcome {
   problemId: string;
   answerType: AnswerType;
+  /** How the debate was graded (its vote and every agreement with its majority). */
+  grading: GradingMode;
   rounds: number;
   /** ŷ: the winner of the last round's vote (method.md step 1); null when no agent gave an answer. */
   finalMajority: string | null;
@@ -41,8 +44,8 @@ export function compareProblemIds(a: string, b: string): number {
 }
 
 /** `answer ≡ majority` under the problem's answer type; a missing answer or majority never agrees. */
-export function agreesWith(answer: string | null, majority: string | null, answerType: AnswerType): boolean {
-  return isEquivalent(answer, majority, answerType);
+export function agreesWith(answer: string | null, majority: string | null, answerType: AnswerType, grading: GradingMode = 'default'): boolean {
+  return isEquivalent(answer, majority, answerType, grading);
 }
 
 export function readDebateOutcome(transcript: DebateTranscript): DebateOutcome {
@@ -74,6 +77,7 @@ export function readDebateOutcome(transcript: DebateTranscript): DebateOutcome {
   return {
     problemId: transcript.problemId,
     answerType,
+    grading: transcript.grading ?? 'default',
     rounds,
     finalMajority: transcript.votes[rounds - 1]?.winner ?? null,
     firstRoundMajority: transcript.votes[0]?.winner ?? null,

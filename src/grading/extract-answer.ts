@@ -1,11 +1,20 @@
 import type { AnswerType } from '../spec/problem.js';
 import { extractLastBoxed } from './boxed.js';
+import { extractByRules, type Extraction } from './extract-rules.js';
+import type { GradingMode } from './grading-mode.js';
+import { parseChoice } from './parse-choice.js';
+
+export { parseChoice } from './parse-choice.js';
 
 /**
- * Pulling the final answer out of a model's text. The paper asks every agent to end with `\boxed{…}`, so
- * the last box always wins. Small or non-instruction models often do not box, so numeric, choice and
- * exact tasks have configurable fallbacks, tried in order; MATH uses the box alone by default, as the
- * paper's grader does. Nothing parsable → null, which always counts as wrong.
+ * Pulling the final answer out of a model's text. Two ways (grading-mode.ts):
+ *
+ * - mode `default`: the rules of extract-rules.ts, by priority (box, answer phrase, LaTeX math, last number);
+ * - mode `paper`, or any explicit `fallbacks` list: the paper's way. The paper asks every agent to end with
+ *   `\boxed{…}`, so the last box always wins; numeric, choice and exact tasks then try configurable
+ *   fallbacks, in order; MATH uses the box alone, as the paper's grader does.
+ *
+ * Nothing parsable → null, which always counts as wrong.
  */
 export type AnswerFallback =
   /** `#### N` (GSM8K's reference format). */
@@ -22,7 +31,12 @@ export type AnswerFallback =
 export const answerFallbacks: readonly AnswerFallback[] = ['hashes', 'final-line', 'answer-is', 'last-number', 'last-letter'];
 
 export interface ExtractionOptions {
-  /** Fallbacks tried in order when the text has no box. Default: per answer type (see `defaultFallbacks`). */
+  /** `default` (extraction by priorities) or `paper` (the paper's box-then-fallbacks). Default `default`. */
+  mode?: GradingMode;
+  /**
+   * Fallbacks tried in order when the text has no box, the paper's way (given, they select that way in
+   * either mode). Default: per answer type (see `defaultFallbacks`).
+   */
   fallbacks?: readonly AnswerFallback[];
 }
 
@@ -38,16 +52,22 @@ const lastNumberPattern = new RegExp(numberPattern, 'g');
 
 /** The extracted answer string (not yet normalised), or null. */
 export function extractAnswer(text: string, answerType: AnswerType, options: ExtractionOptions = {}): string | null {
+  return explainExtraction(text, answerType, options).answer;
+}
+
+/** The extracted answer and the rule (or the paper's fallback) that found it. */
+export function explainExtraction(text: string, answerType: AnswerType, options: ExtractionOptions = {}): Extraction {
+  if ((options.mode ?? 'default') === 'default' && options.fallbacks === undefined) return extractByRules(text, answerType);
   const boxed = extractLastBoxed(text);
   if (boxed !== null) {
     const value = answerType === 'choice' ? parseChoice(boxed) : boxed.trim();
-    if (value !== null && value !== '') return value;
+    if (value !== null && value !== '') return { answer: value, rule: 'boxed' };
   }
   for (const fallback of options.fallbacks ?? defaultFallbacks[answerType]) {
     const found = applyFallback(text, fallback, answerType);
-    if (found !== null) return found;
+    if (found !== null) return { answer: found, rule: fallback };
   }
-  return null;
+  return { answer: null, rule: null };
 }
 
 function applyFallback(text: string, fallback: AnswerFallback, answerType: AnswerType): string | null {
@@ -92,12 +112,4 @@ function lastNumber(text: string): string | null {
   let result: string | null = null;
   for (const match of text.matchAll(lastNumberPattern)) result = match[0];
   return result === null ? null : result.replace('−', '-').replace(/\$\s?/, '').replace(/\s/g, '');
-}
-
-/** A choice letter from `B`, `(B)`, `B)`, `B.`, `\text{(B)}`, `answer: B`, `B) some option text`. */
-export function parseChoice(text: string): string | null {
-  const cleaned = text.replace(/\\text(?:bf)?\{([^{}]*)\}/g, '$1').trim();
-  const match =
-    /^\(?([A-Z])\)?(?:[.:)]|\s|$)/.exec(cleaned) ?? /(?:^|[\s(])\(([A-Z])\)(?:\s|[.,]|$)/.exec(cleaned);
-  return match?.[1] ?? null;
 }

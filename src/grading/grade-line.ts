@@ -1,19 +1,20 @@
 import { MaftError } from '../errors/maft-error.js';
 import type { AnswerType } from '../spec/problem.js';
 import type { ExtractionOptions } from './extract-answer.js';
-import { gradeAnswer, gradeResponse, type Grade } from './grade-response.js';
+import { explainAnswer, explainResponse, type ExplainedGrade } from './grade-response.js';
 
 /**
  * One line of `maft grade` input, graded. A line is either `{"response": <full model text>, "answer":
  * <ground truth>}` or `{"given": <extracted answer or null>, "ground_truth": <ground truth>}`; numbers are
- * accepted where strings are expected (JSON writers often emit `"answer": 18`).
+ * accepted where strings are expected (JSON writers often emit `"answer": 18`). The grade carries its
+ * explanation (extraction rule, reason); `maft grade` prints it with `--explain`.
  */
 export function gradeLine(
   text: string,
   location: { file: string; line: number },
   answerType: AnswerType,
   options: ExtractionOptions = {},
-): Grade {
+): ExplainedGrade {
   let row: unknown;
   try {
     row = JSON.parse(text);
@@ -27,12 +28,12 @@ export function gradeLine(
   if ('response' in fields) {
     const response = readText(fields, 'response', location, false);
     const answer = readText(fields, 'answer', location, false);
-    return gradeResponse(response ?? '', answer ?? '', answerType, options);
+    return explainResponse(response ?? '', answer ?? '', answerType, options);
   }
   if ('given' in fields) {
     const given = readText(fields, 'given', location, true);
     const truth = readText(fields, 'ground_truth', location, false);
-    return gradeAnswer(given, truth ?? '', answerType);
+    return explainAnswer(given, truth ?? '', answerType, options);
   }
   throw new MaftError(
     'INPUT_INVALID',

@@ -11,6 +11,7 @@ import { cachedModel } from '../debate/cached-model.js';
 import type { DebateAgent, DebateSettings } from '../debate/debate-problem.js';
 import type { PromptTemplates } from '../debate/prompts.js';
 import type { AnswerFallback } from '../grading/extract-answer.js';
+import type { GradingMode } from '../grading/grading-mode.js';
 import type { Run } from '../run-store/run.js';
 import type { ChatModel, ChatResponse } from '../spec/chat-model.js';
 import type { Problem } from '../spec/problem.js';
@@ -51,7 +52,7 @@ export function debateSettings(context: RunContext, rounds: number): DebateSetti
     sampling: config.sampling,
     seed: config.seed,
     answerType: context.task.answerType,
-    extraction: config.fallbacks === undefined ? {} : { fallbacks: config.fallbacks as AnswerFallback[] },
+    extraction: { mode: config.grading as GradingMode, ...(config.fallbacks === undefined ? {} : { fallbacks: config.fallbacks as AnswerFallback[] }) },
     templates: context.templates,
   };
 }

@@ -119,7 +119,7 @@ export function scoreTranscripts(method: MethodName, iteration: number, transcri
   const agentCorrect = new Array<number>(agents).fill(0);
   for (const transcript of transcripts) {
     const answerType = transcript.answerType as AnswerType;
-    const right = (answer: string | null) => isEquivalent(answer, transcript.groundTruth, answerType);
+    const right = (answer: string | null) => isEquivalent(answer, transcript.groundTruth, answerType, transcript.grading);
     const vote = selection === 'first-vote' ? transcript.votes[0] : transcript.votes[transcript.votes.length - 1];
     const given = selection === 'first-answer' ? (transcript.agents[0]?.turns[0]?.answer ?? null) : (vote?.winner ?? null);
     if (right(given)) correct++;
@@ -179,7 +179,7 @@ export function sampleDebates(stage: string, method: MethodName, iteration: numb
     const transcript = byId.get(id);
     if (transcript === undefined) return [];
     const answerType = transcript.answerType as AnswerType;
-    const right = (answer: string | null) => isEquivalent(answer, transcript.groundTruth, answerType);
+    const right = (answer: string | null) => isEquivalent(answer, transcript.groundTruth, answerType, transcript.grading);
     const rounds = transcript.votes.map((_, round) =>
       transcript.agents.map((agent) => {
         const turn = agent.turns[round];

@@ -31,7 +31,7 @@ export async function attemptStar(problem: Problem, model: ChatModel, settings: 
   const agent: DebateAgent = { generator: model, critic: model };
   const attempt = await debateProblem(problem, [agent], { ...settings, rounds: 1 });
   const first = attempt.agents[0]?.turns[0];
-  if (first === undefined || isEquivalent(first.answer, problem.answer, problem.answerType)) return { problemId: problem.id, attempt };
+  if (first === undefined || isEquivalent(first.answer, problem.answer, problem.answerType, settings.extraction.mode)) return { problemId: problem.id, attempt };
   const prompt = hintedPrompt(renderPrompt(settings.templates.question, { question: problem.question }), problem.answer);
   const seed = deriveSeed(settings.seed, 'star-hint', problem.id);
   const reply = await model.complete({ messages: [{ role: 'user', content: prompt }], ...settings.sampling, seed });
@@ -40,7 +40,7 @@ export async function attemptStar(problem: Problem, model: ChatModel, settings: 
     text: reply.text, finishReason: reply.finishReason, usage: reply.usage, modelId: reply.modelId, seed, durationMs: reply.durationMs,
     ...(reply.thoughts !== undefined ? { thoughts: reply.thoughts } : {}),
   };
-  return { problemId: problem.id, attempt, hinted: { prompt, response, answer, correct: isEquivalent(answer, problem.answer, problem.answerType) } };
+  return { problemId: problem.id, attempt, hinted: { prompt, response, answer, correct: isEquivalent(answer, problem.answer, problem.answerType, settings.extraction.mode) } };
 }
 
 /**
@@ -56,7 +56,7 @@ export function buildStarRows(records: readonly StarRecord[], iteration: number)
     if (turn === undefined || prompt === undefined) continue;
     const truth = record.attempt.groundTruth;
     const answerType = record.attempt.answerType as Problem['answerType'];
-    const right = isEquivalent(turn.answer, truth, answerType);
+    const right = isEquivalent(turn.answer, truth, answerType, record.attempt.grading);
     const chosen = right ? { text: turn.response.text, answer: turn.answer, finish: turn.response.finishReason, kind: 'star' as const }
       : record.hinted?.correct ? { text: record.hinted.response.text, answer: record.hinted.answer, finish: record.hinted.response.finishReason, kind: 'star-rationalized' as const }
       : undefined;

@@ -41,6 +41,8 @@ export interface DebateTranscript {
   question: string;
   groundTruth: string;
   answerType: string;
+  /** `paper` when the debate was graded the paper's way (run config `grading: paper`); absent: the default mode. */
+  grading?: 'paper';
   agents: AgentTranscript[];
   /** Majority vote of each round (index 0 = round 1); the last one is the debate's answer. */
   votes: Vote[];

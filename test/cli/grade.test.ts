@@ -87,4 +87,37 @@ describe('maft grade', () => {
       { extracted: null, correct: false },
     ]);
   });
+
+  it('explains each grade: the extraction rule and why it matched or not', () => {
+    const input = [
+      JSON.stringify({ response: 'The answer is $\\frac{2}{2}$.', answer: '1' }),
+      JSON.stringify({ response: 'Thus \\boxed{2\\cdot 3}', answer: '6' }),
+      JSON.stringify({ response: 'We get \\[ x = 7 \\]', answer: '8' }),
+      JSON.stringify({ response: 'no idea', answer: '3' }),
+    ].join('\n');
+    expect(lines(runCli(['grade', '--task', 'math', '--explain'], input).stdout)).toEqual([
+      { extracted: '\\frac{2}{2}', correct: true, rule: 'phrase', reason: 'same exact value' },
+      { extracted: '2\\cdot 3', correct: true, rule: 'boxed', reason: 'same exact value' },
+      { extracted: '7', correct: false, rule: 'latex', reason: expect.stringMatching(/^not equal/) as unknown },
+      { extracted: null, correct: false, rule: null, reason: 'no answer extracted' },
+    ]);
+  });
+
+  it('grades as the paper did with --grading paper, and refuses an unknown mode', () => {
+    const input = [
+      JSON.stringify({ response: 'The answer is $\\frac{1}{3}$.', answer: '\\frac13' }),
+      JSON.stringify({ response: '\\boxed{\\frac{2}{2}}', answer: '1' }),
+    ].join('\n');
+    expect(lines(runCli(['grade', '--task', 'math', '--grading', 'paper'], input).stdout)).toEqual([
+      { extracted: null, correct: false },
+      { extracted: '\\frac{2}{2}', correct: false },
+    ]);
+    expect(lines(runCli(['grade', '--task', 'math'], input).stdout)).toEqual([
+      { extracted: '\\frac{1}{3}', correct: true },
+      { extracted: '\\frac{2}{2}', correct: true },
+    ]);
+    const refused = runCli(['grade', '--task', 'math', '--grading', 'lenient'], input);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/^maft: error \[CONFIG_INVALID\]: --grading: expected one of default, paper/);
+  });
 });

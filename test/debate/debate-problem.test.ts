@@ -121,3 +121,24 @@ describe('debateProblem', () => {
     expect(transcript.votes.map((vote) => vote.winner)).toEqual(['1', '-19']);
   });
 });
+
+describe('grading mode of a debate', () => {
+  const mathProblem: Problem = { id: 'math/half', task: 'math', question: 'Half of 1?', answer: '\\frac{1}{2}', answerType: 'math' };
+  const mathSettings = (mode: 'default' | 'paper') =>
+    settings({ rounds: 1, answerType: 'math', extraction: { mode }, templates: defaultPromptTemplates('math') });
+  const scripts = [['\\boxed{\\frac{2}{4}}'], ['\\boxed{\\frac{1}{2}}'], ['The answer is $\\frac{1}{2}$.']];
+
+  it('extracts and votes with the default rules: unboxed answers count, equal values form one class', async () => {
+    const transcript = await debateProblem(mathProblem, society(scripts, []), mathSettings('default'));
+    expect(transcript.agents.map((agent) => agent.turns[0]?.answer)).toEqual(['\\frac{2}{4}', '\\frac{1}{2}', '\\frac{1}{2}']);
+    expect(transcript.votes[0]?.classes.map((group) => group.count)).toEqual([3]);
+    expect(transcript.grading).toBeUndefined();
+  });
+
+  it("votes the paper's way in paper mode and records it, so later grading of the record agrees", async () => {
+    const transcript = await debateProblem(mathProblem, society(scripts, []), mathSettings('paper'));
+    expect(transcript.agents.map((agent) => agent.turns[0]?.answer)).toEqual(['\\frac{2}{4}', '\\frac{1}{2}', null]);
+    expect(transcript.votes[0]?.classes.map((group) => group.count).sort()).toEqual([1, 1]);
+    expect(transcript.grading).toBe('paper');
+  });
+});

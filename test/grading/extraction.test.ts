@@ -65,8 +65,14 @@ describe('exact answers', () => {
 });
 
 describe('math extraction', () => {
-  it('uses the box alone by default, as the paper grader does', () => {
-    expect(extractAnswer('The answer is 5.', 'math')).toBeNull();
+  it('uses the box alone in paper mode, as the paper grader does', () => {
+    expect(extractAnswer('The answer is 5.', 'math', { mode: 'paper' })).toBeNull();
+    expect(extractAnswer('so $\\boxed{\\dfrac{1}{2}}$', 'math', { mode: 'paper' })).toBe('\\dfrac{1}{2}');
+  });
+  it('falls back to answer phrases, LaTeX math and the last number in the default mode', () => {
     expect(extractAnswer('so $\\boxed{\\dfrac{1}{2}}$', 'math')).toBe('\\dfrac{1}{2}');
+    expect(extractAnswer('The answer is 5.', 'math')).toBe('5');
+    expect(extractAnswer('so we get $x = \\frac{1}{3}$ in the end', 'math')).toBe('\\frac{1}{3}');
+    expect(extractAnswer('it comes to 42 in total', 'math')).toBe('42');
   });
 });

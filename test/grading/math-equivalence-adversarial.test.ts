@@ -1,5 +1,7 @@
 import { beforeAll, describe, it, expect } from 'vitest';
 import { isMathEquivalent } from '../../src/grading/math-equivalence.js';
+import { explainMathEquivalence } from '../../src/grading/math-equivalence-wide.js';
+import { extractAnswer } from '../../src/grading/extract-answer.js';
 
 /**
  * Model answers are untrusted text: whatever they contain, the checker must return (true or false) within
@@ -59,4 +61,51 @@ describe('MATH answer checker on adversarial answers', () => {
       }
     });
   }
+});
+
+describe('default grading mode on adversarial answers', () => {
+  beforeAll(() => {
+    explainMathEquivalence('2\\sqrt{2}', '\\sqrt{8}');
+  });
+
+  for (const { name, given, groundTruth } of cases) {
+    it(`compares ${name} within the bound, both ways, without throwing`, () => {
+      for (const [first, second] of [
+        [given, groundTruth],
+        [groundTruth, given],
+      ] as const) {
+        const start = performance.now();
+        const verdict = explainMathEquivalence(first, second);
+        expect(performance.now() - start).toBeLessThan(timeBoundMs);
+        // Widening never turns the reference's "equal" into "not equal".
+        if (isMathEquivalent(first, second)) expect(verdict.correct).toBe(true);
+      }
+    });
+  }
+
+  const sets = (count: number) => `\\{${Array.from({ length: count }, (_, index) => `x^${index % 9}+${index}`).join(', ')}\\}`;
+  it.each([
+    ['a 24-element set against its reverse order', sets(24), sets(24).replace('x^0+0', 'x^0+0')],
+    ['a 500-element list', Array.from({ length: 500 }, (_, index) => index).join(', '), '1'],
+    ['a 30x30 matrix', `\\begin{pmatrix}${Array.from({ length: 30 }, () => Array.from({ length: 30 }, (_, index) => `\\frac{${index}}{7}`).join(' & ')).join(' \\\\ ')}\\end{pmatrix}`, '\\begin{pmatrix}1\\end{pmatrix}'],
+    ['a chain of 1000 inequalities', Array.from({ length: 1000 }, (_, index) => index).join(' < '), 'x < 1'],
+  ])('compares %s within the bound', (_name, given, groundTruth) => {
+    const start = performance.now();
+    explainMathEquivalence(given, groundTruth);
+    explainMathEquivalence(groundTruth, given);
+    expect(performance.now() - start).toBeLessThan(timeBoundMs);
+  });
+
+  it.each([
+    ['100 KB of dollars', '$'.repeat(100_000)],
+    ['100 KB of unclosed boxes', '\\boxed{'.repeat(15_000)],
+    ['100 KB of \\(', '\\('.repeat(50_000)],
+    ['100 KB of digits and commas', '1,2'.repeat(35_000)],
+    ['100 KB of "the answer is"', 'the answer is '.repeat(7_000)],
+    ['100 KB of inline math', '$x$ '.repeat(25_000)],
+  ])('extracts from %s within the bound, for every answer type', (_name, text) => {
+    const start = performance.now();
+    for (const answerType of ['numeric', 'math', 'choice', 'exact'] as const) extractAnswer(text, answerType);
+    expect(performance.now() - start).toBeLessThan(timeBoundMs * 4);
+  });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { isMathEquivalent } from '../../src/grading/math-equivalence.js';
+import { explainMathEquivalence } from '../../src/grading/math-equivalence-wide.js';
 import { sharedPath } from '../helpers/shared-data.js';
 
 /**
@@ -55,5 +56,25 @@ describe('MATH answer checker conformance with the reference verdicts', () => {
     expect(agreement).toBeGreaterThanOrEqual(0.99);
     const expected = knownDisagreements.map(({ given, groundTruth, reference }) => ({ given, groundTruth, reference }));
     expect(disagreements).toEqual(expected);
+  });
+
+  it('the default mode departs from the reference only by its documented widenings (docs/grading.md)', () => {
+    // The reference refuses `\\frac{145}{1}` for 145 and a 6-digit decimal for a fraction (MATH asks for
+    // a common fraction); the default mode accepts equal values (the issue's `\\frac{2}{2}` for 1) and a
+    // decimal of at least 6 significant digits for a fraction whose expansion does not end, and reads
+    // `x = \\text{Sunday}` as `\\text{Sunday}`. It never rejects what the reference accepts.
+    const widenings: Record<string, number> = {};
+    const other: string[] = [];
+    for (const labelled of cases) {
+      const verdict = explainMathEquivalence(labelled.given, labelled.ground_truth);
+      if (verdict.correct === labelled.equivalent) continue;
+      if (!verdict.correct) other.push(`${labelled.given} vs ${labelled.ground_truth}: rejected what the reference accepts`);
+      else if (verdict.reason === 'same exact value' && /^\\frac\{-?\d+\}\{1\}$/.test(labelled.given)) widenings['n/1'] = (widenings['n/1'] ?? 0) + 1;
+      else if (verdict.reason.startsWith('decimal of')) widenings['decimal'] = (widenings['decimal'] ?? 0) + 1;
+      else if (verdict.reason.startsWith('equal once') && /^x = \\text\{/.test(labelled.given)) widenings['x = text'] = (widenings['x = text'] ?? 0) + 1;
+      else other.push(`${labelled.given} vs ${labelled.ground_truth}: ${verdict.reason}`);
+    }
+    expect(other).toEqual([]);
+    expect(widenings).toEqual({ 'n/1': 87, decimal: 16, 'x = text': 4 });
   });
 });
