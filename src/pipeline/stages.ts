@@ -8,7 +8,6 @@ import { runDebates } from '../debate/run-debates.js';
 import { namedDatasetFiles } from '../finetune-data/dataset-files.js';
 import { MaftError } from '../errors/maft-error.js';
 import type { DebateTranscript } from '../spec/debate.js';
-import type { Problem } from '../spec/problem.js';
 import { readRunRegistry, runFinetuneJobs, type FinetuneJob } from '../train/finetune-jobs.js';
 import { latestAdapter } from '../train/model-registry.js';
 import { parseRows } from '../train/finetune-society.js';
@@ -18,28 +17,42 @@ import { buildDebateMethodData, buildStarMethodData, datasetDirectory, type Meth
 import type { FinetuneMethod } from './methods.js';
 import { debateSettings, type RunContext } from './run-context.js';
 import { dataSourceStage, stageId } from './run-plan.js';
+import { splitProblems, stageLog } from './stage-records.js';
 import { writeRunResults } from './write-results.js';
 import { baseSociety, methodSociety, type SocietyPlan } from './society-models.js';
 import { attemptStar, type StarRecord } from './star.js';
 
-/** Run `work` as stage `id` unless it is done; mark it running, then done with `details`; refresh the results. */
-async function stage(context: RunContext, id: string, work: () => Promise<Record<string, unknown> | void>): Promise<void> {
-  if (context.run.stageState(id) === 'done') return;
+/**
+ * Run `work` as stage `id` unless it is done; mark it running, then done with `details`; refresh the results.
+ * `keptWork` says whether a failed attempt left anything to resume from (default: the stage's records file).
+ */
+async function stage(
+  context: RunContext,
+  id: string,
+  work: () => Promise<Record<string, unknown> | void>,
+  keptWork: () => boolean = () => context.run.hasRecords(id),
+): Promise<void> {
+  const before = context.run.stageState(id);
+  if (before === 'done') return;
   context.run.markStage(id, 'running');
-  const details = await work();
+  let details: Record<string, unknown> | void;
+  try {
+    details = await work();
+  } catch (error) {
+    // Failed before doing any work (a model that does not load, no training data): leave no `running` marker.
+    if (before === 'pending' && !keptWork()) context.run.unmarkStage(id);
+    throw error;
+  }
   context.run.markStage(id, 'done', details ?? {});
   writeRunResults(context);
 }
-
-const splitProblems = (context: RunContext, split: 'finetune' | 'eval'): Problem[] =>
-  split === 'finetune' ? context.finetuneProblems : context.evalProblems;
 
 /** A society debates a split into records/<id>.jsonl. */
 async function debateSplit(context: RunContext, id: string, split: 'finetune' | 'eval', plan: SocietyPlan): Promise<Record<string, unknown>> {
   const problems = splitProblems(context, split);
   const society = await context.models.openSociety(plan);
   try {
-    const log = context.run.log<DebateTranscript>(id, { keyOf: (transcript) => transcript.problemId });
+    const log = stageLog<DebateTranscript>(context, id, split);
     const progress = createProgressReporter(id);
     const started = performance.now();
     await runDebates(problems, society.agents, { ...debateSettings(context, plan.rounds), summarizer: society.summarizer }, log, {
@@ -72,7 +85,7 @@ export function answerFinetuneSplit(context: RunContext, method: FinetuneMethod,
   return stage(context, id, async () => {
     const society = await context.models.openSociety(plan);
     try {
-      const log = context.run.log<StarRecord>(id, { keyOf: (record) => record.problemId });
+      const log = stageLog<StarRecord>(context, id, 'finetune');
       const settings = { ...debateSettings(context, 1), summarizer: society.summarizer };
       const model = society.agents[0]?.generator;
       if (model === undefined) throw new MaftError('INTERNAL', 'STaR needs one agent');
@@ -94,8 +107,8 @@ export function buildTrainingData(context: RunContext, method: FinetuneMethod, i
     const source = dataSourceStage(method, iteration);
     const { finetune, seed } = context.config;
     const data: MethodData = method === 'star'
-      ? buildStarMethodData(context.run.log<StarRecord>(source, { keyOf: (record) => record.problemId }).records(), iteration)
-      : buildDebateMethodData(method, context.run.log<DebateTranscript>(source, { keyOf: (transcript) => transcript.problemId }).records(), {
+      ? buildStarMethodData(stageLog<StarRecord>(context, source, 'finetune').records(), iteration)
+      : buildDebateMethodData(method, stageLog<DebateTranscript>(context, source, 'finetune').records(), {
           iteration, correctedShare: finetune.correctedShare, criticMix: finetune.criticMix, seed, critics: finetune.critics,
         });
     const files = namedDatasetFiles(datasetDirectory(method, iteration), data.datasets.map((dataset) => [dataset.name, dataset.rows]), ['openai', 'trl', 'sharegpt'], {
@@ -106,7 +119,7 @@ export function buildTrainingData(context: RunContext, method: FinetuneMethod, i
       crashPoint(`${stageId(method, iteration, 'data')}:file-${index + 1}`);
     }
     return { source, sizes: data.sizes };
-  });
+  }, () => false); // data is rebuilt whole: a failed attempt keeps nothing
 }
 
 /** The method's models of iteration k: one LoRA job per dataset, each continuing from iteration k − 1's model. */
@@ -136,7 +149,7 @@ export function trainModels(context: RunContext, method: FinetuneMethod, iterati
       throw new MaftError('TRAINING_FAILED', `${outcome.failed.length} of ${outcome.entries.length} training jobs failed (first: ${first?.reason ?? 'unknown'}); run the same command again to retry them`);
     }
     return { jobs: outcome.entries.length, trained: outcome.entries.filter((entry) => entry.status === 'succeeded').length };
-  });
+  }, () => readRunRegistry(context.run).entries.some((entry) => entry.method === method && entry.iteration === iteration));
 }
 
 /** The method's models of iteration k answer the held-out split. */

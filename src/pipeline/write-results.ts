@@ -11,6 +11,7 @@ import { datasetDirectory } from './method-data.js';
 import { isFinetuneMethod } from './methods.js';
 import type { RunContext } from './run-context.js';
 import { planRun } from './run-plan.js';
+import { stageLog, stageSplit } from './stage-records.js';
 import { computeScores, sampleDebates, trainingCurves, type DebateSample, type RunResults } from './run-results.js';
 
 export const resultsArtifact = 'results.json';
@@ -69,7 +70,7 @@ export function writeRunResults(context: RunContext): RunResults {
   const results = collectRunResults({
     config: context.config,
     stageState: (stage) => run.stageState(stage),
-    records: <T>(stage: string) => run.log<T>(stage, { keyOf: (record) => (record as { problemId: string }).problemId }).records(),
+    records: <T>(stage: string) => stageLog<T & { problemId: string }>(context, stage, stageSplit(context, stage) ?? 'eval').records(),
     readArtifact: (name) => run.readArtifact(name),
     evalProblemIds: context.evalProblems.map((problem) => problem.id),
   });

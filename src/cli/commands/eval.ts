@@ -14,9 +14,12 @@ export function registerEvalCommand(program: Command): void {
     .option('--json', 'print the metrics as one JSON object')
     .action((runDirectory: string, flags: { json?: boolean }) => {
       const run = readRun(runDirectory);
-      const transcripts = run.records<DebateTranscript>(debateStage);
+      const marker = run.manifest.stages[debateStage];
+      const total = marker?.details?.['problems'];
+      // Checked against the run: producer stamps, no duplicate, no more records than the stage's problems.
+      const transcripts = run.records<DebateTranscript>(debateStage, typeof total === 'number' ? { total } : {});
       const metrics = evaluateDebates(transcripts);
-      const state = run.manifest.stages[debateStage]?.state ?? 'pending';
+      const state = marker?.state ?? 'pending';
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ ...metrics, stage: state })}\n`);
       } else {

@@ -20,9 +20,9 @@ export function registerStatusCommand(program: Command): void {
     .action((runDirectory: string, flags: { json?: boolean }) => {
       const run = readRun(runDirectory);
       const config = validateConfig(runConfigSchema, run.config, `config of ${runDirectory} (is it a maft run directory?)`);
-      const status = describeStatus(planRun(config), run.manifest.stages, (stage) => run.records(stage.id).length, {
-        finetune: config.split.finetuneCount, eval: config.split.evalCount,
-      });
+      const problems = { finetune: config.split.finetuneCount, eval: config.split.evalCount };
+      // Records are checked against the run (producer, duplicates, counts): a record that does not belong is an error.
+      const status = describeStatus(planRun(config), run.manifest.stages, (stage) => run.records(stage.id, { total: problems[stage.split ?? 'eval'] }).length, problems);
       const owner = lockOwner(run.layout.lock);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ ...status, runningProcess: owner })}\n`);
