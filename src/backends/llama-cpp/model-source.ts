@@ -10,6 +10,7 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { readGgufFileInfo, resolveModelFile } from 'node-llama-cpp';
+import { assertGgufComplete } from './gguf-complete.js';
 import { MaftError } from '../../errors/maft-error.js';
 
 export interface ModelSourceOptions {
@@ -113,4 +114,5 @@ export async function assertGgufFile(filePath: string, role: string): Promise<vo
       file: filePath,
     });
   }
+  await assertGgufComplete(filePath, role);
 }
