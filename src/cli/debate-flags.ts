@@ -31,11 +31,21 @@ export interface DebateFlags extends TaskSelectionFlags {
   adaptersIteration?: string;
 }
 
-function number(text: string | undefined, flag: string): number | undefined {
+/** A numeric flag's value; anything else is CONFIG_INVALID blaming the flag (`--threads: expected a number, got "x"`). */
+export function number(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
   if (text.trim() === '' || !Number.isFinite(value)) {
     throw new MaftError('CONFIG_INVALID', `expected a number, got "${text}"`, { field: `--${flag}` });
+  }
+  return value;
+}
+
+/** As `number`, for flags that count: a whole number. */
+export function integerFlag(text: string | undefined, flag: string): number | undefined {
+  const value = number(text, flag);
+  if (value !== undefined && !Number.isInteger(value)) {
+    throw new MaftError('CONFIG_INVALID', `expected a whole number, got "${text}"`, { field: `--${flag}` });
   }
   return value;
 }

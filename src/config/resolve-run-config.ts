@@ -81,7 +81,9 @@ export async function resolveRunConfig(raw: Record<string, unknown>, source: str
     loaded = await loadRunProblems(config);
   } catch (error) {
     if (!(error instanceof MaftError) || error.code === 'INTERNAL') throw error;
-    problems.push(error.message);
+    // A bad input file is blamed where it is (`gsm.jsonl:3: answer: missing`), not on the config naming it.
+    if (problems.length === 0 && (error.location.file !== undefined || error.location.line !== undefined)) throw error;
+    problems.push(error.toOneLine());
   }
   if (loaded !== undefined) problems.push(...overlapProblems(loaded.finetuneProblems, loaded.evalProblems));
   if (problems.length > 0 || loaded === undefined) throw new MaftError('CONFIG_INVALID', `invalid ${source}: ${problems.join('; ')}`);

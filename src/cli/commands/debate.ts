@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { debateConfigSchema, type DebateConfig } from '../../config/debate-config.js';
-import { readConfigFile, validateConfig } from '../../config/validate-config.js';
+import { readConfigFileResolved, validateConfig } from '../../config/validate-config.js';
 import { cachedModel } from '../../debate/cached-model.js';
 import type { DebateAgent, DebateSettings } from '../../debate/debate-problem.js';
 import { loadPromptTemplates } from '../../debate/load-prompt-templates.js';
@@ -24,7 +24,7 @@ import { createProgressReporter } from '../progress.js';
 
 /** Validate the config (file, then flags over it) and its cross-field rules, all problems at once. */
 export function resolveDebateConfig(flags: DebateFlags): DebateConfig {
-  const fromFile = flags.config === undefined ? {} : readConfigFile(flags.config);
+  const fromFile = flags.config === undefined ? {} : readConfigFileResolved(flags.config);
   let raw = inferBackendKind(mergeConfig(fromFile, configFromFlags(flags)));
   if (flags.adaptersFrom !== undefined) raw = mergeConfig(raw, { society: { adapters: adaptersFromRun(flags.adaptersFrom, flags.adaptersIteration, raw) } });
   const config = validateConfig(debateConfigSchema, raw, flags.config === undefined ? 'flags' : `config ${flags.config}`);

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { embeddedDefaultConfig, resolveRunConfig } from '../../config/resolve-run-config.js';
 import type { RunConfig } from '../../config/run-config.js';
-import { readConfigFile } from '../../config/validate-config.js';
+import { readConfigFileResolved } from '../../config/validate-config.js';
 import { loadPromptTemplates } from '../../debate/load-prompt-templates.js';
 import { runPipeline } from '../../pipeline/run.js';
 import { createModelSource, type RunContext } from '../../pipeline/run-context.js';
@@ -10,7 +10,7 @@ import { formatResultsTable } from '../../report/format-results.js';
 import { writeReportFiles } from '../../report/write-report.js';
 import { openRun } from '../../run-store/open-run.js';
 import { checkBackend } from '../../society/base-society.js';
-import { mergeConfig } from '../debate-flags.js';
+import { integerFlag, mergeConfig } from '../debate-flags.js';
 
 interface RunFlags {
   run?: string;
@@ -21,18 +21,16 @@ interface RunFlags {
   methods?: string;
 }
 
-const integer = (text: string | undefined): number | undefined => (text === undefined ? undefined : Number(text));
-
 /** The flags' settings, shaped like the config (the schema checks their values). */
 function configFromRunFlags(flags: RunFlags): Record<string, unknown> {
   const over: Record<string, unknown> = {};
-  if (flags.iterations !== undefined) over['iterations'] = integer(flags.iterations);
+  if (flags.iterations !== undefined) over['iterations'] = integerFlag(flags.iterations, 'iterations');
   if (flags.methods !== undefined) over['methods'] = flags.methods.split(',').map((name) => name.trim());
   const split: Record<string, unknown> = {};
-  if (flags.finetuneCount !== undefined) split['finetuneCount'] = integer(flags.finetuneCount);
-  if (flags.evalCount !== undefined) split['evalCount'] = integer(flags.evalCount);
+  if (flags.finetuneCount !== undefined) split['finetuneCount'] = integerFlag(flags.finetuneCount, 'finetune-count');
+  if (flags.evalCount !== undefined) split['evalCount'] = integerFlag(flags.evalCount, 'eval-count');
   if (Object.keys(split).length > 0) over['split'] = split;
-  if (flags.threads !== undefined) over['backend'] = { threads: integer(flags.threads) };
+  if (flags.threads !== undefined) over['backend'] = { threads: integerFlag(flags.threads, 'threads') };
   return over;
 }
 
@@ -42,13 +40,14 @@ function configFromRunFlags(flags: RunFlags): Record<string, unknown> {
  * results table and the report. With no config: the embedded default (arithmetic, the shipped base model).
  */
 export async function runRunCommand(configFile: string | undefined, flags: RunFlags): Promise<void> {
-  const written = configFile === undefined ? embeddedDefaultConfig() : readConfigFile(configFile);
+  const written = configFile === undefined ? embeddedDefaultConfig() : readConfigFileResolved(configFile);
   const overrides = configFromRunFlags(flags);
   if (overrides['backend'] !== undefined && written['backend'] === undefined) {
     overrides['backend'] = { ...embeddedDefaultConfig()['backend'] as object, ...overrides['backend'] as object };
   }
   const raw = mergeConfig(written, overrides);
-  const resolved = await resolveRunConfig(raw, configFile === undefined ? 'embedded default config' : `config ${configFile}`);
+  const flagged = Object.keys(overrides).length > 0 ? ' with the flags' : '';
+  const resolved = await resolveRunConfig(raw, `${configFile === undefined ? 'embedded default config' : `config ${configFile}`}${flagged}`);
   const { config } = resolved;
   const templates = loadPromptTemplates(resolved.task.answerType, config.promptsFile);
   await checkBackend(config.backend);
