@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isMaftError } from '../errors/maft-error.js';
+import { exitWhenOrphaned } from './orphan-watchdog.js';
 import { train } from '../trainer/train.js';
 import type { TrainingPlan } from '../trainer/training-plan.js';
 
@@ -21,8 +22,10 @@ try {
   if (planFile === undefined) throw new Error('usage: training-child <plan.json>');
   const plan = JSON.parse(readFileSync(planFile, 'utf8')) as TrainingPlan;
   // A parent killed outright (kill -9) cannot stop its child: the child notices it was re-parented and stops,
-  // so an abandoned job never keeps the CPU (or finishes a file the resumed run is writing again).
+  // so an abandoned job never keeps the CPU (or finishes a file the resumed run is writing again). The worker
+  // notices even in the middle of a step; the check between steps stays as a second line.
   const parent = process.ppid;
+  exitWhenOrphaned(parent);
   const result = await train(plan, (progress) => {
     if (process.ppid !== parent) process.exit(3);
     void send({ type: 'progress', progress });
