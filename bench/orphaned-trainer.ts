@@ -11,8 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shippedBaseModel } from '../src/config/resolve-run-config.js';
 import { isProcessAlive } from '../src/run-store/process-lock.js';
-import { runTrainingJob } from '../src/train/run-training-job.js';
-import { tokenizeRows } from '../src/train/tokenize-rows.js';
+import { runTrainingJob } from '../src/finetune/run-training-job.js';
+import { tokenizeRows } from '../src/finetune/tokenize-rows.js';
 
 async function parent(directory: string): Promise<void> {
   const content = Array.from({ length: 60 }, (_, index) => `${index}+${index}=${2 * index}`).join(', ');

@@ -5,15 +5,13 @@
  */
 import type { RunContext } from './run-context.js';
 import { runIteration } from './run-iteration.js';
-import { baseEvalStage, baseFinetuneStage, finetuneMethodsOf, needsBaseFinetuneDebate } from './run-plan.js';
-import type { RunResults } from './run-results.js';
-import { verifyDoneStages } from './stage-records.js';
+import { baseEvalStage, baseFinetuneStage, finetuneMethodsOf, needsBaseFinetuneDebate } from '../run-store/run-plan.js';
+import type { RunResults } from '../spec/run-results.js';
 import { debateBaseSociety } from './stages.js';
 import { writeRunResults } from './write-results.js';
 
 export async function runPipeline(context: RunContext): Promise<RunResults> {
   const { config } = context;
-  verifyDoneStages(context); // results come only from done stages whose records match the run
   await debateBaseSociety(context, 'eval', baseEvalStage); // base, majority and debate; iteration 0 of every method
   if (needsBaseFinetuneDebate(config)) await debateBaseSociety(context, 'finetune', baseFinetuneStage); // iteration 1's training data
   for (let iteration = 1; iteration <= config.iterations; iteration++) {

@@ -7,7 +7,7 @@
 import type { JsonlLog } from '../run-store/jsonl-log.js';
 import type { Problem } from '../spec/problem.js';
 import type { RunContext } from './run-context.js';
-import { planRun } from './run-plan.js';
+import { planRun } from '../run-store/run-plan.js';
 
 /** The problems a split's stages answer, id → question. */
 export function splitProblems(context: RunContext, split: 'finetune' | 'eval'): Problem[] {
