@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createTinyLlamaModel } from '../../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../../src/gguf/write-gguf.js';
 import { buildDebateMethodData } from '../../src/finetune-data/method-data.js';
-import { handMadeRun } from '../helpers/hand-made-run.js';
+import { handMadeRun, onRunProblems } from '../helpers/hand-made-run.js';
 import { runCli } from '../helpers/run-cli.js';
 import { temporaryDirectory } from '../run-store/temporary-directory.js';
 import { fiveDebates } from './debate-fixtures.js';
@@ -34,12 +34,12 @@ const artifact = (name: string) => readFileSync(path.join(run, 'artifacts', 'dat
 const jsonLines = (text: string) => text.trimEnd().split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as unknown);
 
 describe('maft build-data on a hand-made run', () => {
-  it('writes each method\'s rows, exports and sizes where maft run does, equal to the core\'s', () => {
+  it('writes each method\'s rows, exports and sizes where maft run does, equal to the core\'s', async () => {
     const result = runCli(['build-data', run, '--json']);
     expect(result.status, result.stderr).toBe(0);
     const output = JSON.parse(result.stdout) as { stage: string; source: string; directory: string; sizes: unknown[]; files: string[] };
     expect(output).toMatchObject({ stage: 'multiagent-ft/iteration-1/data', source: 'base/finetune', directory: 'artifacts/data/multiagent-ft/iteration-1' });
-    const expected = buildDebateMethodData('multiagent-ft', fiveDebates(), { iteration: 1, correctedShare: 2 / 3, criticMix: 'w', seed: 5, critics: true });
+    const expected = buildDebateMethodData('multiagent-ft', await onRunProblems(config('w'), fiveDebates()), { iteration: 1, correctedShare: 2 / 3, criticMix: 'w', seed: 5, critics: true });
     expect(output.sizes).toEqual(expected.sizes);
     for (const dataset of expected.datasets) {
       expect(jsonLines(artifact(`multiagent-ft/iteration-1/rows/${dataset.name}.jsonl`))).toEqual(dataset.rows);
@@ -50,7 +50,7 @@ describe('maft build-data on a hand-made run', () => {
     const table = runCli(['build-data', run, '--method', 'single-agent-ft']);
     expect(table.status, table.stderr).toBe(0);
     expect(table.stdout).toContain('single-agent-ft/iteration-1/data from base/finetune');
-    const pooled = buildDebateMethodData('single-agent-ft', fiveDebates(), { iteration: 1, correctedShare: 2 / 3, criticMix: 'w', seed: 5, critics: true });
+    const pooled = buildDebateMethodData('single-agent-ft', await onRunProblems(config('w'), fiveDebates()), { iteration: 1, correctedShare: 2 / 3, criticMix: 'w', seed: 5, critics: true });
     expect(jsonLines(artifact('single-agent-ft/iteration-1/rows/single-agent.jsonl'))).toEqual(pooled.datasets[0]?.rows);
     const manifest = JSON.parse(readFileSync(path.join(run, 'manifest.json'), 'utf8')) as { stages: Record<string, { state: string }> };
     expect(manifest.stages['multiagent-ft/iteration-1/data']?.state).toBe('done');
