@@ -11,7 +11,7 @@ import type { RunConfig } from '../config/run-config.js';
 import { readConfigFileResolved } from '../config/validate-config.js';
 import { loadPromptTemplates } from '../debate/load-prompt-templates.js';
 import { runModelSource, type RunContext } from '../pipeline/run-context.js';
-import { verifyDoneStages } from '../pipeline/stage-records.js';
+import { checkStoredRecords, verifyDoneStages } from '../pipeline/stage-records.js';
 import { openRun } from '../run-store/open-run.js';
 import { readRun } from '../run-store/read-run.js';
 import { checkBackend } from '../society/open-society.js';
@@ -29,6 +29,8 @@ export interface RunSelection {
   existing?: boolean;
   /** The command calls no model (build-data): the model file is not checked. */
   noModels?: boolean;
+  /** The command's own checks of its flags against the config, run before the run directory is touched. */
+  check?: (config: RunConfig) => void;
 }
 
 /** The raw config of a selection and where it came from (for error messages). */
@@ -53,7 +55,9 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
   const resolved = await resolveRunConfig(raw, source);
   const { config } = resolved;
   const templates = loadPromptTemplates(resolved.task.answerType, config.promptsFile);
+  selection.check?.(config);
   if (!selection.noModels) await checkBackend(config.backend);
+  checkStoredRecords(selection.directory, config, { finetune: resolved.finetuneProblems, eval: resolved.evalProblems });
   const run = openRun<RunConfig>(selection.directory, config, { command: process.argv.slice(2) });
   const context: RunContext = {
     run, config, task: resolved.task, finetuneProblems: resolved.finetuneProblems, evalProblems: resolved.evalProblems, templates,

@@ -4,7 +4,12 @@
  * marked done must hold exactly its problems' records: a torn last line there (cut away by the run store) or
  * a missing record reopens the stage, which then redoes only what is missing, and says so.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { RunConfig } from '../config/run-config.js';
 import type { JsonlLog } from '../run-store/jsonl-log.js';
+import { readRun } from '../run-store/read-run.js';
+import { configFingerprint } from '../run-store/record-producer.js';
 import type { Problem } from '../spec/problem.js';
 import type { RunContext } from './run-context.js';
 import { planRun } from '../run-store/run-plan.js';
@@ -42,4 +47,20 @@ export function verifyDoneStages(context: RunContext): string[] {
     reopened.push(stage.id);
   }
   return reopened;
+}
+
+/**
+ * Before a command opens an existing run for writing (which records a session in its manifest): every
+ * stage's records belong to it (producer, problems, no duplicate), read without changing a byte. A refused
+ * record so leaves the run directory exactly as it was. Torn or short done stages pass: opening repairs them.
+ */
+export function checkStoredRecords(directory: string, config: RunConfig, problems: { finetune: readonly Problem[]; eval: readonly Problem[] }): void {
+  if (!existsSync(path.join(directory, 'config.json'))) return;
+  const reader = readRun(directory);
+  if (configFingerprint(reader.config) !== configFingerprint(config)) return; // opening refuses the changed config
+  for (const stage of planRun(config)) {
+    if (stage.split === undefined) continue;
+    const own = problems[stage.split];
+    reader.records(stage.id, { total: own.length, problems: new Map(own.map((problem) => [problem.id, problem.question])), finished: false });
+  }
 }

@@ -64,7 +64,7 @@ export async function resolveModelSource(
   } else {
     filePath = path.resolve(source);
   }
-  await assertGgufFile(filePath, role);
+  await assertGgufFile(filePath, role); // the magic bytes, whole tensor data, and the role
   return { path: filePath, architecture: await assertGgufType(filePath, role) };
 }
 
@@ -116,6 +116,7 @@ export async function assertGgufFile(filePath: string, role: string): Promise<vo
     });
   }
   await assertGgufComplete(filePath, role);
+  if (role === 'model' || role === 'adapter') await assertGgufType(filePath, role);
 }
 
 /** The largest context a default gives a model (memory grows with it, per agent sequence). */

@@ -23,7 +23,7 @@ export function formatDatasetSizes(sizes: readonly DatasetSize[], title: string)
  * artifacts/data/<method>/iteration-<k>/. Re-running a stage that is done changes nothing.
  */
 export async function runBuildDataCommand(directory: string, flags: BuildDataFlags): Promise<void> {
-  await withRunContext({ directory, existing: true, noModels: true }, async (context) => {
+  await withRunContext({ directory, existing: true, noModels: true, check: (config) => void selectStage(flags, config, 1) }, async (context) => {
     const { method, iteration } = selectStage(flags, context.config, 1);
     await buildTrainingData(context, method, iteration);
     const dataDirectory = datasetDirectory(method, iteration);

@@ -22,7 +22,7 @@ export async function runDebateCommand(flags: DebateCommandFlags): Promise<void>
   const split = flags.split ?? 'eval';
   if (split !== 'eval' && split !== 'finetune') throw new MaftError('CONFIG_INVALID', `expected finetune or eval, got "${split}"`, { field: '--split' });
   const { config: configFile, run: directory, split: _split, method: _method, iteration: _iteration, ...settings } = flags;
-  await withRunContext({ directory, ...(configFile !== undefined ? { configFile } : {}), overrides: configFromFlags(settings) }, async (context) => {
+  await withRunContext({ directory, ...(configFile !== undefined ? { configFile } : {}), overrides: configFromFlags(settings), check: (config) => void selectStage(flags, config, split === 'eval' ? 0 : 1, split === 'eval' ? 0 : 1) }, async (context) => {
     const { method, iteration } = selectStage(flags, context.config, split === 'eval' ? 0 : 1, split === 'eval' ? 0 : 1);
     const stage = await answerSplit(context, split, method, iteration);
     const records = stageLog<{ problemId: string }>(context, stage, split).records();

@@ -13,7 +13,7 @@ import { addStageOptions, selectStage, type StageFlags } from '../stage-selectio
  * table, or one JSON object with --json (the same camelCase names as the library and results.json).
  */
 export async function runEvalCommand(directory: string, flags: StageFlags & { json?: boolean }): Promise<void> {
-  await withRunContext({ directory, existing: true }, async (context) => {
+  await withRunContext({ directory, existing: true, check: (config) => void selectStage(flags, config, 0, 0) }, async (context) => {
     const { method, iteration } = selectStage(flags, context.config, 0, 0);
     const stage = await answerSplit(context, 'eval', method, iteration);
     const metrics = evaluateDebates(stageLog<DebateTranscript>(context, stage, 'eval').records());

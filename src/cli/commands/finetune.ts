@@ -11,7 +11,7 @@ import { addStageOptions, selectStage, type StageFlags } from '../stage-selectio
  * run's trainer settings, each recorded in the run's model registry. Re-running resumes: finished jobs are kept.
  */
 export async function runFinetuneCommand(directory: string, flags: StageFlags): Promise<void> {
-  await withRunContext({ directory, existing: true }, async (context) => {
+  await withRunContext({ directory, existing: true, check: (config) => void selectStage(flags, config, 1) }, async (context) => {
     const { method, iteration } = selectStage(flags, context.config, 1);
     await trainModels(context, method, iteration);
     const entries = readRunRegistry(context.run).entries.filter((entry) => entry.method === method && entry.iteration === iteration);
