@@ -34,7 +34,7 @@ beforeAll(() => {
 
 function maft(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const [executable, ...prefix] = cliCommand();
-  const result = spawnSync(executable as string, [...prefix, ...args], { encoding: 'utf8', timeout: 600_000 });
+  const result = spawnSync(executable as string, [...prefix, ...args], { encoding: 'utf8', timeout: 3_600_000 });
   if (result.status !== 0) throw new Error(`maft ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-1500)}`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
@@ -77,5 +77,5 @@ describe('the stage commands and maft run', () => {
     expect(results(whole).scores.map((score) => `${score.method}@${score.iteration}`)).toEqual([
       'base@0', 'majority@0', 'debate@0', 'multiagent-ft@0', 'multiagent-ft@1', 'multiagent-ft@2', 'single-agent-ft@0', 'single-agent-ft@1', 'single-agent-ft@2',
     ]);
-  }, 1_800_000);
+  });
 });
