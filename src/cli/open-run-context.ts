@@ -55,12 +55,14 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
   const resolved = await resolveRunConfig(raw, source);
   const { config } = resolved;
   const templates = loadPromptTemplates(resolved.task.answerType, config.promptsFile);
+  const evalTemplates = loadPromptTemplates(resolved.evalTask.answerType, config.promptsFile);
   selection.check?.(config);
   if (!selection.noModels) await checkBackend(config.backend);
   checkStoredRecords(selection.directory, config, { finetune: resolved.finetuneProblems, eval: resolved.evalProblems });
   const run = openRun<RunConfig>(selection.directory, config, { command: process.argv.slice(2) });
   const context: RunContext = {
     run, config, task: resolved.task, finetuneProblems: resolved.finetuneProblems, evalProblems: resolved.evalProblems, templates,
+    evalTask: resolved.evalTask, evalTemplates,
     models: runModelSource(run, config),
     log: (line) => process.stderr.write(`${line}\n`),
     progress: (stage) => createProgressReporter(stage),

@@ -58,14 +58,14 @@ async function stage(
 }
 
 /** A society debates a split into records/<id>.jsonl. */
-async function debateSplit(context: RunContext, id: string, split: 'finetune' | 'eval', plan: SocietyPlan): Promise<Record<string, unknown>> {
+async function debateSplit(context: RunContext, id: string, split: 'finetune' | 'eval', plan: SocietyPlan, dataIteration = 1): Promise<Record<string, unknown>> {
   const problems = splitProblems(context, split);
   const society = await context.models.openSociety(plan);
   try {
     const log = stageLog<DebateTranscript>(context, id, split);
     const progress = context.progress?.(id);
     const started = performance.now();
-    await runDebates(problems, society.agents, { ...debateSettings(context, plan.rounds), summarizer: society.summarizer }, log, {
+    await runDebates(problems, society.agents, { ...debateSettings(context, plan.rounds, split, dataIteration), summarizer: society.summarizer }, log, {
       concurrency: context.config.problemConcurrency,
       onProgress: (state) => {
         progress?.update(state);
@@ -92,12 +92,12 @@ export function answerFinetuneSplit(context: RunContext, method: FinetuneMethod,
   const id = stageId(method, iteration, 'finetune');
   if (iteration >= 2 && context.run.stageState(id) !== 'done') requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
   const plan = methodSociety(method, iteration - 1, readRunRegistry(context.run), shape(context));
-  if (method !== 'star') return stage(context, id, () => debateSplit(context, id, 'finetune', plan));
+  if (method !== 'star') return stage(context, id, () => debateSplit(context, id, 'finetune', plan, iteration));
   return stage(context, id, async () => {
     const society = await context.models.openSociety(plan);
     try {
       const log = stageLog<StarRecord>(context, id, 'finetune');
-      const settings = { ...debateSettings(context, 1), summarizer: society.summarizer };
+      const settings = { ...debateSettings(context, 1, 'finetune', iteration), summarizer: society.summarizer };
       const model = society.agents[0]?.generator;
       if (model === undefined) throw new MaftError('INTERNAL', 'STaR needs one agent');
       for (const problem of context.finetuneProblems) {

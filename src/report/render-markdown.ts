@@ -30,10 +30,11 @@ export function renderReportMarkdown(results: RunResults, title: string): string
   }
   if (results.datasets.length > 0) {
     lines.push('## Finetuning data', '', markdownTable([
-      ['method', 'iteration', 'model', '|generator|', '|D⁻|', '|D⁺|', 'critic rows (w mix)'],
+      ['method', 'iteration', 'model', '|generator|', '|D⁻| candidates', '|D⁺| candidates', 'critic rows: D⁻ + D⁺ kept', 'rows cut / dropped (window)'],
       ...results.datasets.map((size) => [
         methodLabels[size.method], String(size.iteration), size.agent === null ? 'shared' : `agent ${size.agent}`,
-        String(size.generator), String(size.corrected), String(size.confirmed), String(size.critic),
+        String(size.generator), String(size.corrected), String(size.confirmed), `${size.critic} = ${size.correctedKept ?? '?'} + ${size.confirmedKept ?? '?'}`,
+        size.truncatedRows === undefined ? '' : `${size.truncatedRows} / ${size.droppedRows ?? 0}`,
       ]),
     ]), '');
   }

@@ -12,12 +12,20 @@ export interface DatasetSize {
   agent: number | null;
   /** Generator rows (round-1 answers that agree with the majority; STaR: right answers). */
   generator: number;
-  /** Critic candidates where the agent was corrected during the debate (D⁻), before the w mix. */
+  /**
+   * One definition for every model, per agent or pooled: `corrected` / `confirmed` count the critic
+   * *candidates* (D⁻: corrected during the debate; D⁺: right from the start) before the critic mix, summed
+   * over the agents for a pooled model; `correctedKept` / `confirmedKept` count the rows the model trains on,
+   * after the mix; `critic` = correctedKept + confirmedKept. STaR: `corrected` = hinted retries kept.
+   */
   corrected: number;
-  /** Critic candidates where the agent stayed right (D⁺), before the w mix. */
   confirmed: number;
-  /** Critic rows after the w mix (what the critic trains on). */
+  correctedKept: number;
+  confirmedKept: number;
   critic: number;
+  /** Training rows cut at the head to fit the window, and rows dropped (even the completion did not fit): set by the train stage. */
+  truncatedRows?: number;
+  droppedRows?: number;
 }
 
 /** One method's accuracy on the held-out split after `iteration` finetuning iterations (0 = none). */
