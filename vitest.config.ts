@@ -23,6 +23,7 @@ export const slowTests = [
   'test/backends/llama-server/**/*.test.ts',
   'test/backends/openai-compatible/debate-through-faults.test.ts',
   'test/report/report-chromium.test.ts',
+  'test/integrity/foreign-record.test.ts',
   'test/tools/base-model/model-card.test.ts',
 ];
 
