@@ -9,7 +9,9 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
+import { resolveRunConfig, shippedBaseModel } from '../../src/config/resolve-run-config.js';
+import { readConfigFileResolved } from '../../src/config/validate-config.js';
+import { openRun } from '../../src/run-store/open-run.js';
 import { writeGgufFile } from '../../src/gguf/write-gguf.js';
 import { snapshotDirectory } from '../helpers/directory-snapshot.js';
 import { runInProcess } from '../helpers/run-in-process.js';
@@ -162,5 +164,18 @@ describe('bad input', () => {
     expect(lines[0]).toMatch(/^maft: error \[[A-Z_]+\]: /);
     expect(lines[0]).toMatch(names);
     expect(snapshotDirectory(watch())).toEqual(before);
+  });
+
+  it('leaves no stage running after a command failed before doing work (maft finetune on a run without data)', async () => {
+    const run = at('no-data');
+    const made = config('no-data.yaml', goodConfig.replace('methods: [base, majority, debate]', 'methods: [base, multiagent-ft]').replace('iterations: 0', 'iterations: 1'));
+    const { config: resolved } = await resolveRunConfig(readConfigFileResolved(made), 'test');
+    openRun(run, resolved, { command: ['test'] }).close();
+    const result = await runInProcess(['finetune', run]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr.trim().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/stage multiagent-ft\/iteration-1\/data is pending, not done: run maft build-data/);
+    const manifest = JSON.parse(readFileSync(path.join(run, 'manifest.json'), 'utf8')) as { stages: Record<string, unknown> };
+    expect(manifest.stages).toEqual({});
   });
 });
