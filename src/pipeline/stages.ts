@@ -149,7 +149,12 @@ export function trainModels(context: RunContext, method: FinetuneMethod, iterati
       const first = outcome.failed[0];
       throw new MaftError('TRAINING_FAILED', `${outcome.failed.length} of ${outcome.entries.length} training jobs failed (first: ${first?.reason ?? 'unknown'}); run the same command again to retry them`);
     }
-    return { jobs: outcome.entries.length, trained: outcome.entries.filter((entry) => entry.status === 'succeeded').length };
+    const truncatedRows = outcome.entries.reduce((sum, entry) => sum + (entry.result?.truncatedRows ?? 0), 0);
+    const droppedRows = outcome.entries.reduce((sum, entry) => sum + (entry.result?.droppedRows ?? 0), 0);
+    if (truncatedRows + droppedRows > 0) {
+      context.log(`maft: warning: ${stageId(method, iteration, 'train')}: ${truncatedRows} training rows cut at the head and ${droppedRows} left out to fit the ${trainer.windowLength}-token window (trainer.windowLength)`);
+    }
+    return { jobs: outcome.entries.length, trained: outcome.entries.filter((entry) => entry.status === 'succeeded').length, truncatedRows, droppedRows };
   });
 }
 

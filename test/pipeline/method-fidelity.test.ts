@@ -10,6 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { embeddedDefaultConfig, resolveRunConfig } from '../../src/config/resolve-run-config.js';
 import { loadPromptTemplates } from '../../src/debate/load-prompt-templates.js';
 import { debateSeed, debateSettings, type RunContext } from '../../src/pipeline/run-context.js';
+import { planRun } from '../../src/run-store/run-plan.js';
+import { describeStatus, formatStatus } from '../../src/status/describe-status.js';
 
 describe('embedded defaults', () => {
   it('use one thread, the shipped model\'s training context (1024) and a window of that context', async () => {
@@ -48,5 +50,17 @@ describe('zero-shot transfer', () => {
     expect(debateSettings(context, 2, 'eval').answerType).toBe('choice');
     expect(debateSettings(context, 2, 'eval').templates).toEqual(loadPromptTemplates('choice'));
     expect(debateSettings(context, 2, 'finetune', 1).answerType).toBe('numeric');
+  });
+});
+
+describe('rows cut to fit the training window', () => {
+  it('are shown by maft status from the train stage\'s record', () => {
+    const plan = planRun({ methods: ['multiagent-ft'], iterations: 1 });
+    const at = '2026-01-01T00:00:00.000Z';
+    const status = describeStatus(plan, {
+      'multiagent-ft/iteration-1/train': { state: 'done', startedAt: at, finishedAt: at, details: { jobs: 6, truncatedRows: 3, droppedRows: 1 } },
+    }, () => 0, { finetune: 2, eval: 2 });
+    expect(status.stages.find((stage) => stage.id === 'multiagent-ft/iteration-1/train')?.windowCuts).toEqual({ truncatedRows: 3, droppedRows: 1 });
+    expect(formatStatus(status, 'run', null)).toContain('3 rows cut, 1 left out to fit the window');
   });
 });
