@@ -11,6 +11,8 @@ import { embeddedDefaultConfig, resolveRunConfig } from '../../src/config/resolv
 import { loadPromptTemplates } from '../../src/debate/load-prompt-templates.js';
 import { debateSeed, debateSettings, type RunContext } from '../../src/pipeline/run-context.js';
 import { planRun } from '../../src/run-store/run-plan.js';
+import type { ModelRegistry } from '../../src/finetune/model-registry.js';
+import { startingAdapter } from '../../src/society/society-plan.js';
 import { describeStatus, formatStatus } from '../../src/status/describe-status.js';
 
 describe('embedded defaults', () => {
@@ -62,5 +64,23 @@ describe('rows cut to fit the training window', () => {
     }, () => 0, { finetune: 2, eval: 2 });
     expect(status.stages.find((stage) => stage.id === 'multiagent-ft/iteration-1/train')?.windowCuts).toEqual({ truncatedRows: 3, droppedRows: 1 });
     expect(formatStatus(status, 'run', null)).toContain('3 rows cut, 1 left out to fit the window');
+  });
+});
+
+describe('STaR', () => {
+  it('runs its own number of iterations, beside the society\'s L', () => {
+    const ids = planRun({ methods: ['multiagent-ft', 'star'], iterations: 1, star: { iterations: 3 } }).map((stage) => stage.id);
+    expect(ids.filter((id) => id.startsWith('star/') && id.endsWith('/train'))).toEqual(['star/iteration-1/train', 'star/iteration-2/train', 'star/iteration-3/train']);
+    expect(ids.filter((id) => id.startsWith('multiagent-ft/') && id.endsWith('/train'))).toEqual(['multiagent-ft/iteration-1/train']);
+  });
+
+  it('restarts from the base model every iteration, while the society continues from its previous models', () => {
+    const entry = (method: 'star' | 'multiagent-ft', agent: number | null, role: 'single' | 'generator') => ({
+      method, iteration: 1, agent, role, status: 'succeeded' as const, rows: 3, adapter: `models/${method}/iteration-1/x.gguf`, planFile: 'p', updatedAt: 't',
+    });
+    const registry = { version: 1, entries: [entry('star', null, 'single'), entry('multiagent-ft', 0, 'generator')] } as unknown as ModelRegistry;
+    expect(startingAdapter({ method: 'star', iteration: 2, agent: null, role: 'single' }, 'previous', registry)).toBeUndefined();
+    expect(startingAdapter({ method: 'multiagent-ft', iteration: 2, agent: 0, role: 'generator' }, 'previous', registry)).toBe('models/multiagent-ft/iteration-1/x.gguf');
+    expect(startingAdapter({ method: 'multiagent-ft', iteration: 2, agent: 0, role: 'generator' }, 'base', registry)).toBeUndefined();
   });
 });
