@@ -9,7 +9,6 @@ import { namedDatasetFiles } from '../finetune-data/dataset-files.js';
 import { MaftError } from '../errors/maft-error.js';
 import type { DebateTranscript } from '../spec/debate.js';
 import { readRunRegistry, runFinetuneJobs, type FinetuneJob } from '../finetune/finetune-jobs.js';
-import { latestAdapter } from '../finetune/model-registry.js';
 import { parseRows } from '../finetune-data/training-row.js';
 import { crashPoint } from '../util/crash-point.js';
 import { buildDebateMethodData, buildStarMethodData, type MethodData } from '../finetune-data/method-data.js';
@@ -18,7 +17,7 @@ import { debateSettings, type RunContext } from './run-context.js';
 import { baseEvalStage, baseFinetuneStage, dataSourceStage, datasetDirectory, stageId } from '../run-store/run-plan.js';
 import { splitProblems, stageLog } from './stage-records.js';
 import { writeRunResults } from './write-results.js';
-import { baseSociety, methodSociety, type SocietyPlan } from '../society/society-plan.js';
+import { baseSociety, methodSociety, startingAdapter, type SocietyPlan } from '../society/society-plan.js';
 import { attemptStar, type StarRecord } from '../debate/star-attempt.js';
 
 /**
@@ -138,14 +137,14 @@ export function buildTrainingData(context: RunContext, method: FinetuneMethod, i
 export function trainModels(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
   return stage(context, stageId(method, iteration, 'train'), async () => {
     requireDone(context, stageId(method, iteration, 'data'), `maft build-data --method ${method} --iteration ${iteration}`);
-    if (context.config.finetune.from === 'previous' && iteration > 1) requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
+    if (context.config.finetune.from === 'previous' && method !== 'star' && iteration > 1) requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
     const directory = datasetDirectory(method, iteration);
     const summary = JSON.parse(context.run.readArtifact(`${directory}/summary.json`) ?? 'null') as { models: { name: string; agent: number | null; role: FinetuneJob['role'] }[] } | null;
     if (summary === null) throw new MaftError('INTERNAL', `no training data at artifacts/${directory}`);
     const registry = readRunRegistry(context.run);
     const jobs: FinetuneJob[] = summary.models.map(({ name, agent, role }) => {
       const key = { method, iteration, agent, role };
-      const previous = context.config.finetune.from === 'previous' && iteration > 1 ? latestAdapter(registry, { ...key, iteration: iteration - 1 }) : undefined;
+      const previous = startingAdapter(key, context.config.finetune.from, registry);
       return { ...key, rows: parseRows(context.run.readArtifact(`${directory}/rows/${name}.jsonl`) ?? ''), ...(previous !== undefined ? { initialAdapter: previous } : {}) };
     });
     const { trainer, backend, seed } = context.config;
@@ -162,7 +161,12 @@ export function trainModels(context: RunContext, method: FinetuneMethod, iterati
       const first = outcome.failed[0];
       throw new MaftError('TRAINING_FAILED', `${outcome.failed.length} of ${outcome.entries.length} training jobs failed (first: ${first?.reason ?? 'unknown'}); run the same command again to retry them`);
     }
-    return { jobs: outcome.entries.length, trained: outcome.entries.filter((entry) => entry.status === 'succeeded').length };
+    const truncatedRows = outcome.entries.reduce((sum, entry) => sum + (entry.result?.truncatedRows ?? 0), 0);
+    const droppedRows = outcome.entries.reduce((sum, entry) => sum + (entry.result?.droppedRows ?? 0), 0);
+    if (truncatedRows + droppedRows > 0) {
+      context.log(`maft: warning: ${stageId(method, iteration, 'train')}: ${truncatedRows} training rows cut at the head and ${droppedRows} left out to fit the ${trainer.windowLength}-token window (trainer.windowLength)`);
+    }
+    return { jobs: outcome.entries.length, trained: outcome.entries.filter((entry) => entry.status === 'succeeded').length, truncatedRows, droppedRows };
   }, () => readRunRegistry(context.run).entries.some((entry) => entry.method === method && entry.iteration === iteration));
 }
 

@@ -23,9 +23,6 @@ export interface DatasetSize {
   correctedKept: number;
   confirmedKept: number;
   critic: number;
-  /** Training rows cut at the head to fit the window, and rows dropped (even the completion did not fit): set by the train stage. */
-  truncatedRows?: number;
-  droppedRows?: number;
 }
 
 /** One method's accuracy on the held-out split after `iteration` finetuning iterations (0 = none). */
@@ -61,6 +58,9 @@ export interface TrainingCurve {
   losses: number[];
   finalLoss: number;
   seconds: number;
+  /** Rows cut at the head to fit the training window, and rows left out because their reply alone does not fit. */
+  truncatedRows: number;
+  droppedRows: number;
 }
 
 /** One debate shown in the report: each agent's answers round by round, and the vote. */
