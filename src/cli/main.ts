@@ -1,46 +1,5 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { registerAdapterCommand } from './commands/adapter.js';
-import { registerBuildDataCommand } from './commands/build-data.js';
-import { registerBaseModelCommand } from './commands/base-model.js';
-import { registerDebateCommand } from './commands/debate.js';
-import { registerEvalCommand } from './commands/eval.js';
-import { registerFinetuneCommand } from './commands/finetune.js';
-import { registerHfTrainCommand } from './commands/hf-train.js';
-import { registerGradeCommand } from './commands/grade.js';
-import { registerProblemsCommand } from './commands/problems.js';
-import { registerReportCommand } from './commands/report.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerStatusCommand } from './commands/status.js';
-import { reportError } from './report-error.js';
-import { packageVersion } from '../util/package-version.js';
-
-/** The `maft` executable: one program, one error boundary (reportError). */
-export async function main(argv: readonly string[]): Promise<number> {
-  const program = new Command('maft')
-    .description('Multiagent finetuning: a society of LLM agents debates, votes and finetunes itself.')
-    .version(packageVersion())
-    .exitOverride()
-    .showHelpAfterError('(run with --help for usage)');
-  registerGradeCommand(program);
-  registerProblemsCommand(program);
-  registerDebateCommand(program);
-  registerEvalCommand(program);
-  registerBaseModelCommand(program);
-  registerBuildDataCommand(program);
-  registerFinetuneCommand(program);
-  registerRunCommand(program);
-  registerStatusCommand(program);
-  registerReportCommand(program);
-  registerAdapterCommand(program);
-  registerHfTrainCommand(program);
-  try {
-    await program.parseAsync([...argv]);
-    return 0;
-  } catch (error) {
-    return reportError(error);
-  }
-}
+import { main } from './program.js';
 
 // A closed pipe (`maft problems … | head`) is a normal way for a reader to stop.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

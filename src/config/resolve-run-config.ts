@@ -3,11 +3,11 @@
  * problems it will use: schema → defaults → cross-field rules → problems loaded and checked. Every problem
  * found is reported at once (`path: message`), before any run directory exists.
  */
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultContextSize } from '../backends/llama-cpp/index.js';
 import { MaftError } from '../errors/maft-error.js';
-import { finetuneMethodsOf } from '../pipeline/run-plan.js';
+import { finetuneMethodsOf } from '../run-store/run-plan.js';
 import type { Problem } from '../spec/problem.js';
 import { loadSplits } from '../tasks/load-splits.js';
 import type { Task } from '../tasks/task.js';
@@ -35,9 +35,33 @@ export function embeddedDefaultConfig(): Record<string, unknown> {
   };
 }
 
-/** The shipped base model on the embedded engine with all free cores (a config that names no backend gets it). */
+/**
+ * The shipped base model on the embedded engine, one thread (a config that names no backend gets it). llama.cpp's
+ * threads spin: on 2 cores two threads took 140.9 s for a 24-problem debate that one thread did in 34.6 s.
+ */
 export function embeddedBackend(): Record<string, unknown> {
-  return { kind: 'llama-cpp', model: shippedBaseModel, threads: Math.max(1, os.availableParallelism()), contextSize: 1024 };
+  return { kind: 'llama-cpp', model: shippedBaseModel, threads: 1 };
+}
+
+/**
+ * Defaults that depend on the backend (before the schema fills the fixed ones): with an OpenAI-compatible
+ * server, the methods that need no training; on the embedded backend, the context
+ * is the model's training context (at most 4096), and the training window is that context, so every row a
+ * debate can produce fits it. Anything malformed is left for the schema to report.
+ */
+export async function withModelDefaults(raw: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const backend = raw['backend'];
+  if (typeof backend !== 'object' || backend === null || Array.isArray(backend)) return raw;
+  const fields = backend as Record<string, unknown>;
+  // A server cannot serve the embedded trainer's adapters: its default methods are the three that train nothing.
+  if (fields['kind'] === 'openai' && raw['methods'] === undefined) return { ...raw, methods: ['base', 'majority', 'debate'] };
+  if (fields['kind'] !== 'llama-cpp' || typeof fields['model'] !== 'string') return raw;
+  const contextSize = fields['contextSize'] ?? (await defaultContextSize(fields['model']));
+  const trainer = raw['trainer'] ?? {};
+  const filledTrainer = typeof trainer === 'object' && trainer !== null && !Array.isArray(trainer) && (trainer as Record<string, unknown>)['windowLength'] === undefined && typeof contextSize === 'number'
+    ? { ...trainer, windowLength: Math.min(32768, contextSize) }
+    : trainer;
+  return { ...raw, backend: { ...fields, contextSize }, trainer: filledTrainer };
 }
 
 /** Cross-field rules of a schema-valid config (pure): every broken rule as `path: message`. */
@@ -67,6 +91,8 @@ export function runConfigProblems(config: RunConfig): string[] {
 export interface ResolvedRun {
   config: RunConfig;
   task: Task;
+  /** The held-out problems' task: `evalTask`'s when given (it may have another answer type: zero-shot transfer), else `task`. */
+  evalTask: Task;
   finetuneProblems: Problem[];
   evalProblems: Problem[];
 }
@@ -74,14 +100,16 @@ export interface ResolvedRun {
 /** Validate (schema, then rules and problem sources together) and load the problems. */
 export async function resolveRunConfig(raw: Record<string, unknown>, source: string): Promise<ResolvedRun> {
   const withBackend = raw['backend'] === undefined ? { ...raw, backend: embeddedBackend() } : raw;
-  const config = validateConfig(runConfigSchema, withBackend, source);
+  const config = validateConfig(runConfigSchema, await withModelDefaults(withBackend), source);
   const problems = runConfigProblems(config);
   let loaded: Omit<ResolvedRun, 'config'> | undefined;
   try {
     loaded = await loadRunProblems(config);
   } catch (error) {
     if (!(error instanceof MaftError) || error.code === 'INTERNAL') throw error;
-    problems.push(error.message);
+    // A bad input file is blamed where it is (`gsm.jsonl:3: answer: missing`), not on the config naming it.
+    if (problems.length === 0 && (error.location.file !== undefined || error.location.line !== undefined)) throw error;
+    problems.push(error.toOneLine());
   }
   if (loaded !== undefined) problems.push(...overlapProblems(loaded.finetuneProblems, loaded.evalProblems));
   if (problems.length > 0 || loaded === undefined) throw new MaftError('CONFIG_INVALID', `invalid ${source}: ${problems.join('; ')}`);
@@ -92,14 +120,12 @@ async function loadRunProblems(config: RunConfig): Promise<Omit<ResolvedRun, 'co
   const { seed, finetuneCount, evalCount } = config.split;
   if (config.evalTask === undefined) {
     const splits = await loadSplits(config.task.name, config.task.options, { seed, finetuneCount, evalCount });
-    return { task: splits.task, finetuneProblems: splits.finetune, evalProblems: splits.eval };
+    return { task: splits.task, evalTask: splits.task, finetuneProblems: splits.finetune, evalProblems: splits.eval };
   }
   const train = await loadSplits(config.task.name, config.task.options, { seed, finetuneCount, evalCount: 0 });
   const held = await loadSplits(config.evalTask.name, config.evalTask.options, { seed, finetuneCount: 0, evalCount });
-  if (held.task.answerType !== train.task.answerType) {
-    throw new MaftError('CONFIG_INVALID', `evalTask: its answers are ${held.task.answerType}, the task's are ${train.task.answerType}`);
-  }
-  return { task: train.task, finetuneProblems: train.finetune, evalProblems: held.eval };
+  // Zero-shot transfer (the paper's MATH → GSM8K): the held-out task keeps its own answer type, prompts and checker.
+  return { task: train.task, evalTask: held.task, finetuneProblems: train.finetune, evalProblems: held.eval };
 }
 
 /** A held-out problem that is also a finetune problem (same question text, whitespace aside) defeats the split. */

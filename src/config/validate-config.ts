@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import YAML from 'yaml';
 import type { z } from 'zod';
 import { MaftError } from '../errors/maft-error.js';
+import { resolveConfigPaths } from './config-paths.js';
 
 /**
  * Validate a raw config against its zod schema. Every problem is reported at once, as `path: message`
@@ -38,4 +40,9 @@ export function readConfigFile(file: string): Record<string, unknown> {
     throw new MaftError('CONFIG_INVALID', 'expected a mapping of settings at the top level', { file });
   }
   return value as Record<string, unknown>;
+}
+
+/** A `maft run` / `maft debate` config file, its relative paths resolved against the file's folder (config-paths.ts). */
+export function readConfigFileResolved(file: string): Record<string, unknown> {
+  return resolveConfigPaths(readConfigFile(file), path.dirname(path.resolve(file)));
 }

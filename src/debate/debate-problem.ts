@@ -29,10 +29,17 @@ export interface DebateSettings {
   answerType: Problem['answerType'];
   extraction: ExtractionOptions;
   templates: PromptTemplates;
+  /** The unique-ID ablation (App. E.2): each agent's first prompt names it ("You are agent 2 of 3."). Default off. */
+  uniqueIds?: boolean;
+}
+
+/** The line the unique-ID ablation puts before an agent's first prompt. */
+export function agentIdentity(index: number, agents: number): string {
+  return `You are agent ${index + 1} of ${agents}.`;
 }
 
 /**
- * Debate one problem (method.md, "The loop", step 1): round 1, every generator answers; each later round,
+ * Debate one problem (docs/method.md, "The loop", step 1): round 1, every generator answers; each later round,
  * every critic continues its own conversation after seeing the others' previous answers (or a summary of
  * them, or — alone — a request to re-check); each round ends with an equivalence-clustered majority vote.
  * All agents of a round run concurrently, so a backend can batch them.
@@ -81,6 +88,7 @@ async function takeTurn(
   let prompt: string;
   if (round === 1) {
     prompt = renderPrompt(templates.question, { question: problem.question });
+    if (settings.uniqueIds) prompt = `${agentIdentity(index, agents.length)}\n\n${prompt}`;
   } else if (agents.length === 1) {
     prompt = renderPrompt(templates.selfCheck, { question: problem.question });
   } else {

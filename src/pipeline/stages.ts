@@ -8,48 +8,70 @@ import { runDebates } from '../debate/run-debates.js';
 import { namedDatasetFiles } from '../finetune-data/dataset-files.js';
 import { MaftError } from '../errors/maft-error.js';
 import type { DebateTranscript } from '../spec/debate.js';
-import type { Problem } from '../spec/problem.js';
-import { readRunRegistry, runFinetuneJobs, type FinetuneJob } from '../train/finetune-jobs.js';
-import { latestAdapter } from '../train/model-registry.js';
-import { parseRows } from '../train/finetune-society.js';
-import { createProgressReporter } from '../cli/progress.js';
+import { readRunRegistry, runFinetuneJobs, type FinetuneJob } from '../finetune/finetune-jobs.js';
+import { parseRows } from '../finetune-data/training-row.js';
 import { crashPoint } from '../util/crash-point.js';
-import { buildDebateMethodData, buildStarMethodData, datasetDirectory, type MethodData } from './method-data.js';
-import type { FinetuneMethod } from './methods.js';
+import { buildDebateMethodData, buildStarMethodData, type MethodData } from '../finetune-data/method-data.js';
+import type { FinetuneMethod } from '../spec/methods.js';
 import { debateSettings, type RunContext } from './run-context.js';
-import { dataSourceStage, stageId } from './run-plan.js';
+import { baseEvalStage, baseFinetuneStage, dataSourceStage, datasetDirectory, stageId } from '../run-store/run-plan.js';
+import { splitProblems, stageLog } from './stage-records.js';
 import { writeRunResults } from './write-results.js';
-import { baseSociety, methodSociety, type SocietyPlan } from './society-models.js';
-import { attemptStar, type StarRecord } from './star.js';
+import { baseSociety, methodSociety, startingAdapter, type SocietyPlan } from '../society/society-plan.js';
+import { attemptStar, type StarRecord } from '../debate/star-attempt.js';
 
-/** Run `work` as stage `id` unless it is done; mark it running, then done with `details`; refresh the results. */
-async function stage(context: RunContext, id: string, work: () => Promise<Record<string, unknown> | void>): Promise<void> {
-  if (context.run.stageState(id) === 'done') return;
+/**
+ * Refuse to start a stage whose input stage is not done (the stage commands can be run in any order; `maft
+ * run` runs them in plan order, so this never fires there). `hint` says which command makes the input.
+ */
+function requireDone(context: RunContext, input: string, hint: string): void {
+  const state = context.run.stageState(input);
+  if (state !== 'done') throw new MaftError('INPUT_INVALID', `stage ${input} is ${state}, not done: run ${hint} first`, { file: context.run.directory });
+}
+
+const trainHint = (method: FinetuneMethod, iteration: number) => `maft finetune --method ${method} --iteration ${iteration}`;
+
+/**
+ * Run `work` as stage `id` unless it is done; mark it running, then done with `details`; refresh the results.
+ * `keptWork` says whether a failed attempt left anything to resume from (default: the stage's records file).
+ */
+async function stage(
+  context: RunContext,
+  id: string,
+  work: () => Promise<Record<string, unknown> | void>,
+  keptWork: () => boolean = () => context.run.hasRecords(id),
+): Promise<void> {
+  const before = context.run.stageState(id);
+  if (before === 'done') return;
   context.run.markStage(id, 'running');
-  const details = await work();
+  let details: Record<string, unknown> | void;
+  try {
+    details = await work();
+  } catch (error) {
+    // Failed before doing any work (a model that does not load, no training data): leave no `running` marker.
+    if (before === 'pending' && !keptWork()) context.run.unmarkStage(id);
+    throw error;
+  }
   context.run.markStage(id, 'done', details ?? {});
   writeRunResults(context);
 }
 
-const splitProblems = (context: RunContext, split: 'finetune' | 'eval'): Problem[] =>
-  split === 'finetune' ? context.finetuneProblems : context.evalProblems;
-
 /** A society debates a split into records/<id>.jsonl. */
-async function debateSplit(context: RunContext, id: string, split: 'finetune' | 'eval', plan: SocietyPlan): Promise<Record<string, unknown>> {
+async function debateSplit(context: RunContext, id: string, split: 'finetune' | 'eval', plan: SocietyPlan, dataIteration = 1): Promise<Record<string, unknown>> {
   const problems = splitProblems(context, split);
   const society = await context.models.openSociety(plan);
   try {
-    const log = context.run.log<DebateTranscript>(id, { keyOf: (transcript) => transcript.problemId });
-    const progress = createProgressReporter(id);
+    const log = stageLog<DebateTranscript>(context, id, split);
+    const progress = context.progress?.(id);
     const started = performance.now();
-    await runDebates(problems, society.agents, { ...debateSettings(context, plan.rounds), summarizer: society.summarizer }, log, {
+    await runDebates(problems, society.agents, { ...debateSettings(context, plan.rounds, split, dataIteration), summarizer: society.summarizer }, log, {
       concurrency: context.config.problemConcurrency,
       onProgress: (state) => {
-        progress.update(state);
+        progress?.update(state);
         crashPoint(`${id}:record-${state.done}`);
       },
     });
-    progress.finish();
+    progress?.finish();
     return { problems: problems.length, agents: plan.agents.length, rounds: plan.rounds, seconds: (performance.now() - started) / 1000 };
   } finally {
     await society.release();
@@ -67,13 +89,14 @@ export function debateBaseSociety(context: RunContext, split: 'finetune' | 'eval
 export function answerFinetuneSplit(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
   if (method !== 'star' && iteration === 1) return Promise.resolve(); // iteration 1 learns from the base society's debate
   const id = stageId(method, iteration, 'finetune');
+  if (iteration >= 2 && context.run.stageState(id) !== 'done') requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
   const plan = methodSociety(method, iteration - 1, readRunRegistry(context.run), shape(context));
-  if (method !== 'star') return stage(context, id, () => debateSplit(context, id, 'finetune', plan));
+  if (method !== 'star') return stage(context, id, () => debateSplit(context, id, 'finetune', plan, iteration));
   return stage(context, id, async () => {
     const society = await context.models.openSociety(plan);
     try {
-      const log = context.run.log<StarRecord>(id, { keyOf: (record) => record.problemId });
-      const settings = { ...debateSettings(context, 1), summarizer: society.summarizer };
+      const log = stageLog<StarRecord>(context, id, 'finetune');
+      const settings = { ...debateSettings(context, 1, 'finetune', iteration), summarizer: society.summarizer };
       const model = society.agents[0]?.generator;
       if (model === undefined) throw new MaftError('INTERNAL', 'STaR needs one agent');
       for (const problem of context.finetuneProblems) {
@@ -92,10 +115,11 @@ export function answerFinetuneSplit(context: RunContext, method: FinetuneMethod,
 export function buildTrainingData(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
   return stage(context, stageId(method, iteration, 'data'), async () => {
     const source = dataSourceStage(method, iteration);
+    requireDone(context, source, `maft debate --split finetune --method ${method} --iteration ${iteration}`);
     const { finetune, seed } = context.config;
     const data: MethodData = method === 'star'
-      ? buildStarMethodData(context.run.log<StarRecord>(source, { keyOf: (record) => record.problemId }).records(), iteration)
-      : buildDebateMethodData(method, context.run.log<DebateTranscript>(source, { keyOf: (transcript) => transcript.problemId }).records(), {
+      ? buildStarMethodData(stageLog<StarRecord>(context, source, 'finetune').records(), iteration)
+      : buildDebateMethodData(method, stageLog<DebateTranscript>(context, source, 'finetune').records(), {
           iteration, correctedShare: finetune.correctedShare, criticMix: finetune.criticMix, seed, critics: finetune.critics,
         });
     const files = namedDatasetFiles(datasetDirectory(method, iteration), data.datasets.map((dataset) => [dataset.name, dataset.rows]), ['openai', 'trl', 'sharegpt'], {
@@ -106,19 +130,21 @@ export function buildTrainingData(context: RunContext, method: FinetuneMethod, i
       crashPoint(`${stageId(method, iteration, 'data')}:file-${index + 1}`);
     }
     return { source, sizes: data.sizes };
-  });
+  }, () => false); // data is rebuilt whole: a failed attempt keeps nothing
 }
 
 /** The method's models of iteration k: one LoRA job per dataset, each continuing from iteration k − 1's model. */
 export function trainModels(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
   return stage(context, stageId(method, iteration, 'train'), async () => {
+    requireDone(context, stageId(method, iteration, 'data'), `maft build-data --method ${method} --iteration ${iteration}`);
+    if (context.config.finetune.from === 'previous' && method !== 'star' && iteration > 1) requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
     const directory = datasetDirectory(method, iteration);
     const summary = JSON.parse(context.run.readArtifact(`${directory}/summary.json`) ?? 'null') as { models: { name: string; agent: number | null; role: FinetuneJob['role'] }[] } | null;
     if (summary === null) throw new MaftError('INTERNAL', `no training data at artifacts/${directory}`);
     const registry = readRunRegistry(context.run);
     const jobs: FinetuneJob[] = summary.models.map(({ name, agent, role }) => {
       const key = { method, iteration, agent, role };
-      const previous = context.config.finetune.from === 'previous' && iteration > 1 ? latestAdapter(registry, { ...key, iteration: iteration - 1 }) : undefined;
+      const previous = startingAdapter(key, context.config.finetune.from, registry);
       return { ...key, rows: parseRows(context.run.readArtifact(`${directory}/rows/${name}.jsonl`) ?? ''), ...(previous !== undefined ? { initialAdapter: previous } : {}) };
     });
     const { trainer, backend, seed } = context.config;
@@ -135,15 +161,43 @@ export function trainModels(context: RunContext, method: FinetuneMethod, iterati
       const first = outcome.failed[0];
       throw new MaftError('TRAINING_FAILED', `${outcome.failed.length} of ${outcome.entries.length} training jobs failed (first: ${first?.reason ?? 'unknown'}); run the same command again to retry them`);
     }
-    return { jobs: outcome.entries.length, trained: outcome.entries.filter((entry) => entry.status === 'succeeded').length };
-  });
+    const truncatedRows = outcome.entries.reduce((sum, entry) => sum + (entry.result?.truncatedRows ?? 0), 0);
+    const droppedRows = outcome.entries.reduce((sum, entry) => sum + (entry.result?.droppedRows ?? 0), 0);
+    if (truncatedRows + droppedRows > 0) {
+      context.log(`maft: warning: ${stageId(method, iteration, 'train')}: ${truncatedRows} training rows cut at the head and ${droppedRows} left out to fit the ${trainer.windowLength}-token window (trainer.windowLength)`);
+    }
+    return { jobs: outcome.entries.length, trained: outcome.entries.filter((entry) => entry.status === 'succeeded').length, truncatedRows, droppedRows };
+  }, () => readRunRegistry(context.run).entries.some((entry) => entry.method === method && entry.iteration === iteration));
 }
 
 /** The method's models of iteration k answer the held-out split. */
 export function evaluateOnHeldOut(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
   const id = stageId(method, iteration, 'eval');
+  if (context.run.stageState(id) !== 'done') requireDone(context, stageId(method, iteration, 'train'), trainHint(method, iteration));
   return stage(context, id, () => debateSplit(context, id, 'eval', methodSociety(method, iteration, readRunRegistry(context.run), shape(context))));
 }
 
 const loraTarget = (name: 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down') =>
   ({ q: 'attn_q', k: 'attn_k', v: 'attn_v', o: 'attn_output', gate: 'ffn_gate', up: 'ffn_up', down: 'ffn_down' } as const)[name];
+
+/**
+ * The stage that answers a split at an iteration, as `maft debate` and `maft eval` name it: the eval split at
+ * iteration 0 is the base society's `base/eval`; at k ≥ 1 the method's iteration-k models. The finetune split
+ * at iteration k is the debate whose records make iteration k's data (k = 1: the base society's
+ * `base/finetune`; STaR: its attempts with iteration k − 1's model). Returns the stage id it ran.
+ */
+export async function answerSplit(context: RunContext, split: 'finetune' | 'eval', method: FinetuneMethod, iteration: number): Promise<string> {
+  if (split === 'eval' && iteration === 0) {
+    await debateBaseSociety(context, 'eval', baseEvalStage);
+    return baseEvalStage;
+  }
+  if (split === 'eval') {
+    await evaluateOnHeldOut(context, method, iteration);
+    return stageId(method, iteration, 'eval');
+  }
+  if (iteration === 0) throw new MaftError('CONFIG_INVALID', 'the finetune split is debated for iteration 1 or later (iteration k\'s data)', { field: '--iteration' });
+  const source = dataSourceStage(method, iteration);
+  if (source === baseFinetuneStage) await debateBaseSociety(context, 'finetune', baseFinetuneStage);
+  else await answerFinetuneSplit(context, method, iteration);
+  return source;
+}

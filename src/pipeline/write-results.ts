@@ -4,14 +4,15 @@
  */
 import type { RunConfig } from '../config/run-config.js';
 import type { DebateTranscript } from '../spec/debate.js';
-import { parseRegistry, registryArtifact } from '../train/model-registry.js';
+import { parseRegistry, registryArtifact } from '../finetune/model-registry.js';
 import { packageVersion } from '../util/package-version.js';
-import type { DatasetSize } from './method-data.js';
-import { datasetDirectory } from './method-data.js';
-import { isFinetuneMethod } from './methods.js';
+import type { DatasetSize } from '../finetune-data/method-data.js';
+import { isFinetuneMethod } from '../spec/methods.js';
 import type { RunContext } from './run-context.js';
-import { planRun } from './run-plan.js';
-import { computeScores, sampleDebates, trainingCurves, type DebateSample, type RunResults } from './run-results.js';
+import { datasetDirectory, lastIteration, methodIterations, planRun } from '../run-store/run-plan.js';
+import { computeScores, sampleDebates, trainingCurves } from '../evaluate/scores.js';
+import type { DebateSample, RunResults } from '../spec/run-results.js';
+import { stageLog, stageSplit } from './stage-records.js';
 
 export const resultsArtifact = 'results.json';
 
@@ -52,12 +53,12 @@ export function collectRunResults(view: RunView): RunResults {
     model: config.backend.model,
     agents: config.society.agents,
     rounds: config.society.rounds,
-    iterations: config.iterations,
+    iterations: Math.max(config.iterations, lastIteration(config)), // L, or STaR's own count when larger (the report's axis)
     finetuneProblems: config.split.finetuneCount,
     evalProblems: config.split.evalCount,
     methods: [...config.methods],
     progress: { done: done.length, total: plan.length, finished: done.length === plan.length },
-    scores: computeScores(config.methods, config.iterations, evaluated),
+    scores: computeScores(config.methods, (method) => (isFinetuneMethod(method) ? methodIterations(config, method) : 0), evaluated),
     datasets,
     training: trainingCurves(parseRegistry(view.readArtifact(registryArtifact)).entries.filter((entry) => isFinetuneMethod(entry.method))),
     samples,
@@ -69,7 +70,7 @@ export function writeRunResults(context: RunContext): RunResults {
   const results = collectRunResults({
     config: context.config,
     stageState: (stage) => run.stageState(stage),
-    records: <T>(stage: string) => run.log<T>(stage, { keyOf: (record) => (record as { problemId: string }).problemId }).records(),
+    records: <T>(stage: string) => stageLog<T & { problemId: string }>(context, stage, stageSplit(context, stage) ?? 'eval').records(),
     readArtifact: (name) => run.readArtifact(name),
     evalProblemIds: context.evalProblems.map((problem) => problem.id),
   });

@@ -24,6 +24,8 @@ export interface JsonlLogOptions<T> {
   parse?: (value: unknown, where: { file: string; line: number }) => T;
   /** A key already in the file: `error` (default; a stage must check `has` first) or `ignore` (keep the first). */
   onDuplicate?: 'error' | 'ignore';
+  /** Fields written into every appended line next to the record's own (the producer stamp of a stage record). */
+  stamp?: Record<string, unknown>;
 }
 
 /** What opening the log repaired: the torn tail that was cut away, and where a copy of it was kept. */
@@ -112,7 +114,8 @@ export class JsonlLog<T> {
       if (this.options.onDuplicate === 'ignore') return;
       throw new MaftError('INTERNAL', `a record with key ${JSON.stringify(key)} is already in the log`, { file: this.file });
     }
-    const line = JSON.stringify(record);
+    const stamped = this.options.stamp === undefined ? record : ({ ...record, ...this.options.stamp } as T);
+    const line = JSON.stringify(stamped);
     if (line === undefined) throw new MaftError('INTERNAL', 'cannot write undefined as a record', { file: this.file });
     const bytes = Buffer.from(`${line}\n`, 'utf8');
     try {
@@ -124,8 +127,8 @@ export class JsonlLog<T> {
       throw error;
     }
     this.length += bytes.length;
-    this.byKey.set(key, record);
-    this.inOrder.push(record);
+    this.byKey.set(key, stamped);
+    this.inOrder.push(stamped);
   }
 
   close(): void {
@@ -138,7 +141,7 @@ export class JsonlLog<T> {
     const key = this.options.keyOf(record);
     if (this.byKey.has(key)) {
       if (this.options.onDuplicate === 'ignore') return;
-      throw new MaftError('RUN_CORRUPT', `duplicate key ${JSON.stringify(key)}`, { file: this.file, line });
+      throw new MaftError('RUN_CORRUPT', `duplicate key ${JSON.stringify(key)} (a record is written once); remove the line`, { file: this.file, line });
     }
     this.byKey.set(key, record);
     this.inOrder.push(record);

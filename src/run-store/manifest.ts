@@ -34,6 +34,11 @@ export interface RunManifest {
   maftVersion: string;
   nodeVersion: string;
   createdAt: string;
+  /**
+   * 2: every stage record carries `producer: {config, stage}` (record-producer.ts), and a record without it
+   * is refused. Absent in runs made before stamps: their records are checked by content only.
+   */
+  recordFormat?: 2;
   /** The command line that created the run. */
   command: readonly string[];
   /** Stage markers by stage name (`iteration-1/debate`), in the order stages first started. */
@@ -48,6 +53,7 @@ export function createManifest(session: RunSession): RunManifest {
     maftVersion: session.maftVersion,
     nodeVersion: session.nodeVersion,
     createdAt: session.startedAt,
+    recordFormat: 2,
     command: session.command,
     stages: {},
     sessions: [session],
@@ -87,6 +93,8 @@ export function parseManifest(value: unknown, file: string): RunManifest {
       ? 'expected a JSON object'
       : manifest.format !== 1
         ? `unknown manifest format ${JSON.stringify(manifest.format)} (this maft reads format 1)`
+        : manifest.recordFormat !== undefined && manifest.recordFormat !== 2
+          ? `unknown record format ${JSON.stringify(manifest.recordFormat)} (this maft reads 2)`
         : typeof manifest.stages !== 'object' || manifest.stages === null || !Array.isArray(manifest.sessions)
           ? 'missing stages or sessions'
           : Object.entries(manifest.stages).find(([, marker]) => marker.state !== 'running' && marker.state !== 'done')

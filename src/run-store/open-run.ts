@@ -23,6 +23,8 @@ export interface OpenRunOptions {
   maftVersion?: string;
   /** The clock, for tests. */
   now?: () => Date;
+  /** Where a line for people goes (a stale lock taken over); default stderr. */
+  notify?: (line: string) => void;
 }
 
 /** Files a run directory can hold before its config exists: leftovers of a creation killed half way. */
@@ -44,6 +46,13 @@ export function openRun<C>(directory: string, config: C, options: OpenRunOptions
   const layout = runLayout(path.resolve(directory));
   prepareDirectory(layout.root, layout.config);
   const lock = acquireLock(layout.lock, options.command, now());
+  const notify = options.notify ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const stale = lock.takenOverFrom;
+  if (stale !== undefined) {
+    notify(`maft: ${layout.lock}: took over the lock of pid ${stale.pid} (${stale.command.join(' ') || 'unknown command'}, since ${stale.startedAt}), which is no longer running`);
+  } else if (lock.replacedUnreadable) {
+    notify(`maft: ${layout.lock}: replaced a lock file maft could not read (not written by maft)`);
+  }
   try {
     removeStaleTemporaries(layout.root);
     const existing = readJsonIfExists(layout.config);

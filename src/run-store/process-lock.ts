@@ -28,6 +28,8 @@ export interface ProcessLock {
   readonly owner: LockOwner;
   /** The stale owner this lock was taken over from, if any (worth a line in the log). */
   readonly takenOverFrom: LockOwner | undefined;
+  /** True when a lock file maft could not read (not written by maft) was replaced. */
+  readonly replacedUnreadable: boolean;
   /** Remove the lock if it is still ours. Idempotent. */
   release(): void;
 }
@@ -46,6 +48,7 @@ export function acquireLock(file: string, command: readonly string[], now: Date 
   const owner: LockOwner = { pid: process.pid, hostname: os.hostname(), startedAt: now.toISOString(), command };
   const text = `${JSON.stringify(owner)}\n`;
   let takenOverFrom: LockOwner | undefined;
+  let replacedUnreadable = false;
   for (let attempt = 0; attempt < 5; attempt++) {
     if (createExclusively(file, text)) {
       removeAbandonedPending(file);
@@ -56,13 +59,14 @@ export function acquireLock(file: string, command: readonly string[], now: Date 
         const current = readOwner(file);
         if (typeof current === 'object' && current.pid === owner.pid) fs.rmSync(file, { force: true });
       };
-      return { file, owner, takenOverFrom, release };
+      return { file, owner, takenOverFrom, replacedUnreadable, release };
     }
     const holder = readOwner(file);
     if (holder === 'missing') continue; // released between our attempt and our read: try again
     if (holder !== undefined) refuseIfHeld(file, holder, owner);
     // Stale (a dead pid on this host) or unreadable (not written by maft): take it over.
     takenOverFrom = holder;
+    replacedUnreadable ||= holder === undefined;
     fs.rmSync(file, { force: true });
   }
   throw new MaftError('RUN_LOCKED', 'could not take the lock: other processes keep taking it', { file });

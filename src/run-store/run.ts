@@ -10,7 +10,13 @@ import { JsonlLog, type JsonlLogOptions } from './jsonl-log.js';
 import { artifactFile, checkName, stageRecordsFile, type RunLayout } from './layout.js';
 import { stageStateOf, withStage, type RunManifest, type StageState } from './manifest.js';
 import type { ProcessLock } from './process-lock.js';
+import { checkRecordProblem, checkRecordProducer, configFingerprint, type RecordProducer } from './record-producer.js';
 import { RequestCache } from './request-cache.js';
+
+/** Options of a stage's records: the log's, and the stage's problems (id → question) when the reader knows them. */
+export interface StageLogOptions<T> extends JsonlLogOptions<T> {
+  problems?: ReadonlyMap<string, string>;
+}
 
 export interface RunParts<C> {
   layout: RunLayout;
@@ -28,6 +34,8 @@ export class Run<C> {
   /** True when this opening created the run; false when it resumed one. */
   readonly created: boolean;
   readonly lock: ProcessLock;
+  /** The stored config's fingerprint: every record this run writes is stamped with it (record-producer.ts). */
+  readonly fingerprint: string;
   private currentManifest: RunManifest;
   private readonly now: () => Date;
   private readonly logs = new Map<string, JsonlLog<unknown>>();
@@ -41,6 +49,7 @@ export class Run<C> {
     this.currentManifest = parts.manifest;
     this.lock = parts.lock;
     this.now = parts.now;
+    this.fingerprint = configFingerprint(parts.config);
   }
 
   get directory(): string {
@@ -64,16 +73,50 @@ export class Run<C> {
     this.currentManifest = next;
   }
 
+  /** Remove a stage's marker (back to pending): a stage that failed before it did any work leaves no trace. */
+  unmarkStage(stage: string): void {
+    this.assertOpen();
+    if (this.currentManifest.stages[stage] === undefined) return;
+    const stages = { ...this.currentManifest.stages };
+    delete stages[stage];
+    const next = { ...this.currentManifest, stages };
+    writeJsonAtomic(this.layout.manifest, next);
+    this.currentManifest = next;
+  }
+
+  /** Whether a stage has a records file (it may be empty). */
+  hasRecords(stage: string): boolean {
+    return this.logs.has(stage) || fs.existsSync(stageRecordsFile(this.layout, stage));
+  }
+
+  /** Who writes this run's records of `stage` (their `producer` stamp). */
+  producer(stage: string): RecordProducer {
+    return { config: this.fingerprint, stage };
+  }
+
   /**
    * The append-only records of a stage (`records/<stage>.jsonl`), opened once per run: a second call returns
    * the same log (the first call's options apply), so a later stage can read an earlier one's records.
-   * Logs are closed by `run.close()`.
+   * Every line is checked as it is read: its producer stamp (required in format-2 runs), and, given
+   * `problems`, that it is one of them; a record that does not belong is refused naming its file and line.
+   * Appended records are stamped. Logs are closed by `run.close()`.
    */
-  log<T>(stage: string, options: JsonlLogOptions<T>): JsonlLog<T> {
+  log<T>(stage: string, options: StageLogOptions<T>): JsonlLog<T> {
     this.assertOpen();
     const existing = this.logs.get(stage);
     if (existing !== undefined) return existing as JsonlLog<T>;
-    const log = JsonlLog.open<T>(stageRecordsFile(this.layout, stage), options);
+    const producer = this.producer(stage);
+    const stamped = this.currentManifest.recordFormat === 2;
+    const { problems, parse, ...rest } = options;
+    const log = JsonlLog.open<T>(stageRecordsFile(this.layout, stage), {
+      ...rest,
+      ...(stamped ? { stamp: { producer } } : {}),
+      parse: (value, where) => {
+        checkRecordProducer(value, where, producer, stamped);
+        if (problems !== undefined) checkRecordProblem(value, where, problems);
+        return parse ? parse(value, where) : (value as T);
+      },
+    });
     this.logs.set(stage, log as JsonlLog<unknown>);
     return log;
   }

@@ -12,13 +12,43 @@ function notFound(file: string, error: unknown): MaftError {
   return new MaftError('FILE_NOT_FOUND', reason, { file }, { cause: error });
 }
 
-/** The whole text of a UTF-8 file. */
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The whole text of a UTF-8 file. Bytes that are not UTF-8 are an error naming the line: replacing them with
+ * U+FFFD would silently change a question or an answer.
+ */
 export async function readTextFile(file: string): Promise<string> {
+  let bytes: Buffer;
   try {
-    return await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     throw notFound(file, error);
   }
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new MaftError('INPUT_INVALID', 'invalid UTF-8 bytes (expected UTF-8 text; re-encode the file)', { file, line: firstBadLine(bytes) });
+  }
+}
+
+/** The 1-based line holding the first byte sequence that is not UTF-8. */
+function firstBadLine(bytes: Buffer): number {
+  let line = 1;
+  let start = 0;
+  while (start <= bytes.length) {
+    const end = bytes.indexOf(0x0a, start);
+    const stop = end < 0 ? bytes.length : end;
+    try {
+      strictUtf8.decode(bytes.subarray(start, stop));
+    } catch {
+      return line;
+    }
+    if (end < 0) break;
+    line++;
+    start = end + 1;
+  }
+  return line;
 }
 
 export type PathKind = 'file' | 'directory';

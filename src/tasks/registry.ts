@@ -93,5 +93,11 @@ export function taskDefinition(name: string): TaskDefinition {
  * in a stable order, ids unique.
  */
 export async function loadTask(name: string, options: unknown = {}): Promise<Task> {
-  return taskDefinition(name).load(options);
+  const task = await taskDefinition(name).load(options);
+  if (task.problems.length === 0) {
+    // An empty file (or filters that keep nothing) is a mistake to say, not zero problems to print silently.
+    const source = (options as { path?: unknown } | null)?.path;
+    throw new MaftError('INPUT_INVALID', `task ${name} has no problems here (an empty file, or filters that keep none)`, typeof source === 'string' ? { file: source } : { field: 'task' });
+  }
+  return task;
 }

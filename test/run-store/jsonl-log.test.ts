@@ -105,7 +105,7 @@ describe('JsonlLog', () => {
     log.close();
     expect(readFileSync(file, 'utf8')).toBe('{"id":"a","text":"1"}\n');
     appendFileSync(file, '{"id":"a","text":"3"}\n');
-    expect((await caught(() => JsonlLog.open<Item>(file, byId))).toOneLine()).toBe(`${file}:2: duplicate key "a"`);
+    expect((await caught(() => JsonlLog.open<Item>(file, byId))).toOneLine()).toBe(`${file}:2: duplicate key "a" (a record is written once); remove the line`);
     const ignoring = JsonlLog.open<Item>(file, { ...byId, onDuplicate: 'ignore' });
     expect(ignoring.records()).toEqual([{ id: 'a', text: '1' }]);
     ignoring.close();

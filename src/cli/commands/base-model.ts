@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { makeArithmeticBase, type BaseModelReport } from '../../base-model/make-arithmetic-base.js';
-import { renderModelCard } from '../../base-model/model-card.js';
+import { makeArithmeticBase, type BaseModelReport } from '../../tools/base-model/make-arithmetic-base.js';
+import { renderModelCard } from '../../tools/base-model/model-card.js';
 import { MaftError } from '../../errors/maft-error.js';
 
 interface BaseModelFlags {
@@ -16,6 +16,17 @@ interface BaseModelFlags {
   firstExample: string;
   learningRate: string;
   max: string;
+  force?: boolean;
+}
+
+/** Refuse, before hours of training, to write over files that exist (the shipped model first of all). */
+function refuseOverwrites(flags: BaseModelFlags): void {
+  if (flags.force) return;
+  for (const [file, flag] of [[flags.out, 'out'], [flags.report, 'report'], [flags.card, 'card']] as const) {
+    if (file !== undefined && existsSync(file)) {
+      throw new MaftError('INPUT_INVALID', `already exists; choose another --${flag}, or pass --force to overwrite it`, { file, field: `--${flag}` });
+    }
+  }
 }
 
 const positive = (text: string, flag: string): number => {
@@ -31,7 +42,7 @@ const positiveNumber = (text: string, flag: string): number => {
   return value;
 };
 
-/** `maft base-model`: pretrain the arithmetic base model from scratch (the recipe in src/base-model/). */
+/** `maft base-model`: pretrain the arithmetic base model from scratch (the recipe in src/tools/base-model/). */
 export function registerBaseModelCommand(program: Command): void {
   program
     .command('base-model')
@@ -47,7 +58,9 @@ export function registerBaseModelCommand(program: Command): void {
     .option('--first-example <n>', 'index of the first synthetic conversation (a later stage starts past the earlier ones)', '0')
     .option('--learning-rate <x>', 'peak learning rate (warmup, then cosine decay)', '1e-3')
     .option('--max <n>', 'largest value of the arithmetic problems the model is made for (the task\'s max)', '9')
+    .option('--force', 'overwrite --out, --report and --card when they exist (the default --out is the shipped model)')
     .action(async (flags: BaseModelFlags) => {
+      refuseOverwrites(flags);
       let lastPrinted = 0;
       const report: BaseModelReport = await makeArithmeticBase({
         outputPath: flags.out,

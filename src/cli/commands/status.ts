@@ -3,12 +3,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { runConfigSchema } from '../../config/run-config.js';
 import { validateConfig } from '../../config/validate-config.js';
-import { planRun } from '../../pipeline/run-plan.js';
+import { planRun } from '../../run-store/run-plan.js';
 import { isProcessAlive } from '../../run-store/process-lock.js';
 import { readRun } from '../../run-store/read-run.js';
 import { formatResultsTable } from '../../report/format-results.js';
 import { describeStatus, formatStatus } from '../../status/describe-status.js';
-import type { RunResults } from '../../pipeline/run-results.js';
+import type { RunResults } from '../../spec/run-results.js';
 
 /** `maft status <run-dir>`: the stage and iteration a run is at, what each stage holds, what is left. */
 export function registerStatusCommand(program: Command): void {
@@ -20,9 +20,9 @@ export function registerStatusCommand(program: Command): void {
     .action((runDirectory: string, flags: { json?: boolean }) => {
       const run = readRun(runDirectory);
       const config = validateConfig(runConfigSchema, run.config, `config of ${runDirectory} (is it a maft run directory?)`);
-      const status = describeStatus(planRun(config), run.manifest.stages, (stage) => run.records(stage.id).length, {
-        finetune: config.split.finetuneCount, eval: config.split.evalCount,
-      });
+      const problems = { finetune: config.split.finetuneCount, eval: config.split.evalCount };
+      // Records are checked against the run (producer, duplicates, counts): a record that does not belong is an error.
+      const status = describeStatus(planRun(config), run.manifest.stages, (stage) => run.records(stage.id, { total: problems[stage.split ?? 'eval'] }).length, problems);
       const owner = lockOwner(run.layout.lock);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ ...status, runningProcess: owner })}\n`);

@@ -1,0 +1,140 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { TrainingRow } from '../finetune-data/training-row.js';
+import { canonicalHash } from '../run-store/canonical-json.js';
+import type { Run } from '../run-store/run.js';
+import type { BlockMatrixName } from '../trainer/model/model-weights.js';
+import type { TrainingPlan, TrainingProgress } from '../trainer/training-plan.js';
+import { deriveSeed } from '../util/random.js';
+import { packageVersion } from '../util/package-version.js';
+import { adapterArtifact, findEntry, parseRegistry, registryArtifact, withEntry, type ModelKey, type ModelRegistry, type RegistryEntry } from './model-registry.js';
+import { runTrainingJob } from './run-training-job.js';
+import { tokenizeRows } from './tokenize-rows.js';
+
+/** The LoRA settings every job of a run uses (units and defaults: src/config/run-config.ts, trainer). */
+export interface TrainerSettings {
+  rank: number;
+  alpha: number;
+  targets?: readonly BlockMatrixName[];
+  epochs: number;
+  learningRate: number;
+  /** Warmup steps as a share of the job's steps. */
+  warmupShare: number;
+  windowLength: number;
+  windowsPerStep: number;
+  threads: number;
+  seed: number;
+}
+
+/** One model to finetune: which it is, its rows, and the adapter it continues from (an artifact name). */
+export interface FinetuneJob extends ModelKey {
+  rows: readonly TrainingRow[];
+  initialAdapter?: string;
+}
+
+export interface FinetuneOutcome {
+  entries: RegistryEntry[];
+  failed: RegistryEntry[];
+}
+
+/** node-llama-cpp's version (its package.json is not exported, so find it above the resolved entry). */
+function nodeLlamaCppVersion(): string {
+  let directory = path.dirname(createRequire(import.meta.url).resolve('node-llama-cpp'));
+  for (let depth = 0; depth < 5; depth++, directory = path.dirname(directory)) {
+    const file = path.join(directory, 'package.json');
+    if (existsSync(file)) {
+      const manifest = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (manifest.name === 'node-llama-cpp' && manifest.version) return manifest.version;
+    }
+  }
+  return 'unknown';
+}
+
+export function readRunRegistry(run: Pick<Run<unknown>, 'readArtifact'>): ModelRegistry {
+  return parseRegistry(run.readArtifact(registryArtifact));
+}
+
+export const jobLabel = (key: ModelKey): string =>
+  `${key.method} iteration ${key.iteration} ${key.agent === null ? 'model' : `agent ${key.agent} ${key.role}`}`;
+
+/**
+ * Train `jobs` one after another (CPU: one at a time), each in a child process, recording every status change
+ * in the run's model registry. A job whose model already succeeded on the same rows, settings and starting
+ * adapter is kept; a failed or interrupted one is trained again; a crash fails that job only and the others
+ * still run. A job without rows is `skipped`: its model stays what it was (the previous iteration's, or the base).
+ */
+export async function runFinetuneJobs(
+  run: Run<unknown>,
+  baseModel: string,
+  jobs: readonly FinetuneJob[],
+  settings: TrainerSettings,
+  onProgress: (label: string, progress: TrainingProgress) => void,
+): Promise<FinetuneOutcome> {
+  let registry = readRunRegistry(run);
+  const save = (entry: RegistryEntry) => {
+    registry = withEntry(registry, entry);
+    run.writeArtifact(registryArtifact, `${JSON.stringify(registry, null, 2)}\n`);
+  };
+  const versions = { maft: packageVersion(), nodeLlamaCpp: nodeLlamaCppVersion() };
+  const trainer = { mode: 'lora', ...settings, targets: settings.targets ?? 'all' } as Record<string, unknown>;
+  for (const job of jobs) {
+    const key: ModelKey = { method: job.method, iteration: job.iteration, agent: job.agent, role: job.role };
+    const label = jobLabel(key);
+    const dataHash = canonicalHash(job.rows);
+    const base: Omit<RegistryEntry, 'status'> = {
+      ...key, base: baseModel, rows: job.rows.length, dataHash, trainer, versions, updatedAt: new Date().toISOString(),
+      ...(job.initialAdapter !== undefined ? { initialAdapter: job.initialAdapter } : {}),
+    };
+    const previous = findEntry(registry, key);
+    const same = previous !== undefined && previous.dataHash === dataHash && previous.initialAdapter === job.initialAdapter &&
+      canonicalHash(previous.trainer) === canonicalHash(trainer);
+    if (same && (previous.status === 'succeeded' || previous.status === 'skipped')) continue;
+    if (job.rows.length === 0) {
+      save({ ...base, status: 'skipped', reason: 'no training rows: the model stays as it was' });
+      continue;
+    }
+    save({ ...base, status: 'running' });
+    const adapter = adapterArtifact(key);
+    const jobSeed = deriveSeed(settings.seed, 'finetune', key.method, key.iteration, key.agent ?? -1, key.role);
+    const plan: TrainingPlan = {
+      modelPath: baseModel,
+      outputPath: run.artifactPath(adapter),
+      mode: 'lora',
+      lora: {
+        rank: settings.rank,
+        alpha: settings.alpha,
+        ...(settings.targets !== undefined ? { targets: settings.targets } : {}),
+        ...(job.initialAdapter !== undefined ? { initialAdapter: run.artifactPath(job.initialAdapter) } : {}),
+      },
+      examples: await tokenizeRows(baseModel, job.rows),
+      windowLength: settings.windowLength,
+      windowsPerStep: settings.windowsPerStep,
+      epochs: settings.epochs,
+      learningRate: settings.learningRate,
+      warmupShare: settings.warmupShare,
+      seed: jobSeed,
+      threads: settings.threads,
+      outputName: label.replaceAll(' ', '-'),
+    };
+    const planFile = run.writeArtifact(`jobs/${adapter.replace(/\.gguf$/, '.plan.json')}`, JSON.stringify(plan));
+    const losses: number[] = [];
+    try {
+      const result = await runTrainingJob(planFile, plan, {
+        onProgress: (progress) => {
+          losses.push(progress.loss);
+          onProgress(label, progress);
+        },
+      });
+      save({
+        ...base, status: 'succeeded', adapter, updatedAt: new Date().toISOString(),
+        result: { steps: result.steps, finalLoss: result.finalLoss, tokensPerSecond: result.tokensPerSecond, elapsedMs: result.elapsedMs, losses: losses.map((loss) => Number(loss.toFixed(4))), truncatedRows: result.truncatedExamples, droppedRows: result.droppedExamples },
+      });
+    } catch (error) {
+      save({ ...base, status: 'failed', reason: error instanceof Error ? error.message : String(error), updatedAt: new Date().toISOString() });
+    }
+  }
+  const keys = new Set(jobs.map((job) => adapterArtifact(job)));
+  const entries = registry.entries.filter((entry) => keys.has(adapterArtifact(entry)));
+  return { entries, failed: entries.filter((entry) => entry.status === 'failed') };
+}

@@ -1,0 +1,97 @@
+/**
+ * The model registry of a run (`artifacts/models/registry.json`): for every finetuned model — (method,
+ * iteration, agent, role) — the training job that produced it, or why there is none, and what was run. Every
+ * status change is written the moment it happens (atomically), so a restarted run re-uses finished jobs and
+ * retrains only what is missing, failed or was cut short (a half-trained model never has a result file).
+ * Pure: the registry value and the rules on it; finetune-jobs.ts reads and writes the file.
+ */
+import type { FinetuneMethod } from '../spec/methods.js';
+
+/** generator / critic: one agent's two models (multiagent FT); single: one model every agent uses. */
+export type ModelRole = 'generator' | 'critic' | 'single';
+
+export type JobStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+
+/** Which model an entry is. */
+export interface ModelKey {
+  method: FinetuneMethod;
+  iteration: number;
+  /** The agent (multiagent FT), or null for a method's one shared model. */
+  agent: number | null;
+  role: ModelRole;
+}
+
+export interface RegistryEntry extends ModelKey {
+  status: JobStatus;
+  /** The base model file the adapter applies to. */
+  base: string;
+  /** The LoRA adapter (relative to the run's artifacts), once succeeded. */
+  adapter?: string;
+  /** The adapter training continued from (relative to the artifacts), when not a fresh one. */
+  initialAdapter?: string;
+  /** Rows trained on, and the sha256 of their canonical JSON (what was trained is auditable). */
+  rows: number;
+  dataHash: string;
+  /** The trainer settings of the job. */
+  trainer: Record<string, unknown>;
+  /** `truncatedRows` / `droppedRows`: rows cut at the head to fit the window / left out (the reply alone does not fit). */
+  result?: { steps: number; finalLoss: number; tokensPerSecond: number; elapsedMs: number; losses?: number[]; truncatedRows?: number; droppedRows?: number };
+  /** Why the job failed, or why it was skipped (no data: the model stays what it was). */
+  reason?: string;
+  versions: { maft: string; nodeLlamaCpp: string };
+  updatedAt: string;
+}
+
+export interface ModelRegistry {
+  entries: RegistryEntry[];
+}
+
+export const registryArtifact = 'models/registry.json';
+
+/** Where a model's adapter lives under the artifacts: `models/<method>/iteration-<k>/<agent-n-role | model>.gguf`. */
+export function adapterArtifact(key: ModelKey): string {
+  const name = key.agent === null ? 'model' : `agent-${key.agent}-${key.role}`;
+  return `models/${key.method}/iteration-${key.iteration}/${name}.gguf`;
+}
+
+/** A registry as read from disk; entries written before methods existed belong to multiagent FT. */
+export function parseRegistry(text: string | undefined): ModelRegistry {
+  if (text === undefined) return { entries: [] };
+  const raw = JSON.parse(text) as { entries?: (Omit<RegistryEntry, 'method'> & { method?: FinetuneMethod })[] };
+  return { entries: (raw.entries ?? []).map((entry) => ({ ...entry, method: entry.method ?? 'multiagent-ft' })) };
+}
+
+const sameKey = (a: ModelKey, b: ModelKey): boolean =>
+  a.method === b.method && a.iteration === b.iteration && a.agent === b.agent && a.role === b.role;
+
+export function findEntry(registry: ModelRegistry, key: ModelKey): RegistryEntry | undefined {
+  return registry.entries.find((entry) => sameKey(entry, key));
+}
+
+/** The registry with `entry` replacing the one with the same key, in a stable order. */
+export function withEntry(registry: ModelRegistry, entry: RegistryEntry): ModelRegistry {
+  const entries = [...registry.entries.filter((other) => !sameKey(other, entry)), entry].sort(
+    (a, b) =>
+      a.method.localeCompare(b.method) || a.iteration - b.iteration || (a.agent ?? -1) - (b.agent ?? -1) || a.role.localeCompare(b.role),
+  );
+  return { entries };
+}
+
+/**
+ * The adapter a model uses at `iteration`: that iteration's succeeded job, or the most recent earlier one (a
+ * model with no data in an iteration stays as it was), or undefined (the base model).
+ */
+export function latestAdapter(registry: ModelRegistry, key: ModelKey): string | undefined {
+  return registry.entries
+    .filter((entry) => sameKey({ ...entry, iteration: key.iteration }, key) && entry.iteration <= key.iteration && entry.status === 'succeeded')
+    .sort((a, b) => b.iteration - a.iteration)[0]?.adapter;
+}
+
+/** Each agent's generator and critic adapter of multiagent FT at `iteration` (undefined: the base model). */
+export function societyAdapters(registry: ModelRegistry, iteration: number, agents: number): { generator?: string; critic?: string }[] {
+  return Array.from({ length: agents }, (_, agent) => {
+    const generator = latestAdapter(registry, { method: 'multiagent-ft', iteration, agent, role: 'generator' });
+    const critic = latestAdapter(registry, { method: 'multiagent-ft', iteration, agent, role: 'critic' });
+    return { ...(generator ? { generator } : {}), ...(critic ? { critic } : {}) };
+  });
+}

@@ -1,0 +1,47 @@
+import { getLlama, LlamaLogLevel, resolveChatWrapper } from 'node-llama-cpp';
+import { toChatHistory } from '../backends/llama-cpp/request-mapping.js';
+import { MaftError } from '../errors/maft-error.js';
+import type { ChatMessage } from '../spec/chat-model.js';
+
+/** A row to learn: the conversation so far (context) and the assistant reply the loss belongs to. */
+export interface ChatRow {
+  prompt: readonly ChatMessage[];
+  completion: ChatMessage;
+}
+
+/** Token ids with, per token, whether predicting it carries loss (the completion and its end-of-turn token). */
+export interface TokenizedRow {
+  tokens: number[];
+  completion: boolean[];
+}
+
+/**
+ * Tokenize rows exactly as inference will see them: the prompt rendered by the model's own chat template with
+ * the assistant turn opened (what node-llama-cpp feeds the model before it generates), then the completion's
+ * tokens and the end-of-turn token the model must learn to emit. The completion is tokenized on its own, as
+ * generation produces it token by token after the prompt — never merged across the boundary. Training and
+ * inference therefore share one template (the released code trained with vicuna and served with the model's
+ * own: docs/method.md lists that as a bug).
+ */
+export async function tokenizeRows(modelPath: string, rows: readonly ChatRow[]): Promise<TokenizedRow[]> {
+  const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: LlamaLogLevel.error });
+  try {
+    const model = await llama.loadModel({ modelPath, vocabOnly: true });
+    try {
+      const wrapper = resolveChatWrapper(model);
+      const endOfTurn = model.tokens.eot ?? model.tokens.eos;
+      if (endOfTurn === null) throw new MaftError('INPUT_INVALID', 'the model has no end-of-turn or end-of-sequence token', { file: modelPath });
+      return rows.map((row) => {
+        const history = toChatHistory(row.prompt); // ends with the open assistant turn
+        const prompt = wrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer);
+        const completion = model.tokenize(row.completion.content, false);
+        const tokens = [...prompt, ...completion, endOfTurn];
+        return { tokens, completion: tokens.map((_, index) => index >= prompt.length) };
+      });
+    } finally {
+      await model.dispose();
+    }
+  } finally {
+    await llama.dispose();
+  }
+}

@@ -1,0 +1,87 @@
+import { defaultPromptTemplates, renderOtherResponses, renderPrompt } from '../../debate/prompts.js';
+import type { ChatMessage } from '../../spec/chat-model.js';
+import type { Operands } from '../../tasks/arithmetic.js';
+import { arithmeticProblem } from '../../tasks/arithmetic.js';
+import { createRandom, deriveSeed, type Random } from '../../util/random.js';
+import { correctSolution, wrongSolution, type WorkedSolution } from './arithmetic-solutions.js';
+
+/**
+ * Synthetic conversations that teach a model from scratch to take part in maft's default arithmetic debate,
+ * in exactly the prompts maft sends (src/debate/prompts.ts): answering a problem (round 1), summarising other
+ * agents' solutions (the summarizer), and giving an updated answer after a summary or after the others'
+ * solutions themselves (rounds ≥ 2). Only the last assistant message of each conversation carries the loss.
+ */
+export interface CurriculumExample {
+  kind: 'answer' | 'summary' | 'update-after-summary' | 'update-after-answers';
+  /** The problem the conversation is about (`What is the result of …?`). */
+  question: string;
+  prompt: ChatMessage[];
+  completion: ChatMessage;
+}
+
+export interface CurriculumOptions {
+  /** Seed of the operands and of every choice. */
+  seed: number;
+  /** Smallest and largest operand (the paper: 0..29). */
+  min: number;
+  max: number;
+  /** Share of the earlier answers shown in update examples that are wrong. Default 0.4. */
+  wrongShare?: number;
+  /**
+   * Shares of the four kinds (answer, summary, update after a summary, update after the answers), summing to 1.
+   * Default 0.45 / 0.2 / 0.25 / 0.1.
+   */
+  kindShares?: readonly [number, number, number, number];
+}
+
+const defaultKindShares = [0.45, 0.2, 0.25, 0.1] as const;
+
+const templates = defaultPromptTemplates('numeric');
+
+/** The `index`-th example of the seeded stream (each index is independent: streams can be resumed or split). */
+export function curriculumExample(index: number, options: CurriculumOptions): CurriculumExample {
+  const random = createRandom(deriveSeed(options.seed, 'curriculum', index));
+  const operands = drawOperands(random, options);
+  const problem = arithmeticProblem(operands).question;
+  const question = renderPrompt(templates.question, { question: problem });
+  const wrongShare = options.wrongShare ?? 0.4;
+  const someAnswer = (): WorkedSolution => (random.next() < wrongShare ? wrongSolution(operands, random) : correctSolution(operands));
+  const right = correctSolution(operands);
+  const [answerShare, summaryShare, updateShare] = options.kindShares ?? defaultKindShares;
+  const roll = random.next();
+  if (roll < answerShare) {
+    return { kind: 'answer', question: problem, prompt: [user(question)], completion: assistant(right.text) };
+  }
+  const others = [someAnswer(), someAnswer()];
+  const responses = renderOtherResponses(templates, others.map((other) => other.text));
+  if (roll < answerShare + summaryShare) {
+    const content = renderPrompt(templates.summarize, { question: problem, responses });
+    return { kind: 'summary', question: problem, prompt: [user(content)], completion: assistant(summarize(others)) };
+  }
+  const own = someAnswer();
+  const history = [user(question), assistant(own.text)];
+  if (roll < answerShare + summaryShare + updateShare) {
+    const content = renderPrompt(templates.debateWithSummary, { summary: summarize(others) });
+    return { kind: 'update-after-summary', question: problem, prompt: [...history, user(content)], completion: assistant(right.text) };
+  }
+  const content = renderPrompt(templates.debate, { responses });
+  return { kind: 'update-after-answers', question: problem, prompt: [...history, user(content)], completion: assistant(right.text) };
+}
+
+/** A summary of solutions as the summarizer is taught to write it: each one's products and final answer. */
+export function summarize(solutions: readonly WorkedSolution[]): string {
+  return solutions
+    .map((solution) => {
+      const [product1, product2] = solution.text.split('\n');
+      return `One agent found ${product1} and ${product2}, and the answer ${solution.answer}.`;
+    })
+    .join('\n');
+}
+
+function drawOperands(random: Random, options: CurriculumOptions): Operands {
+  const draw = () => random.integer(options.min, options.max);
+  return [draw(), draw(), draw(), draw(), draw(), draw()];
+}
+
+const user = (content: string): ChatMessage => ({ role: 'user', content });
+const assistant = (content: string): ChatMessage => ({ role: 'assistant', content });

@@ -1,0 +1,78 @@
+import type { Operands } from '../../tasks/arithmetic.js';
+import type { Random } from '../../util/random.js';
+
+/**
+ * Worked solutions of `a+b*c+d-e*f` in the format maft's base model is taught: the two products, then the sums
+ * left to right, a one-line bullet summary, and the boxed answer. A negative last step is written as a
+ * positive subtraction first (`72 - 50 = 22, so 50 - 72 = -22`): notes/llama-cpp.md measured that a small model
+ * learns that far more easily than subtracting into negatives directly.
+ */
+export interface WorkedSolution {
+  text: string;
+  answer: number;
+}
+
+/** The five intermediate values; a wrong solution is the right one with one step off. */
+interface Steps {
+  product1: number;
+  product2: number;
+  sum1: number;
+  sum2: number;
+  result: number;
+}
+
+function correctSteps([a, b, c, d, e, f]: Operands): Steps {
+  const product1 = b * c;
+  const product2 = e * f;
+  const sum1 = a + product1;
+  const sum2 = sum1 + d;
+  return { product1, product2, sum1, sum2, result: sum2 - product2 };
+}
+
+function render([a, b, c, d, e, f]: Operands, steps: Steps): WorkedSolution {
+  const { product1, product2, sum1, sum2, result } = steps;
+  const last =
+    sum2 >= product2
+      ? `${sum2} - ${product2} = ${result}`
+      : `${product2} - ${sum2} = ${product2 - sum2}, so ${sum2} - ${product2} = ${result}`;
+  const text = [
+    `${b}*${c} = ${product1}`,
+    `${e}*${f} = ${product2}`,
+    `${a} + ${product1} = ${sum1}`,
+    `${sum1} + ${d} = ${sum2}`,
+    last,
+    '- Multiply first, then add and subtract from left to right.',
+    `\\boxed{${result}}`,
+  ].join('\n');
+  return { text, answer: result };
+}
+
+/** The right worked solution. */
+export function correctSolution(operands: Operands): WorkedSolution {
+  return render(operands, correctSteps(operands));
+}
+
+/**
+ * A plausible wrong solution: one step slips (a product or a sum off by a small amount, or a digit dropped) and
+ * the later steps follow from the slip, as a model's mistakes do. Never equal to the right answer.
+ */
+export function wrongSolution(operands: Operands, random: Random): WorkedSolution {
+  const steps = correctSteps(operands);
+  // Off by 1..10 either way, never below zero (a model's slips stay plausible numbers).
+  const slipped = (value: number) => {
+    const size = random.integer(1, 10);
+    return random.next() < 0.5 && value - size >= 0 ? value - size : value + size;
+  };
+  const which = random.integer(0, 3);
+  if (which === 0) steps.product1 = slipped(steps.product1);
+  else if (which === 1) steps.product2 = slipped(steps.product2);
+  else if (which === 2) steps.sum1 = slipped(steps.sum1);
+  else steps.sum2 = slipped(steps.sum2);
+  if (which <= 2) {
+    if (which === 0) steps.sum1 = operands[0] + steps.product1;
+    steps.sum2 = steps.sum1 + operands[3];
+  }
+  // Every slip moves the result by ±slip, so it never lands back on the right answer.
+  steps.result = steps.sum2 - steps.product2;
+  return render(operands, steps);
+}

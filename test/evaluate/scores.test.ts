@@ -1,0 +1,46 @@
+/**
+ * How each method is scored from the held-out debates (hand-computed on five 3-agent, 2-round debates whose
+ * ground truth is the first agent's round-1 answer in some and the final vote in others).
+ */
+import { describe, expect, it } from 'vitest';
+import { computeScores, scoreSource, scoreTranscripts } from '../../src/evaluate/scores.js';
+import { makeTranscript } from '../finetune-data/debate-fixtures.js';
+
+// groundTruth is '0' in every fixture transcript; answers chosen so each selection scores differently.
+const debates = [
+  makeTranscript('p1', [['0', '7', '7'], ['7', '7', '7']], ['7', '7']), // base right, round-1 vote wrong, final wrong
+  makeTranscript('p2', [['3', '0', '0'], ['0', '0', '0']], ['0', '0']), // base wrong, vote right, final right
+  makeTranscript('p3', [['5', '6', '0'], ['0', '0', '6']], ['5', '0']), // base wrong, round-1 vote wrong (tie), final right
+  makeTranscript('p4', [[null, null, null], [null, null, null]], [null, null]), // nothing: wrong everywhere
+];
+
+describe('scoring the methods', () => {
+  it('reads base off agent 0\'s first answer, majority off the round-1 vote, debate off the final vote', () => {
+    expect(scoreTranscripts('base', 0, debates, 'first-answer')).toMatchObject({ problems: 4, correct: 1, accuracy: 0.25, noAnswerRate: 0.25 });
+    expect(scoreTranscripts('majority', 0, debates, 'first-vote')).toMatchObject({ correct: 1, accuracy: 0.25 });
+    const debate = scoreTranscripts('debate', 0, debates, 'final-vote');
+    expect(debate).toMatchObject({ correct: 2, accuracy: 0.5 });
+    expect(debate.standardError).toBeCloseTo(Math.sqrt(0.25 / 4), 12);
+    // Each agent's own final answers: agent 0 right on p2, p3; agent 1 on p2, p3; agent 2 on p2.
+    expect(debate.perAgentAccuracy).toEqual([0.5, 0.5, 0.25]);
+  });
+
+  it('counts the tokens of the calls each method used: one, N, or all of them', () => {
+    // Every fixture call has 1 prompt + 1 completion token.
+    expect(scoreTranscripts('base', 0, debates, 'first-answer').tokens).toBe(4 * 2);
+    expect(scoreTranscripts('majority', 0, debates, 'first-vote').tokens).toBe(4 * 3 * 2);
+    expect(scoreTranscripts('debate', 0, debates, 'final-vote').tokens).toBe(4 * 6 * 2);
+  });
+
+  it('scores iteration 0 of a finetuning method as the base society, later ones from its own evaluation', () => {
+    expect(scoreSource('multiagent-ft', 0)).toEqual({ stage: 'base/eval', selection: 'final-vote' });
+    expect(scoreSource('majority-ft', 0)).toEqual({ stage: 'base/eval', selection: 'first-vote' });
+    expect(scoreSource('star', 0)).toEqual({ stage: 'base/eval', selection: 'first-answer' });
+    expect(scoreSource('star', 2)).toEqual({ stage: 'star/iteration-2/eval', selection: 'first-answer' });
+    expect(scoreSource('majority-ft', 1)).toEqual({ stage: 'majority-ft/iteration-1/eval', selection: 'final-vote' });
+    const scores = computeScores(['debate', 'multiagent-ft'], 2, new Map([['base/eval', debates], ['multiagent-ft/iteration-1/eval', debates.slice(1)]]));
+    expect(scores.map((score) => [score.method, score.iteration, score.correct, score.problems])).toEqual([
+      ['debate', 0, 2, 4], ['multiagent-ft', 0, 2, 4], ['multiagent-ft', 1, 2, 3], // iteration 2 not evaluated yet: absent
+    ]);
+  });
+});

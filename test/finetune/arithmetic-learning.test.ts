@@ -1,0 +1,67 @@
+/**
+ * LoRA on maft's shipped arithmetic base model learns real arithmetic rows: training agent 0's generator adapter
+ * on a few hundred rows lowers the completion loss of those rows AND of held-out rows of the same kind (it
+ * learned, it did not memorise), and the adapter file loads in node-llama-cpp, where the model still answers in
+ * format. The loss is measured with the trainer's forward pass, which matches llama.cpp's (forward-parity test).
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { curriculumExample } from '../../src/tools/base-model/arithmetic-curriculum.js';
+import { createLlamaCppEngine } from '../../src/backends/llama-cpp/index.js';
+import { gradeResponse } from '../../src/grading/grade-response.js';
+import { completionLoss } from '../../src/finetune/completion-loss.js';
+import { tokenizeRows } from '../../src/finetune/tokenize-rows.js';
+import { planBatches } from '../../src/trainer/data/epoch-batches.js';
+import { layoutWindow } from '../../src/trainer/data/pack-windows.js';
+import { train } from '../../src/trainer/train.js';
+import { openTrainingSession } from '../../src/trainer/training-session.js';
+
+const baseModel = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models/arithmetic-base.gguf');
+const windowLength = 512;
+
+async function rows(seed: number, count: number) {
+  const examples = Array.from({ length: count * 3 }, (_, index) => curriculumExample(index, { seed, min: 0, max: 9 }))
+    .filter((example) => example.kind === 'answer')
+    .slice(0, count);
+  return { examples, tokenized: await tokenizeRows(baseModel, examples) };
+}
+
+describe('LoRA on the shipped arithmetic base model', () => {
+  it('lowers the loss of its rows and of held-out rows, and the adapter answers in format in node-llama-cpp', async () => {
+    expect(existsSync(baseModel), 'models/arithmetic-base.gguf is shipped with the repository').toBe(true);
+    const trainRows = await rows(101, 240);
+    const heldOut = await rows(202, 60);
+    const session = await openTrainingSession({ modelPath: baseModel, mode: 'lora', lora: { rank: 8, alpha: 16, seed: 1 }, threads: 1 });
+    try {
+      const before = { train: completionLoss(session, trainRows.tokenized, windowLength), held: completionLoss(session, heldOut.tokenized, windowLength) };
+      const { batches } = planBatches(trainRows.tokenized, { windowLength, windowsPerStep: 1, epochs: 2, seed: 1 });
+      for (const batch of batches) session.step(batch.windows.map((window) => layoutWindow(window, windowLength)), 1e-3);
+      const after = { train: completionLoss(session, trainRows.tokenized, windowLength), held: completionLoss(session, heldOut.tokenized, windowLength) };
+      // Measured (seeded, one thread): train 0.0457 → 0.0335 (−27%), held-out 0.0414 → 0.0407 (−1.7%). The model
+      // already knows most of these tokens; what 240 rows teach it carries over a little. At 3e-3 the held-out
+      // loss rose by a fifth on an earlier model: the bounds tell learning from overfitting.
+      expect(after.train, JSON.stringify({ before, after })).toBeLessThan(before.train * 0.9);
+      expect(after.held, JSON.stringify({ before, after })).toBeLessThan(before.held * 0.99);
+    } finally {
+      session.dispose();
+    }
+
+    const adapter = path.join(mkdtempSync(path.join(os.tmpdir(), 'maft-arith-lora-')), 'agent-0-generator.gguf');
+    await train({ modelPath: baseModel, outputPath: adapter, mode: 'lora', lora: { rank: 8, alpha: 16 }, examples: trainRows.tokenized, windowLength, epochs: 1, learningRate: 1e-3, threads: 1 });
+    const engine = await createLlamaCppEngine({ threads: 1, logLevel: 'error' });
+    try {
+      const model = await engine.chatModel({ model: baseModel, adapter, contextSize: 1024 });
+      let parsable = 0;
+      for (const [index, example] of heldOut.examples.slice(0, 10).entries()) {
+        const response = await model.complete({ messages: example.prompt, temperature: 1, topP: 0.9, maxTokens: 160, seed: index });
+        if (gradeResponse(response.text, '0', 'numeric').extracted !== null) parsable++;
+      }
+      expect(parsable).toBeGreaterThanOrEqual(9);
+    } finally {
+      await engine.dispose();
+    }
+  });
+});
