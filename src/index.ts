@@ -26,7 +26,7 @@ export { createOpenAiCompatibleModel, type OpenAiCompatibleOptions } from './bac
 export { debateProblem, type DebateAgent, type DebateSettings } from './debate/debate-problem.js';
 export { runDebates } from './debate/run-debates.js';
 export { defaultPromptTemplates, type PromptTemplates } from './debate/prompts.js';
-export { evaluateDebates, type DebateMetrics } from './evaluate/debate-metrics.js';
+export { evaluateDebates, type DebateMetrics } from './evaluate/metrics.js';
 export { openRun } from './run-store/open-run.js';
 export { readRun } from './run-store/read-run.js';
 
@@ -36,8 +36,8 @@ export type { TrainingRow } from './finetune-data/training-row.js';
 export { exportOpenAiChatJsonl } from './finetune-data/export/openai-chat.js';
 export { exportTrlPromptCompletionJsonl } from './finetune-data/export/trl-prompt-completion.js';
 export { exportShareGptJson } from './finetune-data/export/sharegpt.js';
-export { tokenizeRows } from './train/tokenize-rows.js';
-export { runTrainingJob } from './train/run-training-job.js';
+export { tokenizeRows } from './finetune/tokenize-rows.js';
+export { runTrainingJob } from './finetune/run-training-job.js';
 export { train } from './trainer/train.js';
 export type { TrainingPlan, TrainingProgress, TrainingResult } from './trainer/training-plan.js';
 
@@ -50,5 +50,5 @@ export { runConfigSchema, type RunConfig, type RunConfigInput } from './config/r
 export { resolveRunConfig, embeddedDefaultConfig, shippedBaseModel, type ResolvedRun } from './config/resolve-run-config.js';
 export { runPipeline } from './pipeline/run.js';
 export { createModelSource, type RunContext } from './pipeline/run-context.js';
-export type { RunResults } from './pipeline/run-results.js';
+export type { RunResults } from './spec/run-results.js';
 export { renderReports } from './report/write-report.js';

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MaftError } from '../errors/maft-error.js';
-import { finetuneMethodsOf } from '../pipeline/run-plan.js';
+import { finetuneMethodsOf } from '../run-store/run-plan.js';
 import type { Problem } from '../spec/problem.js';
 import { loadSplits } from '../tasks/load-splits.js';
 import type { Task } from '../tasks/task.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { answerFallbacks } from '../grading/extract-answer.js';
-import { methodNames } from '../pipeline/methods.js';
+import { methodNames } from '../spec/methods.js';
 import { backendConfigSchema, samplingConfigSchema, societyShape, taskConfigSchema } from './debate-config.js';
 
 /**
@@ -43,7 +43,7 @@ export const runConfigSchema = z.strictObject({
   promptsFile: z.string().optional().describe("A YAML/JSON file overriding some of the prompt templates. Default: maft's prompts."),
   backend: backendConfigSchema.describe('Where every model call goes: the base model (finetuned models are adapters on it). Default: the shipped arithmetic model on the embedded engine.'),
   iterations: z.int().min(0).max(50).default(2).describe("L, finetuning iterations. 0 evaluates the base society only. Default 2."),
-  methods: z.array(z.enum(methodNames)).min(1).default(['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft']).describe("The methods to evaluate on the held-out split (src/pipeline/methods.ts): base, majority, debate, multiagent-ft, single-agent-ft, majority-ft, star. Default: base, majority, debate, multiagent-ft, single-agent-ft (the paper's central contrast)."),
+  methods: z.array(z.enum(methodNames)).min(1).default(['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft']).describe("The methods to evaluate on the held-out split (src/spec/methods.ts): base, majority, debate, multiagent-ft, single-agent-ft, majority-ft, star. Default: base, majority, debate, multiagent-ft, single-agent-ft (the paper's central contrast)."),
   finetune: z.strictObject({
     correctedShare: z.number().min(0).max(1).default(2 / 3).describe("w, the share of corrected rows (D⁻) in each critic's data, in [0, 1]. Default 2/3 (the released code's)."),
     criticMix: z.enum(['w', 'all']).default('w').describe("`w`: mix D⁻ and D⁺ in the share w; `all`: keep every D⁻ and D⁺ row. Default w."),

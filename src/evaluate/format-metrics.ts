@@ -1,4 +1,4 @@
-import type { DebateMetrics } from './debate-metrics.js';
+import type { DebateMetrics } from './metrics.js';
 
 const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
 const withError = (accuracy: number, stderr: number) => `${percent(accuracy)} ± ${percent(stderr)}`;

@@ -15,7 +15,7 @@ import type { Run } from '../run-store/run.js';
 import type { ChatModel, ChatResponse } from '../spec/chat-model.js';
 import type { Problem } from '../spec/problem.js';
 import type { Task } from '../tasks/task.js';
-import type { SocietyPlan } from './society-models.js';
+import type { SocietyPlan } from '../society/society-plan.js';
 
 export interface RunContext {
   run: Run<RunConfig>;

@@ -2,7 +2,7 @@
  * One finetuning iteration of one method (method.md, "The loop"), one line per stage. Each stage is skipped
  * when the run directory says it is done, and resumes where it stopped otherwise (stages.ts).
  */
-import type { FinetuneMethod } from './methods.js';
+import type { FinetuneMethod } from '../spec/methods.js';
 import type { RunContext } from './run-context.js';
 import { answerFinetuneSplit, buildTrainingData, evaluateOnHeldOut, trainModels } from './stages.js';
 

@@ -5,8 +5,8 @@
  */
 import type { RunContext } from './run-context.js';
 import { runIteration } from './run-iteration.js';
-import { baseEvalStage, baseFinetuneStage, finetuneMethodsOf, needsBaseFinetuneDebate } from './run-plan.js';
-import type { RunResults } from './run-results.js';
+import { baseEvalStage, baseFinetuneStage, finetuneMethodsOf, needsBaseFinetuneDebate } from '../run-store/run-plan.js';
+import type { RunResults } from '../spec/run-results.js';
 import { debateBaseSociety } from './stages.js';
 import { writeRunResults } from './write-results.js';
 

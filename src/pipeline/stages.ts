@@ -9,18 +9,18 @@ import { namedDatasetFiles } from '../finetune-data/dataset-files.js';
 import { MaftError } from '../errors/maft-error.js';
 import type { DebateTranscript } from '../spec/debate.js';
 import type { Problem } from '../spec/problem.js';
-import { readRunRegistry, runFinetuneJobs, type FinetuneJob } from '../train/finetune-jobs.js';
-import { latestAdapter } from '../train/model-registry.js';
-import { parseRows } from '../train/finetune-society.js';
+import { readRunRegistry, runFinetuneJobs, type FinetuneJob } from '../finetune/finetune-jobs.js';
+import { latestAdapter } from '../finetune/model-registry.js';
+import { parseRows } from '../finetune/finetune-society.js';
 import { createProgressReporter } from '../cli/progress.js';
 import { crashPoint } from '../util/crash-point.js';
-import { buildDebateMethodData, buildStarMethodData, datasetDirectory, type MethodData } from './method-data.js';
-import type { FinetuneMethod } from './methods.js';
+import { buildDebateMethodData, buildStarMethodData, datasetDirectory, type MethodData } from '../finetune-data/method-data.js';
+import type { FinetuneMethod } from '../spec/methods.js';
 import { debateSettings, type RunContext } from './run-context.js';
-import { dataSourceStage, stageId } from './run-plan.js';
+import { dataSourceStage, stageId } from '../run-store/run-plan.js';
 import { writeRunResults } from './write-results.js';
-import { baseSociety, methodSociety, type SocietyPlan } from './society-models.js';
-import { attemptStar, type StarRecord } from './star.js';
+import { baseSociety, methodSociety, type SocietyPlan } from '../society/society-plan.js';
+import { attemptStar, type StarRecord } from '../debate/star-attempt.js';
 
 /** Run `work` as stage `id` unless it is done; mark it running, then done with `details`; refresh the results. */
 async function stage(context: RunContext, id: string, work: () => Promise<Record<string, unknown> | void>): Promise<void> {

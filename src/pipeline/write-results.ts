@@ -4,14 +4,15 @@
  */
 import type { RunConfig } from '../config/run-config.js';
 import type { DebateTranscript } from '../spec/debate.js';
-import { parseRegistry, registryArtifact } from '../train/model-registry.js';
+import { parseRegistry, registryArtifact } from '../finetune/model-registry.js';
 import { packageVersion } from '../util/package-version.js';
-import type { DatasetSize } from './method-data.js';
-import { datasetDirectory } from './method-data.js';
-import { isFinetuneMethod } from './methods.js';
+import type { DatasetSize } from '../finetune-data/method-data.js';
+import { datasetDirectory } from '../finetune-data/method-data.js';
+import { isFinetuneMethod } from '../spec/methods.js';
 import type { RunContext } from './run-context.js';
-import { planRun } from './run-plan.js';
-import { computeScores, sampleDebates, trainingCurves, type DebateSample, type RunResults } from './run-results.js';
+import { planRun } from '../run-store/run-plan.js';
+import { computeScores, sampleDebates, trainingCurves } from '../evaluate/scores.js';
+import type { DebateSample, RunResults } from '../spec/run-results.js';
 
 export const resultsArtifact = 'results.json';
 

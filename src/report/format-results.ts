@@ -2,8 +2,8 @@
  * The results table of a run for terminals and Markdown (pure): one row per method, one column per
  * iteration, accuracy ± standard error in percent; methods without finetuning have one column.
  */
-import { methodLabels } from '../pipeline/methods.js';
-import type { MethodScore, RunResults } from '../pipeline/run-results.js';
+import { methodLabels } from '../spec/methods.js';
+import type { MethodScore, RunResults } from '../spec/run-results.js';
 
 const percent = (score: MethodScore) => `${(100 * score.accuracy).toFixed(1)} ± ${(100 * score.standardError).toFixed(1)}`;
 

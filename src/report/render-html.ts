@@ -4,8 +4,8 @@
  * opens anywhere with no network: accuracy per iteration for every method with ± SE bars, per-agent accuracy
  * and consensus, dataset sizes, training loss curves, and a browsable sample of debates.
  */
-import { methodLabels } from '../pipeline/methods.js';
-import type { RunResults } from '../pipeline/run-results.js';
+import { methodLabels } from '../spec/methods.js';
+import type { RunResults } from '../spec/run-results.js';
 import { resultsGrid } from './format-results.js';
 
 export interface ChartLibraries {

@@ -2,8 +2,8 @@
  * The report of a run as Markdown, for terminals and pull requests (pure): the results table, what each
  * finetuned model was trained on, and how its training ended.
  */
-import { methodLabels } from '../pipeline/methods.js';
-import type { RunResults } from '../pipeline/run-results.js';
+import { methodLabels } from '../spec/methods.js';
+import type { RunResults } from '../spec/run-results.js';
 import { markdownTable, resultsGrid } from './format-results.js';
 
 export function renderReportMarkdown(results: RunResults, title: string): string {

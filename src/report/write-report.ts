@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import type { RunResults } from '../pipeline/run-results.js';
+import type { RunResults } from '../spec/run-results.js';
 import { renderReportHtml, type ChartLibraries } from './render-html.js';
 import { renderReportMarkdown } from './render-markdown.js';
 

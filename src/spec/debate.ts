@@ -45,3 +45,12 @@ export interface DebateTranscript {
   /** Majority vote of each round (index 0 = round 1); the last one is the debate's answer. */
   votes: Vote[];
 }
+
+/** STaR's attempt at one finetune problem (src/debate/star-attempt.ts). */
+export interface StarRecord {
+  problemId: string;
+  /** The first answer: a one-agent, one-round debate (the seed a lone agent's round 1 uses). */
+  attempt: DebateTranscript;
+  /** The retry with the hint, when the first answer was wrong. */
+  hinted?: { prompt: string; response: ModelCall; answer: string | null; correct: boolean };
+}

@@ -3,7 +3,7 @@
  * is left — from the plan, the manifest's markers and the records counted so far.
  */
 import type { StageMarker } from '../run-store/manifest.js';
-import type { PlannedStage } from '../pipeline/run-plan.js';
+import type { PlannedStage } from '../run-store/run-plan.js';
 
 export interface StageStatus {
   id: string;

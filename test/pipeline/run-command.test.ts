@@ -11,9 +11,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
-import { methodNames } from '../../src/pipeline/methods.js';
-import type { RunResults } from '../../src/pipeline/run-results.js';
-import type { ModelRegistry } from '../../src/train/model-registry.js';
+import { methodNames } from '../../src/spec/methods.js';
+import type { RunResults } from '../../src/spec/run-results.js';
+import type { ModelRegistry } from '../../src/finetune/model-registry.js';
 import { cliCommand, runCli } from '../helpers/run-cli.js';
 
 const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-run-'));

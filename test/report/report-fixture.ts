@@ -3,9 +3,9 @@
  * 0–2, dataset sizes, loss curves and a few debates. Built from real transcript fixtures where a pure function
  * exists (the samples), handwritten otherwise.
  */
-import type { MethodName } from '../../src/pipeline/methods.js';
-import type { MethodScore, RunResults } from '../../src/pipeline/run-results.js';
-import { sampleDebates } from '../../src/pipeline/run-results.js';
+import type { MethodName } from '../../src/spec/methods.js';
+import type { MethodScore, RunResults } from '../../src/spec/run-results.js';
+import { sampleDebates } from '../../src/evaluate/scores.js';
 import { fiveDebates } from '../finetune-data/debate-fixtures.js';
 
 const score = (method: MethodName, iteration: number, correct: number, society = true): MethodScore => {

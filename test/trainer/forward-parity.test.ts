@@ -71,8 +71,8 @@ describe.each(cases)('forward parity with llama.cpp: %s', (name, options, tolera
 describe('forward parity with llama.cpp: the shipped arithmetic base model', () => {
   it('matches node-llama-cpp logits on a few hundred tokens of a real debate prompt, with and without an adapter', async () => {
     const { fileURLToPath } = await import('node:url');
-    const { tokenizeRows } = await import('../../src/train/tokenize-rows.js');
-    const { curriculumExample } = await import('../../src/base-model/arithmetic-curriculum.js');
+    const { tokenizeRows } = await import('../../src/finetune/tokenize-rows.js');
+    const { curriculumExample } = await import('../../src/tools/base-model/arithmetic-curriculum.js');
     const modelPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models/arithmetic-base.gguf');
     const example = Array.from({ length: 20 }, (_, index) => curriculumExample(index, { seed: 3, min: 0, max: 29 })).find((item) => item.kind === 'update-after-summary')!;
     const [row] = await tokenizeRows(modelPath, [example]);

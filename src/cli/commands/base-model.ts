@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { makeArithmeticBase, type BaseModelReport } from '../../base-model/make-arithmetic-base.js';
-import { renderModelCard } from '../../base-model/model-card.js';
+import { makeArithmeticBase, type BaseModelReport } from '../../tools/base-model/make-arithmetic-base.js';
+import { renderModelCard } from '../../tools/base-model/model-card.js';
 import { MaftError } from '../../errors/maft-error.js';
 
 interface BaseModelFlags {
@@ -31,7 +31,7 @@ const positiveNumber = (text: string, flag: string): number => {
   return value;
 };
 
-/** `maft base-model`: pretrain the arithmetic base model from scratch (the recipe in src/base-model/). */
+/** `maft base-model`: pretrain the arithmetic base model from scratch (the recipe in src/tools/base-model/). */
 export function registerBaseModelCommand(program: Command): void {
   program
     .command('base-model')

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { evaluateDebates } from '../../evaluate/debate-metrics.js';
+import { evaluateDebates } from '../../evaluate/metrics.js';
 import { formatMetrics } from '../../evaluate/format-metrics.js';
 import { readRun } from '../../run-store/read-run.js';
 import type { DebateTranscript } from '../../spec/debate.js';

@@ -5,7 +5,7 @@ import { validateConfig } from '../../config/validate-config.js';
 import { MaftError } from '../../errors/maft-error.js';
 import { openRun } from '../../run-store/open-run.js';
 import { readRun } from '../../run-store/read-run.js';
-import { finetuneSociety, type FinetuneSettings } from '../../train/finetune-society.js';
+import { finetuneSociety, type FinetuneSettings } from '../../finetune/finetune-society.js';
 
 interface FinetuneFlags {
   iteration: string;

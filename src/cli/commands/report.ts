@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { MaftError } from '../../errors/maft-error.js';
-import type { RunResults } from '../../pipeline/run-results.js';
+import type { RunResults } from '../../spec/run-results.js';
 import { resultsArtifact } from '../../pipeline/write-results.js';
 import { renderReports } from '../../report/write-report.js';
 import { writeFileAtomic } from '../../run-store/atomic-file.js';

@@ -9,7 +9,7 @@ import { createModelSource, type RunContext } from '../../pipeline/run-context.j
 import { formatResultsTable } from '../../report/format-results.js';
 import { writeReportFiles } from '../../report/write-report.js';
 import { openRun } from '../../run-store/open-run.js';
-import { checkBackend } from '../../society/base-society.js';
+import { checkBackend } from '../../society/open-society.js';
 import { mergeConfig } from '../debate-flags.js';
 
 interface RunFlags {

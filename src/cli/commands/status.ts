@@ -3,12 +3,12 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { runConfigSchema } from '../../config/run-config.js';
 import { validateConfig } from '../../config/validate-config.js';
-import { planRun } from '../../pipeline/run-plan.js';
+import { planRun } from '../../run-store/run-plan.js';
 import { isProcessAlive } from '../../run-store/process-lock.js';
 import { readRun } from '../../run-store/read-run.js';
 import { formatResultsTable } from '../../report/format-results.js';
 import { describeStatus, formatStatus } from '../../status/describe-status.js';
-import type { RunResults } from '../../pipeline/run-results.js';
+import type { RunResults } from '../../spec/run-results.js';
 
 /** `maft status <run-dir>`: the stage and iteration a run is at, what each stage holds, what is left. */
 export function registerStatusCommand(program: Command): void {

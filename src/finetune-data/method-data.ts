@@ -4,28 +4,16 @@
  * single-agent FT: all of them pooled; majority FT: round-1 replies that agree with the round-1 majority;
  * STaR: right answers and right hinted retries.
  */
-import { buildSocietyDatasets, type DatasetSettings } from '../finetune-data/society-datasets.js';
-import type { TrainingRow } from '../finetune-data/training-row.js';
+import { buildSocietyDatasets, type DatasetSettings } from './society-datasets.js';
+import type { TrainingRow } from './training-row.js';
 import type { DebateTranscript } from '../spec/debate.js';
-import type { ModelRole } from '../train/model-registry.js';
-import type { FinetuneMethod } from './methods.js';
-import { buildStarRows, type StarRecord } from './star.js';
+import type { ModelRole } from '../finetune/model-registry.js';
+import type { FinetuneMethod } from '../spec/methods.js';
+import type { DatasetSize } from '../spec/run-results.js';
+import type { StarRecord } from '../spec/debate.js';
+import { buildStarRows } from './star-rows.js';
 
-/** The data one model of one method got at one iteration. */
-export interface DatasetSize {
-  method: FinetuneMethod;
-  iteration: number;
-  /** The agent (multiagent FT), or null for a method's one shared model. */
-  agent: number | null;
-  /** Generator rows (round-1 answers that agree with the majority; STaR: right answers). */
-  generator: number;
-  /** Critic candidates where the agent was corrected during the debate (D⁻), before the w mix. */
-  corrected: number;
-  /** Critic candidates where the agent stayed right (D⁺), before the w mix. */
-  confirmed: number;
-  /** Critic rows after the w mix (what the critic trains on). */
-  critic: number;
-}
+export type { DatasetSize } from '../spec/run-results.js';
 
 /** A dataset to train one model on. */
 export interface ModelDataset {

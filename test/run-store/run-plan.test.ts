@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataSourceStage, planRun } from '../../src/pipeline/run-plan.js';
+import { dataSourceStage, planRun } from '../../src/run-store/run-plan.js';
 
 describe('the stages of maft run', () => {
   it('debates the base society on both splits, then iteration k of every method before k + 1', () => {

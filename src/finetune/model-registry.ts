@@ -5,7 +5,7 @@
  * retrains only what is missing, failed or was cut short (a half-trained model never has a result file).
  * Pure: the registry value and the rules on it; finetune-jobs.ts reads and writes the file.
  */
-import type { FinetuneMethod } from '../pipeline/methods.js';
+import type { FinetuneMethod } from '../spec/methods.js';
 
 /** generator / critic: one agent's two models (multiagent FT); single: one model every agent uses. */
 export type ModelRole = 'generator' | 'critic' | 'single';

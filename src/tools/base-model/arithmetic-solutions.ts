@@ -1,5 +1,5 @@
-import type { Operands } from '../tasks/arithmetic.js';
-import type { Random } from '../util/random.js';
+import type { Operands } from '../../tasks/arithmetic.js';
+import type { Random } from '../../util/random.js';
 
 /**
  * Worked solutions of `a+b*c+d-e*f` in the format maft's base model is taught: the two products, then the sums

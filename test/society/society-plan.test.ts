@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { methodSociety } from '../../src/pipeline/society-models.js';
-import type { ModelRegistry, RegistryEntry } from '../../src/train/model-registry.js';
+import { methodSociety } from '../../src/society/society-plan.js';
+import type { ModelRegistry, RegistryEntry } from '../../src/finetune/model-registry.js';
 
 const entry = (fields: Partial<RegistryEntry> & Pick<RegistryEntry, 'method' | 'iteration' | 'agent' | 'role' | 'status'>): RegistryEntry => ({
   base: 'base.gguf', rows: 1, dataHash: 'h', trainer: {}, versions: { maft: '0', nodeLlamaCpp: '0' }, updatedAt: 't',

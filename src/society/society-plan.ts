@@ -3,8 +3,8 @@
  * registry in, adapter names out; undefined = the base model). The summarizer is always the base model
  * (method.md: "a summary of them written by the base model").
  */
-import { latestAdapter, type ModelRegistry } from '../train/model-registry.js';
-import { methodShapes, type FinetuneMethod } from './methods.js';
+import { latestAdapter, type ModelRegistry } from '../finetune/model-registry.js';
+import { methodShapes, type FinetuneMethod } from '../spec/methods.js';
 
 export interface AgentModels {
   /** Adapter (artifact name) of the agent's generator; undefined: the base model. */

@@ -3,7 +3,7 @@
  * ground truth is the first agent's round-1 answer in some and the final vote in others).
  */
 import { describe, expect, it } from 'vitest';
-import { computeScores, scoreSource, scoreTranscripts } from '../../src/pipeline/run-results.js';
+import { computeScores, scoreSource, scoreTranscripts } from '../../src/evaluate/scores.js';
 import { makeTranscript } from '../finetune-data/debate-fixtures.js';
 
 // groundTruth is '0' in every fixture transcript; answers chosen so each selection scores differently.

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { curriculumExample } from '../../src/base-model/arithmetic-curriculum.js';
-import { correctSolution, wrongSolution } from '../../src/base-model/arithmetic-solutions.js';
-import { defaultPromptTemplates } from '../../src/debate/prompts.js';
-import { extractAnswer } from '../../src/grading/extract-answer.js';
-import type { Operands } from '../../src/tasks/arithmetic.js';
-import { createRandom } from '../../src/util/random.js';
+import { curriculumExample } from '../../../src/tools/base-model/arithmetic-curriculum.js';
+import { correctSolution, wrongSolution } from '../../../src/tools/base-model/arithmetic-solutions.js';
+import { defaultPromptTemplates } from '../../../src/debate/prompts.js';
+import { extractAnswer } from '../../../src/grading/extract-answer.js';
+import type { Operands } from '../../../src/tasks/arithmetic.js';
+import { createRandom } from '../../../src/util/random.js';
 
 /** Evaluate a worked line like `12*26 = 312`, `363 - 72 = 291` or `72 - 50 = 22, so 50 - 72 = -22`. */
 function checkLine(line: string): boolean {

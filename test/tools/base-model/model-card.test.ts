@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { measureBaseModel } from '../../src/base-model/make-arithmetic-base.js';
+import { measureBaseModel } from '../../../src/tools/base-model/make-arithmetic-base.js';
 
 const models = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
 

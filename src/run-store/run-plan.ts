@@ -13,7 +13,7 @@
  *
  * Iteration k of every method runs before iteration k+1 of any, so the results fill in a comparable order.
  */
-import { finetuneMethods, type FinetuneMethod, type MethodName } from './methods.js';
+import { finetuneMethods, type FinetuneMethod, type MethodName } from '../spec/methods.js';
 
 export type StageKind = 'debate' | 'star-attempts' | 'data' | 'train';
 

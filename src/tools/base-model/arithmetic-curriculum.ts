@@ -1,8 +1,8 @@
-import { defaultPromptTemplates, renderOtherResponses, renderPrompt } from '../debate/prompts.js';
-import type { ChatMessage } from '../spec/chat-model.js';
-import type { Operands } from '../tasks/arithmetic.js';
-import { arithmeticProblem } from '../tasks/arithmetic.js';
-import { createRandom, deriveSeed, type Random } from '../util/random.js';
+import { defaultPromptTemplates, renderOtherResponses, renderPrompt } from '../../debate/prompts.js';
+import type { ChatMessage } from '../../spec/chat-model.js';
+import type { Operands } from '../../tasks/arithmetic.js';
+import { arithmeticProblem } from '../../tasks/arithmetic.js';
+import { createRandom, deriveSeed, type Random } from '../../util/random.js';
 import { correctSolution, wrongSolution, type WorkedSolution } from './arithmetic-solutions.js';
 
 /**

@@ -1,8 +1,8 @@
-import { createLlamaCppEngine } from '../backends/llama-cpp/index.js';
-import { defaultPromptTemplates, renderPrompt } from '../debate/prompts.js';
-import { gradeResponse } from '../grading/grade-response.js';
-import type { Problem } from '../spec/problem.js';
-import { deriveSeed } from '../util/random.js';
+import { createLlamaCppEngine } from '../../backends/llama-cpp/index.js';
+import { defaultPromptTemplates, renderPrompt } from '../../debate/prompts.js';
+import { gradeResponse } from '../../grading/grade-response.js';
+import type { Problem } from '../../spec/problem.js';
+import { deriveSeed } from '../../util/random.js';
 
 export interface SingleAnswerAccuracy {
   problems: number;

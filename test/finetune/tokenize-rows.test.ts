@@ -5,7 +5,7 @@ import { getLlama, LlamaChat, LlamaLogLevel, type Token } from 'node-llama-cpp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTinyLlamaModel } from '../../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../../src/gguf/write-gguf.js';
-import { tokenizeRows } from '../../src/train/tokenize-rows.js';
+import { tokenizeRows } from '../../src/finetune/tokenize-rows.js';
 import { toChatHistory } from '../../src/backends/llama-cpp/request-mapping.js';
 
 let modelPath: string;

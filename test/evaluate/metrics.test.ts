@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accuracyOf, evaluateDebates } from '../../src/evaluate/debate-metrics.js';
+import { accuracyOf, evaluateDebates } from '../../src/evaluate/metrics.js';
 import type { AgentTranscript, DebateTranscript } from '../../src/spec/debate.js';
 import { majorityVote } from '../../src/vote/majority-vote.js';
 import { isEquivalent } from '../../src/grading/equivalence.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildStarRows, type StarRecord } from '../../src/pipeline/star.js';
-import { makeTranscript } from '../finetune-data/debate-fixtures.js';
+import { buildStarRows } from '../../src/finetune-data/star-rows.js';
+import type { StarRecord } from '../../src/spec/debate.js';
+import { makeTranscript } from './debate-fixtures.js';
 
 const call = (text: string, finishReason: 'stop' | 'length' = 'stop') => ({ text, finishReason, usage: { promptTokens: 1, completionTokens: 1 }, modelId: 'm', seed: 1, durationMs: 0 });
 const record = (id: string, first: string | null, hinted?: { answer: string | null; correct: boolean; finish?: 'stop' | 'length' }): StarRecord => ({

@@ -1,14 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultPromptTemplates } from '../debate/prompts.js';
-import { convertModelToF32 } from '../gguf/convert-to-f32.js';
-import { createTinyLlamaModel } from '../gguf/tiny-llama.js';
-import { writeGgufFile } from '../gguf/write-gguf.js';
-import { loadSplits } from '../tasks/load-splits.js';
-import { runTrainingJob } from '../train/run-training-job.js';
-import { tokenizeRows } from '../train/tokenize-rows.js';
-import type { TrainingPlan, TrainingProgress } from '../trainer/training-plan.js';
+import { defaultPromptTemplates } from '../../debate/prompts.js';
+import { convertModelToF32 } from '../../gguf/convert-to-f32.js';
+import { createTinyLlamaModel } from '../../gguf/tiny-llama.js';
+import { writeGgufFile } from '../../gguf/write-gguf.js';
+import { loadSplits } from '../../tasks/load-splits.js';
+import { runTrainingJob } from '../../finetune/run-training-job.js';
+import { tokenizeRows } from '../../finetune/tokenize-rows.js';
+import type { TrainingPlan, TrainingProgress } from '../../trainer/training-plan.js';
 import { curriculumExample } from './arithmetic-curriculum.js';
 import { measureSingleAnswerAccuracy, type SingleAnswerAccuracy } from './single-answer-accuracy.js';
 

@@ -10,85 +10,14 @@
  *   majority-ft  the (one-round) vote of its eval           star         the single answer of its eval
  * Iteration 0 of a finetuning method is the base society scored the same way (debate, majority or base).
  */
-import { accuracyOf } from '../evaluate/debate-metrics.js';
+import { accuracyOf } from './metrics.js';
 import { isEquivalent } from '../grading/equivalence.js';
 import type { DebateTranscript, ModelCall } from '../spec/debate.js';
 import type { AnswerType } from '../spec/problem.js';
-import type { RegistryEntry } from '../train/model-registry.js';
-import type { DatasetSize } from './method-data.js';
-import { isFinetuneMethod, type FinetuneMethod, type MethodName } from './methods.js';
-import { baseEvalStage, stageId } from './run-plan.js';
-
-export type { DatasetSize } from './method-data.js';
-
-/** One method's accuracy on the held-out split after `iteration` finetuning iterations (0 = none). */
-export interface MethodScore {
-  method: MethodName;
-  iteration: number;
-  problems: number;
-  correct: number;
-  /** correct / problems; a problem with no parsable answer is wrong. */
-  accuracy: number;
-  /** Standard error sqrt(p(1 − p) / n). */
-  standardError: number;
-  /** Tokens of the calls the method's answers took (prompt + completion, summaries included). */
-  tokens: number;
-  /** Sum of those calls' durations, in seconds (concurrent calls overlap in wall time). */
-  modelSeconds: number;
-  /** Mean share of agents agreeing with the final majority (society methods). */
-  consensus?: number;
-  /** Each agent's own final-round accuracy (society methods). */
-  perAgentAccuracy?: number[];
-  /** Share of the scored answers with nothing parsable. */
-  noAnswerRate: number;
-}
-
-/** One training job's loss curve. */
-export interface TrainingCurve {
-  method: FinetuneMethod;
-  iteration: number;
-  agent: number | null;
-  role: 'generator' | 'critic' | 'single';
-  rows: number;
-  /** Mean completion-token loss per optimizer step. */
-  losses: number[];
-  finalLoss: number;
-  seconds: number;
-}
-
-/** One debate shown in the report: each agent's answers round by round, and the vote. */
-export interface DebateSample {
-  stage: string;
-  method: MethodName;
-  iteration: number;
-  problemId: string;
-  question: string;
-  groundTruth: string;
-  /** rounds[r][n]: agent n's reply in round r + 1. */
-  rounds: { text: string; answer: string | null; correct: boolean; summary?: string }[][];
-  vote: { winner: string | null; classes: { answer: string; count: number }[] };
-  correct: boolean;
-}
-
-export interface RunResults {
-  maftVersion: string;
-  /** When the results were last written (ISO 8601). */
-  updatedAt: string;
-  task: string;
-  model: string;
-  agents: number;
-  rounds: number;
-  iterations: number;
-  finetuneProblems: number;
-  evalProblems: number;
-  methods: MethodName[];
-  /** Stages done / all stages of the plan, and whether the run is finished. */
-  progress: { done: number; total: number; finished: boolean };
-  scores: MethodScore[];
-  datasets: DatasetSize[];
-  training: TrainingCurve[];
-  samples: DebateSample[];
-}
+import type { RegistryEntry } from '../finetune/model-registry.js';
+import { isFinetuneMethod, type MethodName } from '../spec/methods.js';
+import type { DebateSample, MethodScore, TrainingCurve } from '../spec/run-results.js';
+import { baseEvalStage, stageId } from '../run-store/run-plan.js';
 
 type Selection = 'first-answer' | 'first-vote' | 'final-vote';
 

@@ -1,0 +1,91 @@
+/**
+ * What a `maft run` has measured: the shape of `artifacts/results.json` (written by src/pipeline/write-results.ts,
+ * computed by src/evaluate/scores.ts), read by the views (report, status). Types only.
+ */
+import type { FinetuneMethod, MethodName } from './methods.js';
+
+/** The data one model of one method got at one iteration. */
+export interface DatasetSize {
+  method: FinetuneMethod;
+  iteration: number;
+  /** The agent (multiagent FT), or null for a method's one shared model. */
+  agent: number | null;
+  /** Generator rows (round-1 answers that agree with the majority; STaR: right answers). */
+  generator: number;
+  /** Critic candidates where the agent was corrected during the debate (D⁻), before the w mix. */
+  corrected: number;
+  /** Critic candidates where the agent stayed right (D⁺), before the w mix. */
+  confirmed: number;
+  /** Critic rows after the w mix (what the critic trains on). */
+  critic: number;
+}
+
+/** One method's accuracy on the held-out split after `iteration` finetuning iterations (0 = none). */
+export interface MethodScore {
+  method: MethodName;
+  iteration: number;
+  problems: number;
+  correct: number;
+  /** correct / problems; a problem with no parsable answer is wrong. */
+  accuracy: number;
+  /** Standard error sqrt(p(1 − p) / n). */
+  standardError: number;
+  /** Tokens of the calls the method's answers took (prompt + completion, summaries included). */
+  tokens: number;
+  /** Sum of those calls' durations, in seconds (concurrent calls overlap in wall time). */
+  modelSeconds: number;
+  /** Mean share of agents agreeing with the final majority (society methods). */
+  consensus?: number;
+  /** Each agent's own final-round accuracy (society methods). */
+  perAgentAccuracy?: number[];
+  /** Share of the scored answers with nothing parsable. */
+  noAnswerRate: number;
+}
+
+/** One training job's loss curve. */
+export interface TrainingCurve {
+  method: FinetuneMethod;
+  iteration: number;
+  agent: number | null;
+  role: 'generator' | 'critic' | 'single';
+  rows: number;
+  /** Mean completion-token loss per optimizer step. */
+  losses: number[];
+  finalLoss: number;
+  seconds: number;
+}
+
+/** One debate shown in the report: each agent's answers round by round, and the vote. */
+export interface DebateSample {
+  stage: string;
+  method: MethodName;
+  iteration: number;
+  problemId: string;
+  question: string;
+  groundTruth: string;
+  /** rounds[r][n]: agent n's reply in round r + 1. */
+  rounds: { text: string; answer: string | null; correct: boolean; summary?: string }[][];
+  vote: { winner: string | null; classes: { answer: string; count: number }[] };
+  correct: boolean;
+}
+
+export interface RunResults {
+  maftVersion: string;
+  /** When the results were last written (ISO 8601). */
+  updatedAt: string;
+  task: string;
+  model: string;
+  agents: number;
+  rounds: number;
+  iterations: number;
+  finetuneProblems: number;
+  evalProblems: number;
+  methods: MethodName[];
+  /** Stages done / all stages of the plan, and whether the run is finished. */
+  progress: { done: number; total: number; finished: boolean };
+  scores: MethodScore[];
+  datasets: DatasetSize[];
+  training: TrainingCurve[];
+  samples: DebateSample[];
+}
+
