@@ -9,7 +9,7 @@ import { createOpenAiCompatibleModel } from '../backends/openai-compatible/index
 import type { BackendConfig } from '../config/debate-config.js';
 import type { DebateAgent } from '../debate/debate-problem.js';
 import type { ChatModel } from '../spec/chat-model.js';
-import type { SocietyPlan } from '../pipeline/society-models.js';
+import type { SocietyPlan } from '../society/society-plan.js';
 
 export interface SocietyModels {
   agents: DebateAgent[];

@@ -11,9 +11,9 @@
  * - `agent-<n>/generator`, `agent-<n>/critic` (n from 0): the models of the `society` society's agent n, for
  *   direct chat; the summarizer is always the base model.
  */
-import type { FinetuneMethod } from '../pipeline/methods.js';
-import { baseSociety, methodSociety, type SocietyPlan, type SocietyShapeSettings } from '../pipeline/society-models.js';
-import type { ModelRegistry } from '../train/model-registry.js';
+import type { FinetuneMethod } from '../spec/methods.js';
+import { baseSociety, methodSociety, type SocietyPlan, type SocietyShapeSettings } from '../society/society-plan.js';
+import type { ModelRegistry } from '../finetune/model-registry.js';
 
 export const defaultSocietyName = 'society';
 

@@ -12,12 +12,12 @@ import { readConfigFile, validateConfig } from '../config/validate-config.js';
 import { loadPromptTemplates } from '../debate/load-prompt-templates.js';
 import type { PromptTemplates } from '../debate/prompts.js';
 import { MaftError } from '../errors/maft-error.js';
-import { finetuneMethodsOf } from '../pipeline/run-plan.js';
+import { finetuneMethodsOf } from '../run-store/run-plan.js';
 import { readRun } from '../run-store/read-run.js';
 import { artifactFile } from '../run-store/layout.js';
 import type { AnswerType } from '../spec/problem.js';
 import { answerTypeOfTask } from '../tasks/task-answer-type.js';
-import { parseRegistry, registryArtifact, type ModelRegistry } from '../train/model-registry.js';
+import { parseRegistry, registryArtifact, type ModelRegistry } from '../finetune/model-registry.js';
 import { readFileSync } from 'node:fs';
 import { servedCatalog, type ServedCatalog } from './served-models.js';
 
