@@ -52,3 +52,8 @@ export { runPipeline } from './pipeline/run.js';
 export { createModelSource, type RunContext } from './pipeline/run-context.js';
 export type { RunResults } from './spec/run-results.js';
 export { renderReports } from './report/write-report.js';
+
+// Serving (what `maft serve` does): the societies behind OpenAI's chat-completions API, as a node:http handler
+export { createSocietyServer, type SocietyServer, type SocietyServerOptions, type SocietyServerStats } from './serve/society-server.js';
+export type { DebateExtension } from './serve/debate-answer.js';
+export type { RequestLogEntry } from './serve/request-log.js';
