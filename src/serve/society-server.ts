@@ -55,6 +55,14 @@ export interface SocietyServer {
 export async function createSocietyServer(options: SocietyServerOptions = {}): Promise<SocietyServer> {
   const setup = loadServedSetup(options.target, options.threads === undefined ? {} : { threads: options.threads });
   const source = await openServedModelSource(setup.config.backend, setup.adapterFile);
+  try {
+    // The default society's models load now: a broken adapter fails the start, not the first request.
+    const { name, plan } = setup.catalog.defaultSociety;
+    await source.open(name, plan);
+  } catch (error) {
+    await source.dispose();
+    throw error;
+  }
   return new SocietyRequestHandler(setup, source, options).server();
 }
 
@@ -124,7 +132,11 @@ class SocietyRequestHandler {
       // Logged once the request's work has stopped (a cancelled debate's calls included).
       entry.status = response.statusCode;
       entry.duration_ms = Math.round(performance.now() - started);
-      this.options.log?.(entry);
+      try {
+        this.options.log?.(entry);
+      } catch (error) {
+        process.emitWarning(`maft serve: cannot write the request log: ${error instanceof Error ? error.message : String(error)}`);
+      }
       if (--this.inFlight === 0) this.idle?.();
     }
   }

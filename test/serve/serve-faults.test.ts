@@ -35,6 +35,17 @@ describe('maft serve under faults', () => {
     expect(server.society.stats().activeGenerations).toBe(0);
   });
 
+  it('a request past its timeout is cancelled: 504, and its generations stop', async () => {
+    served = await startTestServer({ target: writeTestConfig({ society: { agents: 8, rounds: 3 } }), timeoutMs: 300 });
+    const server = served;
+    const error = await server.client().chat.completions.create({ model: 'society', messages: question }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ status: 504, code: 'timeout' });
+    expect(server.log.at(-1)).toMatchObject({ outcome: 'timeout', status: 504 });
+    expect(server.log.at(-1)?.calls).toBeLessThan(40);
+    await waitFor(() => server.society.stats().activeGenerations === 0);
+    expect(server.society.stats()).toMatchObject({ running: 0, queued: 0 });
+  });
+
   it('past the queue: 429 with Retry-After; the admitted request still answers', async () => {
     served = await startTestServer({ concurrency: 1, queueSize: 0 });
     const server = served;
