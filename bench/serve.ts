@@ -3,9 +3,10 @@
  * createSocietyServer on a node:http server — throughput, p50/p99 latency, and a check that every answer
  * arrived exactly once and belongs to its request (each request asks its own question with its own seed, and
  * the answer's `maft.question`/`maft.seed` must match; ids must be unique). Then the same with a share of the
- * clients disconnecting early (after a random 20–800 ms, queued or mid-debate): the others must still all be
+ * clients disconnecting early (queued or mid-debate): the others must still all be
  * answered, the server's request log must hold every request once with the right outcome, and the engine must
- * end with no generation running.
+ * end with no generation running. A leaving client aborts after a seeded random share (5–100%) of the first
+ * phase's median latency, so some leave while queued and some mid-debate, whatever the backend's speed.
  *   npm run bench:serve -- [--requests 200] [--clients 16] [--disconnect 0.2] [--backend embedded|stub]
  *     [--server-concurrency 2] [--max-tokens 32] [--threads 1] [--delay 20]
  * embedded: the shipped arithmetic model, 3 agents × 2 rounds (9 calls a request), llama.cpp on --threads.
@@ -55,7 +56,8 @@ const shuffle = (index: number) => ((Math.imul(index + 1, 2654435761) >>> 0) % 1
 
 interface Outcome { index: number; ms: number; kind: 'answered' | 'disconnected' | 'failed'; id?: string; problem?: string }
 
-async function phase(label: string, share: number): Promise<void> {
+/** Runs one phase; returns the median latency of the answered requests (ms). */
+async function phase(label: string, share: number, leaveWithinMs: number): Promise<number> {
   log.length = 0;
   const outcomes: Outcome[] = [];
   let next = 0;
@@ -64,7 +66,7 @@ async function phase(label: string, share: number): Promise<void> {
     for (let index = next++; index < requests; index = next++) {
       const leaves = shuffle(index) < share;
       const controller = new AbortController();
-      const timer = leaves ? setTimeout(() => controller.abort(), 20 + shuffle(index + requests) * 780) : undefined;
+      const timer = leaves ? setTimeout(() => controller.abort(), leaveWithinMs * (0.05 + 0.95 * shuffle(index + requests))) : undefined;
       const sent = performance.now();
       try {
         const completion = await client.chat.completions.create({ model: 'society', messages: [{ role: 'user', content: question(index) }], seed: index }, { signal: controller.signal });
@@ -92,19 +94,24 @@ async function phase(label: string, share: number): Promise<void> {
   const loggedClosed = log.filter((entry) => entry.outcome === 'client_closed').length;
   const disconnected = outcomes.filter((outcome) => outcome.kind === 'disconnected').length;
   const calls = log.reduce((total, entry) => total + (entry.calls ?? 0), 0);
+  const cancelled = log.filter((entry) => entry.outcome === 'client_closed');
+  const midDebate = cancelled.filter((entry) => (entry.queue_ms ?? -1) >= 0);
+  const cancelledCalls = cancelled.reduce((total, entry) => total + (entry.calls ?? 0), 0);
   console.log(`\n${label}: ${requests} requests from ${clients} clients, ${disconnected} disconnected early`);
   console.log(`  wall ${seconds.toFixed(1)} s; throughput ${(answered.length / seconds).toFixed(2)} answers/s; latency p50 ${(percentile(0.5) / 1000).toFixed(2)} s, p99 ${(percentile(0.99) / 1000).toFixed(2)} s`);
   console.log(`  answered ${answered.length}/${expectedAnswered} (lost ${expectedAnswered - answered.length}), duplicated ids ${answered.length - ids.size}, failed ${outcomes.filter((outcome) => outcome.kind === 'failed').length}`);
   console.log(`  server log: ${log.length} lines (${loggedOk} ok, ${loggedClosed} client_closed, ${log.length - loggedOk - loggedClosed} other); ${calls} model calls`);
+  if (cancelled.length > 0) console.log(`  cancelled: ${cancelled.length - midDebate.length} while queued, ${midDebate.length} after starting (${cancelledCalls} calls finished before they stopped)`);
   const stats = society.stats();
   console.log(`  after: running ${stats.running}, queued ${stats.queued}, generations in flight ${stats.activeGenerations ?? 'n/a (HTTP backend)'}`);
   const first = outcomes.find((outcome) => outcome.kind === 'failed');
   if (first !== undefined) console.log(`  first failure: ${first.problem ?? 'answer of another request'}`);
+  return percentile(0.5);
 }
 
 console.log(`maft serve benchmark: backend ${backendKind}${backendKind === 'stub' ? ` (${delayMs} ms a call)` : ` (shipped model, ${threads} thread(s), max_tokens ${maxTokens})`}, 3 agents × 2 rounds, server concurrency ${serverConcurrency}`);
-await phase('all clients stay', 0);
-await phase(`${Math.round(disconnectShare * 100)}% of clients disconnect early`, disconnectShare);
+const median = await phase('all clients stay', 0, 0);
+await phase(`${Math.round(disconnectShare * 100)}% of clients disconnect early`, disconnectShare, median);
 await society.close();
 server.closeAllConnections();
 server.close();
