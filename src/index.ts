@@ -49,7 +49,8 @@ export { createTinyLlamaModel } from './gguf/tiny-llama.js';
 export { runConfigSchema, type RunConfig, type RunConfigInput } from './config/run-config.js';
 export { resolveRunConfig, embeddedDefaultConfig, shippedBaseModel, type ResolvedRun } from './config/resolve-run-config.js';
 export { runPipeline } from './pipeline/run.js';
-export { createModelSource, type RunContext } from './pipeline/run-context.js';
+export { runModelSource, type RunContext } from './pipeline/run-context.js';
+export { createModelSource, type ModelSource } from './society/open-society.js';
 export type { RunResults } from './spec/run-results.js';
 export { renderReports } from './report/write-report.js';
 

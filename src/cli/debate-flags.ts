@@ -1,10 +1,12 @@
 import { MaftError } from '../errors/maft-error.js';
 import { taskOptionsFromFlags, type TaskSelectionFlags } from './commands/problems.js';
 
-/** Flags of `maft debate` (strings as commander gives them; numbers are checked by the config schema). */
+/** Config flags of `maft debate` (strings as commander gives them; numbers are checked by the config schema). */
 export interface DebateFlags extends TaskSelectionFlags {
   config?: string;
   run: string;
+  iterations?: string;
+  methods?: string;
   task?: string;
   splitSeed?: string;
   agents?: string;
@@ -27,8 +29,6 @@ export interface DebateFlags extends TaskSelectionFlags {
   threads?: string;
   contextSize?: string;
   parallelSequences?: string;
-  adaptersFrom?: string;
-  adaptersIteration?: string;
 }
 
 function number(text: string | undefined, flag: string): number | undefined {
@@ -53,17 +53,17 @@ function defined(value: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** The part of the config the flags set, shaped like the config file. */
-export function configFromFlags(flags: DebateFlags): Record<string, unknown> {
+export function configFromFlags(flags: Omit<DebateFlags, 'run'>): Record<string, unknown> {
   const taskOptions = flags.task === undefined ? {} : taskOptionsFromFlags({ ...flags, task: flags.task, seed: undefined });
   return defined({
     task: { name: flags.task, options: Object.keys(taskOptions).length > 0 ? taskOptions : undefined },
     split: {
-      name: flags.split,
       seed: number(flags.splitSeed, 'split-seed'),
       finetuneCount: number(flags.finetuneCount, 'finetune-count'),
       evalCount: number(flags.evalCount, 'eval-count'),
-      limit: number(flags.limit, 'limit'),
     },
+    iterations: number(flags.iterations, 'iterations'),
+    methods: flags.methods === undefined ? undefined : flags.methods.split(',').map((name) => name.trim()),
     society: {
       agents: number(flags.agents, 'agents'),
       rounds: number(flags.rounds, 'rounds'),

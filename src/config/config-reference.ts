@@ -3,7 +3,6 @@
  * fields, types, defaults and meanings cannot drift from what the validator accepts (pure).
  */
 import { z } from 'zod';
-import { debateConfigSchema } from './debate-config.js';
 import { runConfigSchema } from './run-config.js';
 
 interface JsonSchema {
@@ -79,7 +78,7 @@ export function configReference(schema: z.ZodType, title: string): string {
   ].join('\n');
 }
 
-/** docs/config-reference.md: `maft run` and `maft debate`, generated from their schemas. */
+/** docs/config-reference.md: the one run config every command reads, generated from its schema. */
 export function configReferenceDocument(): string {
   return [
     '# Config reference',
@@ -87,7 +86,6 @@ export function configReferenceDocument(): string {
     'Generated from the zod schemas (`npx tsx scripts/config-reference.ts`; a test fails when this file is stale). A config file is',
     'YAML (or JSON); unknown fields are refused, and every problem of a config is reported at once as `path: message`.',
     '',
-    configReference(runConfigSchema, '`maft run [config.yaml]`'),
-    configReference(debateConfigSchema, '`maft debate --config debate.yaml` (flags override the file)'),
+    configReference(runConfigSchema, '`maft run [config.yaml]`, `maft debate --config config.yaml` (the stage commands read the run\'s stored copy)'),
   ].join('\n');
 }

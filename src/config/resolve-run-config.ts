@@ -3,9 +3,9 @@
  * problems it will use: schema → defaults → cross-field rules → problems loaded and checked. Every problem
  * found is reported at once (`path: message`), before any run directory exists.
  */
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { defaultContextSize } from '../backends/llama-cpp/index.js';
 import { MaftError } from '../errors/maft-error.js';
 import { finetuneMethodsOf } from '../run-store/run-plan.js';
 import type { Problem } from '../spec/problem.js';
@@ -35,9 +35,33 @@ export function embeddedDefaultConfig(): Record<string, unknown> {
   };
 }
 
-/** The shipped base model on the embedded engine with all free cores (a config that names no backend gets it). */
+/**
+ * The shipped base model on the embedded engine, one thread (a config that names no backend gets it). llama.cpp's
+ * threads spin: on 2 cores two threads took 140.9 s for a 24-problem debate that one thread did in 34.6 s.
+ */
 export function embeddedBackend(): Record<string, unknown> {
-  return { kind: 'llama-cpp', model: shippedBaseModel, threads: Math.max(1, os.availableParallelism()), contextSize: 1024 };
+  return { kind: 'llama-cpp', model: shippedBaseModel, threads: 1 };
+}
+
+/**
+ * Defaults that depend on the backend (before the schema fills the fixed ones): with an OpenAI-compatible
+ * server, the methods that need no training; on the embedded backend, the context
+ * is the model's training context (at most 4096), and the training window is that context, so every row a
+ * debate can produce fits it. Anything malformed is left for the schema to report.
+ */
+export async function withModelDefaults(raw: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const backend = raw['backend'];
+  if (typeof backend !== 'object' || backend === null || Array.isArray(backend)) return raw;
+  const fields = backend as Record<string, unknown>;
+  // A server cannot serve the embedded trainer's adapters: its default methods are the three that train nothing.
+  if (fields['kind'] === 'openai' && raw['methods'] === undefined) return { ...raw, methods: ['base', 'majority', 'debate'] };
+  if (fields['kind'] !== 'llama-cpp' || typeof fields['model'] !== 'string') return raw;
+  const contextSize = fields['contextSize'] ?? (await defaultContextSize(fields['model']));
+  const trainer = raw['trainer'] ?? {};
+  const filledTrainer = typeof trainer === 'object' && trainer !== null && !Array.isArray(trainer) && (trainer as Record<string, unknown>)['windowLength'] === undefined && typeof contextSize === 'number'
+    ? { ...trainer, windowLength: Math.min(32768, contextSize) }
+    : trainer;
+  return { ...raw, backend: { ...fields, contextSize }, trainer: filledTrainer };
 }
 
 /** Cross-field rules of a schema-valid config (pure): every broken rule as `path: message`. */
@@ -74,7 +98,7 @@ export interface ResolvedRun {
 /** Validate (schema, then rules and problem sources together) and load the problems. */
 export async function resolveRunConfig(raw: Record<string, unknown>, source: string): Promise<ResolvedRun> {
   const withBackend = raw['backend'] === undefined ? { ...raw, backend: embeddedBackend() } : raw;
-  const config = validateConfig(runConfigSchema, withBackend, source);
+  const config = validateConfig(runConfigSchema, await withModelDefaults(withBackend), source);
   const problems = runConfigProblems(config);
   let loaded: Omit<ResolvedRun, 'config'> | undefined;
   try {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { answerFallbacks } from '../grading/extract-answer.js';
 import { methodNames } from '../spec/methods.js';
-import { backendConfigSchema, samplingConfigSchema, societyShape, taskConfigSchema } from './debate-config.js';
+import { backendConfigSchema, samplingConfigSchema, societyShape, taskConfigSchema } from './config-sections.js';
 
 /**
  * The configuration of `maft run` (the whole method: L iterations of multiagent finetuning and the paper's
@@ -19,7 +19,7 @@ export const trainerConfigSchema = z.strictObject({
   epochs: z.int().min(1).max(100).default(2).describe("Passes over each dataset. Default 2 (the paper's 2 epochs)."),
   learningRate: z.number().gt(0).lt(1).default(1e-3).describe("Peak learning rate (linear warmup, then cosine decay to 10%). Default 1e-3."),
   warmupShare: z.number().min(0).max(0.5).default(0.03).describe("Warmup as a share of the steps. Default 0.03 (the paper's 3%)."),
-  windowLength: z.int().min(16).max(32768).default(1024).describe("Tokens per training window (rows longer than this are truncated). Default 1024."),
+  windowLength: z.int().min(16).max(32768).default(1024).describe("Tokens per training window. A longer row is cut at its head (prompt tokens first), and dropped when its completion alone does not fit; both are counted in the job's record and warned about. Default: the backend's context size (the longest conversation a debate can produce), 1024 without one."),
   windowsPerStep: z.int().min(1).max(256).default(1).describe("Windows per optimizer step. Default 1."),
   threads: z.int().min(1).optional().describe("ggml CPU threads (its workers spin: never more than free cores). Default: the backend's thread count."),
 });
@@ -43,7 +43,7 @@ export const runConfigSchema = z.strictObject({
   promptsFile: z.string().optional().describe("A YAML/JSON file overriding some of the prompt templates. Default: maft's prompts."),
   backend: backendConfigSchema.describe('Where every model call goes: the base model (finetuned models are adapters on it). Default: the shipped arithmetic model on the embedded engine.'),
   iterations: z.int().min(0).max(50).default(2).describe("L, finetuning iterations. 0 evaluates the base society only. Default 2."),
-  methods: z.array(z.enum(methodNames)).min(1).default(['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft']).describe("The methods to evaluate on the held-out split (src/spec/methods.ts): base, majority, debate, multiagent-ft, single-agent-ft, majority-ft, star. Default: base, majority, debate, multiagent-ft, single-agent-ft (the paper's central contrast)."),
+  methods: z.array(z.enum(methodNames)).min(1).default(['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft']).describe("The methods to evaluate on the held-out split (src/spec/methods.ts): base, majority, debate, multiagent-ft, single-agent-ft, majority-ft, star. Default: base, majority, debate, multiagent-ft, single-agent-ft (the paper's central contrast); with the openai backend base, majority, debate (the embedded trainer cannot serve it)."),
   finetune: z.strictObject({
     correctedShare: z.number().min(0).max(1).default(2 / 3).describe("w, the share of corrected rows (D⁻) in each critic's data, in [0, 1]. Default 2/3 (the released code's)."),
     criticMix: z.enum(['w', 'all']).default('w').describe("`w`: mix D⁻ and D⁺ in the share w; `all`: keep every D⁻ and D⁺ row. Default w."),

@@ -1,26 +1,26 @@
 import type { DebateMetrics } from './metrics.js';
 
 const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
-const withError = (accuracy: number, stderr: number) => `${percent(accuracy)} ± ${percent(stderr)}`;
+const withError = (accuracy: number, standardError: number) => `${percent(accuracy)} ± ${percent(standardError)}`;
 
 /** The metrics as a small plain-text table for terminals (the JSON form is the contract for scripts). */
 export function formatMetrics(metrics: DebateMetrics, title: string): string {
   const lines = [
     title,
     `  problems          ${metrics.problems}`,
-    `  accuracy          ${withError(metrics.accuracy, metrics.stderr)}  (majority vote of the last round)`,
-    ...metrics.per_round.map(
-      (round) => `  round ${String(round.round).padEnd(11)} ${withError(round.accuracy, round.stderr)}`,
+    `  accuracy          ${withError(metrics.accuracy, metrics.standardError)}  (majority vote of the last round)`,
+    ...metrics.perRound.map(
+      (round) => `  round ${String(round.round).padEnd(11)} ${withError(round.accuracy, round.standardError)}`,
     ),
-    ...metrics.per_agent.map(
+    ...metrics.perAgent.map(
       (agent) =>
-        `  agent ${String(agent.agent).padEnd(11)} ${agent.per_round.map((round) => percent(round.accuracy)).join(' → ')}`,
+        `  agent ${String(agent.agent).padEnd(11)} ${agent.perRound.map((round) => percent(round.accuracy)).join(' → ')}`,
     ),
     `  consensus         ${percent(metrics.consensus)}`,
-    `  no answer         ${percent(metrics.no_answer_rate)} of responses (counted wrong)`,
-    `  truncated         ${percent(metrics.truncated_rate)} of responses`,
-    `  tokens            ${metrics.tokens.prompt} prompt, ${metrics.tokens.completion} completion`,
-    `  call time (sum)   ${(metrics.model_time_ms / 1000).toFixed(1)} s`,
+    `  no answer         ${percent(metrics.noAnswerRate)} of final votes (counted wrong); ${percent(metrics.unparsedReplyRate)} of replies`,
+    `  truncated         ${percent(metrics.truncatedReplyRate)} of replies`,
+    `  tokens            ${metrics.promptTokens} prompt, ${metrics.completionTokens} completion`,
+    `  call time (sum)   ${metrics.modelSeconds.toFixed(1)} s`,
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -2,38 +2,49 @@ import { isEquivalent } from '../grading/equivalence.js';
 import type { DebateTranscript } from '../spec/debate.js';
 import type { AnswerType } from '../spec/problem.js';
 
+/**
+ * maft's metrics (the one vocabulary: these camelCase names are the library's, `--json` output's and
+ * results.json's). Every problem counts: one whose answer is missing is wrong, never dropped from the
+ * denominator (the released code drops them, which inflates accuracy — docs/method.md).
+ *
+ * The no-answer rate has one definition everywhere: the share of *scored* answers (for a debate, the final
+ * vote's; for a method score, whatever answer scores it) with nothing parsable. The share of every single
+ * reply with no parsable answer is a different quantity and has its own name, `unparsedReplyRate`.
+ */
+
 /** An accuracy with its standard error over `n` problems: sqrt(p(1 − p) / n). */
 export interface Accuracy {
   accuracy: number;
-  stderr: number;
+  standardError: number;
 }
 
-/**
- * The evaluation of a set of debates (the JSON `maft eval --json` prints; snake_case keys are its contract).
- * Every problem counts: one whose vote had no answer is wrong, never dropped from the denominator (the
- * released code drops them, which inflates accuracy — method.md).
- */
+/** The evaluation of a set of debates (what `maft debate` and `maft eval` print; `maft eval --json` as is). */
 export interface DebateMetrics extends Accuracy {
   problems: number;
   /** Majority vote of each round against the ground truth (index 0 = round 1). */
-  per_round: (Accuracy & { round: number })[];
+  perRound: (Accuracy & { round: number })[];
   /** Each agent's own answer in each round against the ground truth. */
-  per_agent: { agent: number; per_round: Accuracy[] }[];
+  perAgent: { agent: number; perRound: Accuracy[] }[];
   /** Mean share of agents whose final answer is in the winning class. */
   consensus: number;
-  /** Share of all responses (every agent, every round) with no parsable answer. */
-  no_answer_rate: number;
-  /** Share of responses cut by the token limit (finish reason `length`). */
-  truncated_rate: number;
-  tokens: { prompt: number; completion: number };
-  /** Sum of the model calls' wall times, summaries included (concurrent calls overlap). */
-  model_time_ms: number;
+  /** Share of problems whose final vote has no answer (the scored answer: see above). */
+  noAnswerRate: number;
+  /** Share of all replies (every agent, every round) with no parsable answer. */
+  unparsedReplyRate: number;
+  /** Share of replies cut by the token limit (finish reason `length`). */
+  truncatedReplyRate: number;
+  /** Tokens of every call, summaries included: prompt + completion, and each. */
+  tokens: number;
+  promptTokens: number;
+  completionTokens: number;
+  /** Sum of the model calls' durations in seconds, summaries included (concurrent calls overlap). */
+  modelSeconds: number;
 }
 
 export function accuracyOf(correct: number, total: number): Accuracy {
-  if (total === 0) return { accuracy: 0, stderr: 0 };
+  if (total === 0) return { accuracy: 0, standardError: 0 };
   const accuracy = correct / total;
-  return { accuracy, stderr: Math.sqrt((accuracy * (1 - accuracy)) / total) };
+  return { accuracy, standardError: Math.sqrt((accuracy * (1 - accuracy)) / total) };
 }
 
 export function evaluateDebates(transcripts: readonly DebateTranscript[]): DebateMetrics {
@@ -45,6 +56,7 @@ export function evaluateDebates(transcripts: readonly DebateTranscript[]): Debat
   const roundCorrect = new Array<number>(rounds).fill(0);
   const agentCorrect = Array.from({ length: agents }, () => new Array<number>(rounds).fill(0));
   let consensus = 0;
+  let noFinalAnswer = 0;
   let responses = 0;
   let missing = 0;
   let truncated = 0;
@@ -56,6 +68,7 @@ export function evaluateDebates(transcripts: readonly DebateTranscript[]): Debat
       if (right(vote.winner, transcript)) roundCorrect[round] = (roundCorrect[round] ?? 0) + 1;
     });
     const final = transcript.votes[transcript.votes.length - 1];
+    if ((final?.winner ?? null) === null) noFinalAnswer++;
     const winning = final?.classes.find((group) => group.answer === final.winner);
     consensus += (winning?.count ?? 0) / Math.max(1, transcript.agents.length);
     for (const agent of transcript.agents) {
@@ -77,12 +90,15 @@ export function evaluateDebates(transcripts: readonly DebateTranscript[]): Debat
   return {
     problems,
     ...accuracyOf(roundCorrect[rounds - 1] ?? 0, problems),
-    per_round: roundCorrect.map((correct, index) => ({ round: index + 1, ...accuracyOf(correct, problems) })),
-    per_agent: agentCorrect.map((row, agent) => ({ agent, per_round: row.map((correct) => accuracyOf(correct, problems)) })),
+    perRound: roundCorrect.map((correct, index) => ({ round: index + 1, ...accuracyOf(correct, problems) })),
+    perAgent: agentCorrect.map((row, agent) => ({ agent, perRound: row.map((correct) => accuracyOf(correct, problems)) })),
     consensus: problems === 0 ? 0 : consensus / problems,
-    no_answer_rate: responses === 0 ? 0 : missing / responses,
-    truncated_rate: responses === 0 ? 0 : truncated / responses,
-    tokens: { prompt: promptTokens, completion: completionTokens },
-    model_time_ms: modelTime,
+    noAnswerRate: problems === 0 ? 0 : noFinalAnswer / problems,
+    unparsedReplyRate: responses === 0 ? 0 : missing / responses,
+    truncatedReplyRate: responses === 0 ? 0 : truncated / responses,
+    tokens: promptTokens + completionTokens,
+    promptTokens,
+    completionTokens,
+    modelSeconds: modelTime / 1000,
   };
 }

@@ -65,10 +65,10 @@ export function scoreTranscripts(method: MethodName, iteration: number, transcri
     }
   }
   const problems = transcripts.length;
-  const { accuracy, stderr } = accuracyOf(correct, problems);
+  const { accuracy, standardError } = accuracyOf(correct, problems);
   const society = selection !== 'first-answer' && agents > 1;
   return {
-    method, iteration, problems, correct, accuracy, standardError: stderr, tokens, modelSeconds: milliseconds / 1000,
+    method, iteration, problems, correct, accuracy, standardError, tokens, modelSeconds: milliseconds / 1000,
     noAnswerRate: problems === 0 ? 0 : missing / problems,
     ...(society ? { consensus: consensus / Math.max(1, problems), perAgentAccuracy: agentCorrect.map((count) => count / Math.max(1, problems)) } : {}),
   };

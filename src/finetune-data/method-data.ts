@@ -34,10 +34,6 @@ export interface MethodDataSettings extends DatasetSettings {
   critics: boolean;
 }
 
-export function datasetDirectory(method: FinetuneMethod, iteration: number): string {
-  return `data/${method}/iteration-${iteration}`;
-}
-
 export function buildDebateMethodData(method: Exclude<FinetuneMethod, 'star'>, transcripts: readonly DebateTranscript[], settings: MethodDataSettings): MethodData {
   const society = buildSocietyDatasets(transcripts, settings);
   const { iteration } = settings;

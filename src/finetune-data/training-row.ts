@@ -54,3 +54,8 @@ export interface TrainingRow {
 export function hasOnlyNonBlankMessages(prompt: readonly ChatMessage[], completion: ChatMessage): boolean {
   return [...prompt, completion].every((message) => message.content.trim() !== '');
 }
+
+/** Parse a JSONL file of canonical rows (rows/<dataset>.jsonl). */
+export function parseRows(text: string): TrainingRow[] {
+  return text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as TrainingRow);
+}

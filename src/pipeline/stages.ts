@@ -11,16 +11,26 @@ import type { DebateTranscript } from '../spec/debate.js';
 import type { Problem } from '../spec/problem.js';
 import { readRunRegistry, runFinetuneJobs, type FinetuneJob } from '../finetune/finetune-jobs.js';
 import { latestAdapter } from '../finetune/model-registry.js';
-import { parseRows } from '../finetune/finetune-society.js';
-import { createProgressReporter } from '../cli/progress.js';
+import { parseRows } from '../finetune-data/training-row.js';
 import { crashPoint } from '../util/crash-point.js';
-import { buildDebateMethodData, buildStarMethodData, datasetDirectory, type MethodData } from '../finetune-data/method-data.js';
+import { buildDebateMethodData, buildStarMethodData, type MethodData } from '../finetune-data/method-data.js';
 import type { FinetuneMethod } from '../spec/methods.js';
 import { debateSettings, type RunContext } from './run-context.js';
-import { dataSourceStage, stageId } from '../run-store/run-plan.js';
+import { baseEvalStage, baseFinetuneStage, dataSourceStage, datasetDirectory, stageId } from '../run-store/run-plan.js';
 import { writeRunResults } from './write-results.js';
 import { baseSociety, methodSociety, type SocietyPlan } from '../society/society-plan.js';
 import { attemptStar, type StarRecord } from '../debate/star-attempt.js';
+
+/**
+ * Refuse to start a stage whose input stage is not done (the stage commands can be run in any order; `maft
+ * run` runs them in plan order, so this never fires there). `hint` says which command makes the input.
+ */
+function requireDone(context: RunContext, input: string, hint: string): void {
+  const state = context.run.stageState(input);
+  if (state !== 'done') throw new MaftError('INPUT_INVALID', `stage ${input} is ${state}, not done: run ${hint} first`, { file: context.run.directory });
+}
+
+const trainHint = (method: FinetuneMethod, iteration: number) => `maft finetune --method ${method} --iteration ${iteration}`;
 
 /** Run `work` as stage `id` unless it is done; mark it running, then done with `details`; refresh the results. */
 async function stage(context: RunContext, id: string, work: () => Promise<Record<string, unknown> | void>): Promise<void> {
@@ -40,16 +50,16 @@ async function debateSplit(context: RunContext, id: string, split: 'finetune' | 
   const society = await context.models.openSociety(plan);
   try {
     const log = context.run.log<DebateTranscript>(id, { keyOf: (transcript) => transcript.problemId });
-    const progress = createProgressReporter(id);
+    const progress = context.progress?.(id);
     const started = performance.now();
     await runDebates(problems, society.agents, { ...debateSettings(context, plan.rounds), summarizer: society.summarizer }, log, {
       concurrency: context.config.problemConcurrency,
       onProgress: (state) => {
-        progress.update(state);
+        progress?.update(state);
         crashPoint(`${id}:record-${state.done}`);
       },
     });
-    progress.finish();
+    progress?.finish();
     return { problems: problems.length, agents: plan.agents.length, rounds: plan.rounds, seconds: (performance.now() - started) / 1000 };
   } finally {
     await society.release();
@@ -67,6 +77,7 @@ export function debateBaseSociety(context: RunContext, split: 'finetune' | 'eval
 export function answerFinetuneSplit(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
   if (method !== 'star' && iteration === 1) return Promise.resolve(); // iteration 1 learns from the base society's debate
   const id = stageId(method, iteration, 'finetune');
+  if (iteration >= 2 && context.run.stageState(id) !== 'done') requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
   const plan = methodSociety(method, iteration - 1, readRunRegistry(context.run), shape(context));
   if (method !== 'star') return stage(context, id, () => debateSplit(context, id, 'finetune', plan));
   return stage(context, id, async () => {
@@ -92,6 +103,7 @@ export function answerFinetuneSplit(context: RunContext, method: FinetuneMethod,
 export function buildTrainingData(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
   return stage(context, stageId(method, iteration, 'data'), async () => {
     const source = dataSourceStage(method, iteration);
+    requireDone(context, source, `maft debate --split finetune --method ${method} --iteration ${iteration}`);
     const { finetune, seed } = context.config;
     const data: MethodData = method === 'star'
       ? buildStarMethodData(context.run.log<StarRecord>(source, { keyOf: (record) => record.problemId }).records(), iteration)
@@ -112,6 +124,8 @@ export function buildTrainingData(context: RunContext, method: FinetuneMethod, i
 /** The method's models of iteration k: one LoRA job per dataset, each continuing from iteration k − 1's model. */
 export function trainModels(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
   return stage(context, stageId(method, iteration, 'train'), async () => {
+    requireDone(context, stageId(method, iteration, 'data'), `maft build-data --method ${method} --iteration ${iteration}`);
+    if (context.config.finetune.from === 'previous' && iteration > 1) requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
     const directory = datasetDirectory(method, iteration);
     const summary = JSON.parse(context.run.readArtifact(`${directory}/summary.json`) ?? 'null') as { models: { name: string; agent: number | null; role: FinetuneJob['role'] }[] } | null;
     if (summary === null) throw new MaftError('INTERNAL', `no training data at artifacts/${directory}`);
@@ -142,8 +156,31 @@ export function trainModels(context: RunContext, method: FinetuneMethod, iterati
 /** The method's models of iteration k answer the held-out split. */
 export function evaluateOnHeldOut(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
   const id = stageId(method, iteration, 'eval');
+  if (context.run.stageState(id) !== 'done') requireDone(context, stageId(method, iteration, 'train'), trainHint(method, iteration));
   return stage(context, id, () => debateSplit(context, id, 'eval', methodSociety(method, iteration, readRunRegistry(context.run), shape(context))));
 }
 
 const loraTarget = (name: 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down') =>
   ({ q: 'attn_q', k: 'attn_k', v: 'attn_v', o: 'attn_output', gate: 'ffn_gate', up: 'ffn_up', down: 'ffn_down' } as const)[name];
+
+/**
+ * The stage that answers a split at an iteration, as `maft debate` and `maft eval` name it: the eval split at
+ * iteration 0 is the base society's `base/eval`; at k ≥ 1 the method's iteration-k models. The finetune split
+ * at iteration k is the debate whose records make iteration k's data (k = 1: the base society's
+ * `base/finetune`; STaR: its attempts with iteration k − 1's model). Returns the stage id it ran.
+ */
+export async function answerSplit(context: RunContext, split: 'finetune' | 'eval', method: FinetuneMethod, iteration: number): Promise<string> {
+  if (split === 'eval' && iteration === 0) {
+    await debateBaseSociety(context, 'eval', baseEvalStage);
+    return baseEvalStage;
+  }
+  if (split === 'eval') {
+    await evaluateOnHeldOut(context, method, iteration);
+    return stageId(method, iteration, 'eval');
+  }
+  if (iteration === 0) throw new MaftError('CONFIG_INVALID', 'the finetune split is debated for iteration 1 or later (iteration k\'s data)', { field: '--iteration' });
+  const source = dataSourceStage(method, iteration);
+  if (source === baseFinetuneStage) await debateBaseSociety(context, 'finetune', baseFinetuneStage);
+  else await answerFinetuneSplit(context, method, iteration);
+  return source;
+}

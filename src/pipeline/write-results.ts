@@ -7,10 +7,9 @@ import type { DebateTranscript } from '../spec/debate.js';
 import { parseRegistry, registryArtifact } from '../finetune/model-registry.js';
 import { packageVersion } from '../util/package-version.js';
 import type { DatasetSize } from '../finetune-data/method-data.js';
-import { datasetDirectory } from '../finetune-data/method-data.js';
 import { isFinetuneMethod } from '../spec/methods.js';
 import type { RunContext } from './run-context.js';
-import { planRun } from '../run-store/run-plan.js';
+import { datasetDirectory, planRun } from '../run-store/run-plan.js';
 import { computeScores, sampleDebates, trainingCurves } from '../evaluate/scores.js';
 import type { DebateSample, RunResults } from '../spec/run-results.js';
 

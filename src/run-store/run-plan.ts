@@ -42,6 +42,11 @@ export function stageId(method: FinetuneMethod, iteration: number, part: 'finetu
   return `${method}/iteration-${iteration}/${part}`;
 }
 
+/** The directory (artifact name prefix) of a method's training data at an iteration: rows/, exports, summary.json. */
+export function datasetDirectory(method: FinetuneMethod, iteration: number): string {
+  return `data/${method}/iteration-${iteration}`;
+}
+
 /** The finetuning methods of a run, in canonical order. */
 export function finetuneMethodsOf(methods: readonly MethodName[]): FinetuneMethod[] {
   return finetuneMethods.filter((method) => methods.includes(method));

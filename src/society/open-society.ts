@@ -1,83 +1,119 @@
+/**
+ * A society's chat models on the configured backend (the only code that maps a backend config to clients),
+ * and the checks that can fail before a run directory exists.
+ */
 import { existsSync } from 'node:fs';
 import { createLlamaCppEngine, type LlamaCppEngine } from '../backends/llama-cpp/index.js';
 import { assertGgufFile, isRemoteModelSource } from '../backends/llama-cpp/index.js';
 import { createOpenAiCompatibleModel } from '../backends/openai-compatible/index.js';
-import type { BackendConfig } from '../config/debate-config.js';
+import type { BackendConfig } from '../config/config-sections.js';
+import { cachedModel } from '../debate/cached-model.js';
 import type { DebateAgent } from '../debate/debate-problem.js';
 import { MaftError } from '../errors/maft-error.js';
-import type { ChatModel } from '../spec/chat-model.js';
-
-/** A society at the start: every agent's generator and critic is the base model, which also summarises. */
-export interface BaseSociety {
-  agents: DebateAgent[];
-  summarizer: ChatModel;
-  dispose(): Promise<void>;
-}
+import type { RequestCache } from '../run-store/request-cache.js';
+import type { ChatModel, ChatResponse } from '../spec/chat-model.js';
+import type { SocietyPlan } from './society-plan.js';
 
 /**
  * Check what can be checked before any work starts (the model file exists and is GGUF), so a bad model is
  * one clear error and no run directory is created for it.
  */
-export async function checkBackend(backend: BackendConfig, adapters: readonly { generator?: string | undefined; critic?: string | undefined }[] = []): Promise<void> {
+export async function checkBackend(backend: BackendConfig): Promise<void> {
   if (backend.kind === 'openai') return checkEndpoint(backend.baseUrl);
-  for (const file of adapters.flatMap((own) => [own.generator, own.critic]).filter((item): item is string => item !== undefined)) {
-    if (!existsSync(file)) throw new MaftError('FILE_NOT_FOUND', 'no such adapter file', { file });
-    await assertGgufFile(file, 'adapter');
-  }
   if (!isRemoteModelSource(backend.model)) {
     if (!existsSync(backend.model)) throw new MaftError('FILE_NOT_FOUND', 'no such model file', { file: backend.model });
     await assertGgufFile(backend.model, 'model');
   }
 }
 
-/**
- * Build the base society on the configured backend. Embedded: one engine, one loaded model, one context whose
- * sequences (see `parallelSequences`) the agents share. HTTP: one client, the
- * endpoint's concurrency limit shared by all agents.
- */
-export async function createBaseSociety(
-  backend: BackendConfig,
-  agents: number,
-  problemConcurrency: number,
-  adapters: readonly { generator?: string | undefined; critic?: string | undefined }[] = [],
-): Promise<BaseSociety> {
-  if (backend.kind === 'openai') {
-    if (adapters.length > 0) throw new MaftError('CONFIG_INVALID', 'adapters are applied by the embedded backend only', { field: 'society.adapters' });
-    const model = createOpenAiCompatibleModel({
-      baseURL: backend.baseUrl,
-      model: backend.model,
-      apiKeyEnv: backend.apiKeyEnv,
-      concurrency: backend.concurrency,
-      timeoutMs: backend.timeoutMs,
-      maxRetries: backend.maxRetries,
-    });
-    return { agents: sameModelAgents(model, agents), summarizer: model, dispose: async () => {} };
-  }
-  const engine: LlamaCppEngine = await createLlamaCppEngine({ threads: backend.threads, gpu: backend.gpu });
-  try {
-    const sequences = backend.parallelSequences ?? (backend.gpu === 'auto' ? agents * problemConcurrency : 1);
-    const chatModel = (adapter?: string) =>
-      engine.chatModel({ model: backend.model, contextSize: backend.contextSize, sequences, ...(adapter !== undefined ? { adapter } : {}) });
-    const model = await chatModel();
-    const society: DebateAgent[] = [];
-    for (let agent = 0; agent < agents; agent++) {
-      const own = adapters[agent] ?? {};
-      society.push({
-        generator: own.generator !== undefined ? await chatModel(own.generator) : model,
-        critic: own.critic !== undefined ? await chatModel(own.critic) : model,
-      });
-    }
-    // The summarizer stays the base model (method.md: "a summary of them written by the base model").
-    return { agents: society, summarizer: model, dispose: () => engine.dispose() };
-  } catch (error) {
-    await engine.dispose();
-    throw error;
-  }
+/** A society's models, ready to debate, and the way to let them go. */
+export interface OpenSociety {
+  agents: DebateAgent[];
+  summarizer: ChatModel;
+  release(): Promise<void>;
 }
 
-/** Every agent's generator and critic is `model`. */
-function sameModelAgents(model: ChatModel, count: number): DebateAgent[] {
-  return Array.from({ length: count }, () => ({ generator: model, critic: model }));
+/** Where a run's models come from: the base model and adapters on it, on the configured backend. */
+export interface ModelSource {
+  /** Open the models of a society plan (adapters are artifact names of the run, resolved by `adapterPath`). */
+  openSociety(plan: SocietyPlan): Promise<OpenSociety>;
+  dispose(): Promise<void>;
+}
+
+export interface ModelSourceOptions {
+  /** Every call goes through this cache (the run's request cache), so a resumed stage never pays twice. */
+  cache: RequestCache<ChatResponse>;
+  /** Agents × problems in flight: the sequences a GPU context batches (CPU: 1, bit-exact replies). */
+  agents: number;
+  problemConcurrency: number;
+  /** An adapter's artifact name → its file. */
+  adapterPath: (name: string) => string;
+}
+
+/**
+ * The one place a backend config becomes chat models. Embedded: one llama.cpp engine, started when the first
+ * society is opened (a stage that needs no model never loads one); one context per (model, adapter) whose
+ * sequences the agents share, released with the society. HTTP: one client whose endpoint concurrency all
+ * agents share. The summarizer is always the base model (docs/method.md: "a summary written by the base model").
+ */
+export function createModelSource(backend: BackendConfig, options: ModelSourceOptions): ModelSource {
+  const { cache } = options;
+  if (backend.kind === 'openai') {
+    const model = cachedModel(
+      createOpenAiCompatibleModel({
+        baseURL: backend.baseUrl, model: backend.model, apiKeyEnv: backend.apiKeyEnv, concurrency: backend.concurrency,
+        timeoutMs: backend.timeoutMs, maxRetries: backend.maxRetries,
+      }),
+      cache,
+    );
+    return {
+      openSociety: async (plan) => {
+        if (plan.agents.some((own) => own.generator !== undefined || own.critic !== undefined)) {
+          throw new MaftError('CONFIG_INVALID', 'adapters are applied by the embedded backend only', { field: 'backend.kind' });
+        }
+        return { agents: plan.agents.map(() => ({ generator: model, critic: model })), summarizer: model, release: async () => {} };
+      },
+      dispose: async () => {},
+    };
+  }
+  let engine: Promise<LlamaCppEngine> | undefined;
+  const sequences = backend.parallelSequences ?? (backend.gpu === 'auto' ? options.agents * options.problemConcurrency : 1);
+  return {
+    async openSociety(plan) {
+      engine ??= createLlamaCppEngine({ threads: backend.threads, gpu: backend.gpu, logLevel: 'error' });
+      const running = await engine;
+      const opened = new Map<string, ChatModel & { dispose(): Promise<void> }>();
+      const open = async (adapter: string | undefined): Promise<ChatModel> => {
+        const key = adapter ?? '';
+        let model = opened.get(key);
+        if (model === undefined) {
+          model = await running.chatModel({
+            model: backend.model, contextSize: backend.contextSize, sequences,
+            ...(adapter !== undefined ? { adapter: options.adapterPath(adapter), id: `llama-cpp:${backend.model}+${adapter}` } : {}),
+          });
+          opened.set(key, model);
+        }
+        return model;
+      };
+      const release = async () => {
+        for (const model of opened.values()) await model.dispose();
+      };
+      try {
+        const summarizer = cachedModel(await open(undefined), cache);
+        const agents: DebateAgent[] = [];
+        for (const own of plan.agents) {
+          agents.push({ generator: cachedModel(await open(own.generator), cache), critic: cachedModel(await open(own.critic), cache) });
+        }
+        return { agents, summarizer, release };
+      } catch (error) {
+        await release();
+        throw error;
+      }
+    },
+    dispose: async () => {
+      if (engine !== undefined) await (await engine).dispose();
+    },
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `maft debate` and `maft eval` end to end on the embedded engine (node-llama-cpp) with a tiny random-weight
+ * `maft debate` and `maft eval` (the stage commands on `maft run`'s layout: records/base/eval.jsonl) end to end on the embedded engine (node-llama-cpp) with a tiny random-weight
  * model maft writes itself: the answers are noise, but every stage is real — prompts, chat template, sampling,
  * seeds, votes, the run directory, resuming and evaluation.
  */
@@ -33,13 +33,13 @@ function freePort(): Promise<number> {
 }
 
 const base = (run: string, ...extra: string[]) => [
-  'debate', '--task', 'arithmetic', '--split', 'eval', '--limit', '3', '--agents', '3', '--rounds', '2',
+  'debate', '--task', 'arithmetic', '--split', 'eval', '--eval-count', '3', '--agents', '3', '--rounds', '2',
   '--model', model, '--run', run, '--threads', '1', '--max-tokens', '12', '--context-size', '512',
   '--problem-concurrency', '1', ...extra,
 ];
 
 function records(run: string): DebateTranscript[] {
-  return readFileSync(path.join(run, 'records', 'debate.jsonl'), 'utf8')
+  return readFileSync(path.join(run, 'records', 'base', 'eval.jsonl'), 'utf8')
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as DebateTranscript);
@@ -65,13 +65,13 @@ describe('maft debate on the embedded engine', () => {
       }
     }
     const config = JSON.parse(readFileSync(path.join(run, 'config.json'), 'utf8')) as Record<string, unknown>;
-    expect(config).toMatchObject({ society: { agents: 3, rounds: 2, summarize: true, maxOthers: 2 } });
+    expect(config).toMatchObject({ society: { agents: 3, rounds: 2, summarize: true } });
 
     const evaluation = runCli(['eval', run, '--json']);
     expect(evaluation.status).toBe(0);
     const metrics = JSON.parse(evaluation.stdout) as Record<string, unknown>;
-    expect(metrics).toMatchObject({ problems: 3, stage: 'done' });
-    for (const key of ['accuracy', 'stderr', 'no_answer_rate']) expect(typeof metrics[key]).toBe('number');
+    expect(metrics).toMatchObject({ problems: 3, stage: 'base/eval' });
+    for (const key of ['accuracy', 'standardError', 'noAnswerRate', 'unparsedReplyRate']) expect(typeof metrics[key]).toBe('number');
   });
 
   it('debates without summaries, showing the others\' answers, and re-running is free and identical', () => {
@@ -117,7 +117,7 @@ describe('maft debate on the embedded engine', () => {
   it('refuses an unreachable server in one line before creating the run', async () => {
     const port = await freePort();
     const run = path.join(directory, 'unreachable');
-    const result = runCli(['debate', '--task', 'arithmetic', '--limit', '2', '--backend', 'openai', '--base-url', `http://127.0.0.1:${port}/v1`, '--model', 'm', '--run', run]);
+    const result = runCli(['debate', '--task', 'arithmetic', '--eval-count', '2', '--backend', 'openai', '--base-url', `http://127.0.0.1:${port}/v1`, '--model', 'm', '--run', run]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^maft: error \[ENDPOINT_UNREACHABLE\]: .*ECONNREFUSED/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);

@@ -49,23 +49,25 @@ describe('evaluateDebates', () => {
     ]);
     expect(metrics.problems).toBe(4);
     expect(metrics.accuracy).toBe(0.5);
-    expect(metrics.stderr).toBeCloseTo(Math.sqrt(0.25 / 4), 12);
-    expect(metrics.per_round.map((round) => round.accuracy)).toEqual([0.25, 0.5]);
-    expect(metrics.per_agent.map((agent) => agent.per_round.map((round) => round.accuracy))).toEqual([
+    expect(metrics.standardError).toBeCloseTo(Math.sqrt(0.25 / 4), 12);
+    expect(metrics.perRound.map((round) => round.accuracy)).toEqual([0.25, 0.5]);
+    expect(metrics.perAgent.map((agent) => agent.perRound.map((round) => round.accuracy))).toEqual([
       [0.25, 0.5],
       [0, 0.5],
       [0.5, 0.25],
     ]);
     // consensus: a 3/3, b 2/3, c 0, d 2/3
     expect(metrics.consensus).toBeCloseTo((1 + 2 / 3 + 0 + 2 / 3) / 4, 12);
-    expect(metrics.no_answer_rate).toBe(8 / 24);
-    expect(metrics.truncated_rate).toBe(8 / 24);
-    expect(metrics.tokens).toEqual({ prompt: 240, completion: 120 });
-    expect(metrics.model_time_ms).toBe(48);
+    // one definition of the no-answer rate: the scored answer (the final vote) — only c has none
+    expect(metrics.noAnswerRate).toBe(1 / 4);
+    expect(metrics.unparsedReplyRate).toBe(8 / 24);
+    expect(metrics.truncatedReplyRate).toBe(8 / 24);
+    expect([metrics.tokens, metrics.promptTokens, metrics.completionTokens]).toEqual([360, 240, 120]);
+    expect(metrics.modelSeconds).toBeCloseTo(0.048, 12);
   });
 
   it('gives a standard error of sqrt(p(1-p)/n)', () => {
-    expect(accuracyOf(30, 100)).toEqual({ accuracy: 0.3, stderr: Math.sqrt(0.21 / 100) });
-    expect(accuracyOf(0, 0)).toEqual({ accuracy: 0, stderr: 0 });
+    expect(accuracyOf(30, 100)).toEqual({ accuracy: 0.3, standardError: Math.sqrt(0.21 / 100) });
+    expect(accuracyOf(0, 0)).toEqual({ accuracy: 0, standardError: 0 });
   });
 });

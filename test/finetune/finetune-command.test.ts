@@ -1,21 +1,21 @@
 /**
- * The finetuning stage end to end on the real embedded trainer: a run's debate records → `maft build-data` →
- * `maft finetune` (2N LoRA adapters in child processes, a registry) → `maft debate --adapters-from` (the
- * finetuned society debates). Plus crashes: a corrupt model and a trainer killed mid-job end in one clear
- * error, the parent survives, and a re-run finishes the work.
+ * The finetuning stage end to end on the real embedded trainer, through the stage commands on `maft run`'s
+ * layout: a run's base/finetune records → `maft build-data` → `maft finetune` (2N LoRA adapters in child
+ * processes, a registry) → `maft eval --iteration 1` (the finetuned society answers the held-out split).
+ * Plus crashes: a corrupt model and a trainer killed mid-job end in one clear error, the parent survives,
+ * and a re-run finishes the work.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { debateConfigSchema } from '../../src/config/debate-config.js';
 import { createTinyLlamaModel } from '../../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../../src/gguf/write-gguf.js';
-import { openRun } from '../../src/run-store/open-run.js';
 import type { DebateTranscript } from '../../src/spec/debate.js';
 import type { ModelRegistry } from '../../src/finetune/model-registry.js';
 import { runTrainingJob } from '../../src/finetune/run-training-job.js';
 import { tokenizeRows } from '../../src/finetune/tokenize-rows.js';
 import { fiveDebates } from '../finetune-data/debate-fixtures.js';
+import { handMadeRun } from '../helpers/hand-made-run.js';
 import { runCli } from '../helpers/run-cli.js';
 import { temporaryDirectory } from '../run-store/temporary-directory.js';
 import { caught } from '../tasks/expect-error.js';
@@ -27,33 +27,25 @@ let run: string;
 beforeAll(async () => {
   modelPath = path.join(directory, 'tiny.gguf');
   await writeGgufFile(modelPath, createTinyLlamaModel({ seed: 3 }));
-  run = path.join(directory, 'run');
-  const config = debateConfigSchema.parse({
-    task: { name: 'arithmetic' },
-    split: { name: 'finetune', limit: 2 },
-    seed: 5,
-    sampling: { maxTokens: 8 },
-    backend: { kind: 'llama-cpp', model: modelPath, contextSize: 512 },
-  });
-  const opened = openRun(run, config, { command: ['test'] });
-  const log = opened.log<DebateTranscript>('debate', { keyOf: (transcript) => transcript.problemId });
-  for (const transcript of fiveDebates()) log.append(transcript);
-  opened.markStage('debate', 'done');
-  opened.close();
+  run = await handMadeRun(path.join(directory, 'run'), {
+    seed: 5, methods: ['multiagent-ft'], iterations: 1, split: { finetuneCount: 5, evalCount: 2 }, sampling: { maxTokens: 8 }, problemConcurrency: 1,
+    finetune: { criticMix: 'all' }, trainer: { epochs: 1, rank: 4, windowLength: 128 },
+    backend: { kind: 'llama-cpp', model: modelPath, contextSize: 512, threads: 1 },
+  }, fiveDebates());
 });
 
 const registry = () => JSON.parse(readFileSync(path.join(run, 'artifacts', 'models', 'registry.json'), 'utf8')) as ModelRegistry;
 
 describe('maft finetune', () => {
   it('trains every agent\'s generator and critic that has data, records them, and skips them on a re-run', () => {
-    expect(runCli(['build-data', run, '--critic-mix', 'all']).status).toBe(0);
-    const args = ['finetune', run, '--epochs', '1', '--threads', '1', '--window', '128', '--rank', '4'];
-    const first = runCli(args);
+    expect(runCli(['build-data', run]).status).toBe(0);
+    const first = runCli(['finetune', run]);
     expect(first.stderr).not.toMatch(/error/);
     expect(first.status).toBe(0);
     const entries = registry().entries;
     expect(entries).toHaveLength(6);
     for (const entry of entries) {
+      expect(entry).toMatchObject({ method: 'multiagent-ft', iteration: 1 });
       expect(['succeeded', 'skipped']).toContain(entry.status);
       if (entry.status === 'succeeded') {
         expect(existsSync(path.join(run, 'artifacts', entry.adapter as string))).toBe(true);
@@ -62,25 +54,18 @@ describe('maft finetune', () => {
       } else expect(entry.rows).toBe(0);
     }
     expect(entries.filter((entry) => entry.status === 'succeeded').length).toBeGreaterThanOrEqual(2);
-    const again = runCli(args);
+    const again = runCli(['finetune', run]);
     expect(again.status).toBe(0);
     expect(registry().entries.map((entry) => entry.updatedAt)).toEqual(entries.map((entry) => entry.updatedAt));
   });
 
-  it('lets the finetuned society debate: each agent with its own adapters', () => {
-    const next = path.join(directory, 'next');
-    const result = runCli([
-      'debate', '--task', 'arithmetic', '--limit', '2', '--model', modelPath, '--run', next, '--threads', '1',
-      '--max-tokens', '8', '--context-size', '512', '--adapters-from', run, '--problem-concurrency', '1',
-    ]);
+  it('lets the finetuned society answer the held-out split: each agent with its own adapters', () => {
+    const result = runCli(['eval', run, '--method', 'multiagent-ft', '--iteration', '1', '--json']);
     expect(result.stderr).not.toMatch(/error/);
     expect(result.status).toBe(0);
-    const config = JSON.parse(readFileSync(path.join(next, 'config.json'), 'utf8')) as { society: { adapters: { generator?: string }[] } };
+    expect(JSON.parse(result.stdout)).toMatchObject({ stage: 'multiagent-ft/iteration-1/eval', problems: 2 });
     const trained = registry().entries.filter((entry) => entry.status === 'succeeded' && entry.role === 'generator');
-    for (const entry of trained) {
-      expect(config.society.adapters[entry.agent as number]?.generator).toBe(path.join(run, 'artifacts', entry.adapter as string));
-    }
-    const transcript = JSON.parse(readFileSync(path.join(next, 'records', 'debate.jsonl'), 'utf8').split('\n')[0] as string) as DebateTranscript;
+    const transcript = JSON.parse(readFileSync(path.join(run, 'records', 'multiagent-ft', 'iteration-1', 'eval.jsonl'), 'utf8').split('\n')[0] as string) as DebateTranscript;
     const agent = trained[0]?.agent ?? 0;
     expect(transcript.agents[agent]?.turns[0]?.response.modelId).toContain('agent-');
   });

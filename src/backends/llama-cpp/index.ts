@@ -4,6 +4,8 @@ export type { LlamaCppChatModelOptions, LlamaCppEngineOptions, LlamaCppEngineSta
 export { LlamaCppChatModel, type LlamaCppChatResponse, type RenderedPrompt } from './llama-cpp-chat-model.js';
 export {
   assertGgufFile,
+  defaultContextCap,
+  defaultContextSize,
   isRemoteModelSource,
   resolveModelSource,
   type ModelSourceOptions,

@@ -7,6 +7,7 @@
  * Every resolved file is checked for GGUF's magic bytes before llama.cpp sees it: llama.cpp's own failure
  * on a wrong file is a vague "failed to load model", so maft names the file and what is wrong with it.
  */
+import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { readGgufFileInfo, resolveModelFile } from 'node-llama-cpp';
@@ -112,5 +113,25 @@ export async function assertGgufFile(filePath: string, role: string): Promise<vo
     throw new MaftError('INPUT_INVALID', `${role} file is not a GGUF file (expected the bytes "GGUF", ${seen})`, {
       file: filePath,
     });
+  }
+}
+
+/** The largest context a default gives a model (memory grows with it, per agent sequence). */
+export const defaultContextCap = 4096;
+
+/**
+ * The context size a config that names none gets: the model's training context (`<arch>.context_length`), at
+ * most `defaultContextCap` — never more than the model was trained on (llama.cpp warns `n_ctx_seq > n_ctx_train`
+ * and quality falls off past it). A remote (`hf:`) or unreadable model gets the cap; its check comes later.
+ */
+export async function defaultContextSize(source: string): Promise<number> {
+  if (isRemoteModelSource(source) || !existsSync(source)) return defaultContextCap;
+  try {
+    const info = await readGgufFileInfo(source, { logWarnings: false, readTensorInfo: false });
+    const architecture = (info.metadata as { general?: { architecture?: unknown } }).general?.architecture;
+    const trained = typeof architecture === 'string' ? (info.metadata as Record<string, { context_length?: unknown }>)[architecture]?.context_length : undefined;
+    return typeof trained === 'number' && trained > 0 ? Math.min(trained, defaultContextCap) : defaultContextCap;
+  } catch {
+    return defaultContextCap;
   }
 }

@@ -1,27 +1,31 @@
 import type { Command } from 'commander';
 import { evaluateDebates } from '../../evaluate/metrics.js';
 import { formatMetrics } from '../../evaluate/format-metrics.js';
-import { readRun } from '../../run-store/read-run.js';
+import { answerSplit } from '../../pipeline/stages.js';
 import type { DebateTranscript } from '../../spec/debate.js';
-import { debateStage } from '../debate-stage.js';
+import { withRunContext } from '../open-run-context.js';
+import { addStageOptions, selectStage, type StageFlags } from '../stage-selection.js';
 
-/** `maft eval <run-dir>`: score a debate run's saved transcripts (a table, or one JSON object with --json). */
+/**
+ * `maft eval <run-dir>`: a society answers the held-out split (the stage `maft run` runs: `base/eval` at
+ * iteration 0, `<method>/iteration-<k>/eval` after), unless that is done, and its metrics are printed: a
+ * table, or one JSON object with --json (the same camelCase names as the library and results.json).
+ */
+export async function runEvalCommand(directory: string, flags: StageFlags & { json?: boolean }): Promise<void> {
+  await withRunContext({ directory, existing: true }, async (context) => {
+    const { method, iteration } = selectStage(flags, context.config, 0, 0);
+    const stage = await answerSplit(context, 'eval', method, iteration);
+    const metrics = evaluateDebates(context.run.log<DebateTranscript>(stage, { keyOf: (transcript) => transcript.problemId }).records());
+    if (flags.json) process.stdout.write(`${JSON.stringify({ stage, ...metrics })}\n`);
+    else process.stdout.write(formatMetrics(metrics, `${directory}: ${stage}`));
+  });
+}
+
 export function registerEvalCommand(program: Command): void {
-  program
+  const command = program
     .command('eval')
-    .description('score a debate run: accuracy ± SE, per round and agent, consensus, no-answer rate, tokens')
-    .argument('<run-dir>', 'the run directory')
-    .option('--json', 'print the metrics as one JSON object')
-    .action((runDirectory: string, flags: { json?: boolean }) => {
-      const run = readRun(runDirectory);
-      const transcripts = run.records<DebateTranscript>(debateStage);
-      const metrics = evaluateDebates(transcripts);
-      const state = run.manifest.stages[debateStage]?.state ?? 'pending';
-      if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ ...metrics, stage: state })}\n`);
-      } else {
-        const note = state === 'done' ? '' : ` (debate ${state}: partial results)`;
-        process.stdout.write(formatMetrics(metrics, `${runDirectory}${note}`));
-      }
-    });
+    .description('a society of the run answers the held-out split (unless done) and is scored: accuracy ± SE, per round and agent, consensus, no-answer rate, tokens')
+    .argument('<run-dir>', 'a run directory (made by maft run or maft debate)')
+    .option('--json', 'print the metrics as one JSON object');
+  addStageOptions(command, 'the iteration whose models answer (default 0, the base society)').action(runEvalCommand);
 }

@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import { answerFallbacks } from '../grading/extract-answer.js';
 
 /**
- * The configuration of a debate run (`maft debate`), as written in a YAML file or given as flags. Every field
- * says its unit, default and meaning; the resolved form (defaults filled in) is stored in the run directory,
- * and a later command on the same run must resolve to the same config.
+ * The sections of a run's config (run-config.ts, the one schema every command reads): backend, task, society
+ * shape, sampling. Every field says its unit, default and meaning.
  */
 const llamaCppBackend = z.strictObject({
   kind: z.literal('llama-cpp').describe('The embedded llama.cpp engine (node-llama-cpp, prebuilt binaries): GGUF models on CPU, or GPU with gpu: auto.'),
   model: z.string().min(1).describe("GGUF file path or `hf:` URI (downloaded on first use). Required."),
   threads: z.int().min(1).default(1).describe("CPU threads for llama.cpp (its workers spin: never more than free cores). Default 1."),
-  contextSize: z.int().min(64).default(2048).describe("Tokens of context per agent sequence. Default 2048."),
+  contextSize: z.int().min(64).default(4096).describe("Tokens of context per agent sequence. Default: the model's training context (its GGUF `context_length`), at most 4096 (4096 when the model cannot be read first, e.g. `hf:`)."),
   gpu: z.union([z.literal(false), z.literal('auto')]).default(false).describe("Use a GPU if one is available ('auto') or never (false). Default false."),
   parallelSequences: z.int().min(1).max(256).optional().describe("Replies decoded together as sequences of one context. Default: 1 on CPU, agents × problemConcurrency with a GPU. On CPU batching adds no throughput (compute bound) and one-at-a-time decoding makes every reply bit-exact for its seed, so runs reproduce and resumed runs equal uninterrupted ones; batches whose make-up depends on timing change float rounding and so, at temperature 1, the sampled text."),
 });
@@ -33,7 +31,7 @@ export const taskConfigSchema = z.strictObject({
   options: z.record(z.string(), z.unknown()).default({}).describe("The task's own options (path, levels, subjects, …), validated by the task. Default {}."),
 });
 
-/** The society's shape, shared by `maft debate` and `maft run`. */
+/** The society's shape. */
 export const societyShape = {
   agents: z.int().min(1).max(64).default(3).describe("N, the number of agents. Default 3 (the paper)."),
   rounds: z.int().min(1).max(16).default(2).describe("M, the number of rounds. Default 2 (the paper)."),
@@ -47,27 +45,4 @@ export const samplingConfigSchema = z.strictObject({
   maxTokens: z.int().min(1).default(1024).describe("Generated tokens per reply. Default 1024."),
 });
 
-export const debateConfigSchema = z.strictObject({
-  task: taskConfigSchema,
-  split: z.strictObject({
-    name: z.enum(['finetune', 'eval']).default('eval').describe("Which split to debate: finetune (to make training data) or eval (held out). Default eval."),
-    seed: z.int().default(0).describe("Split seed. Default 0."),
-    finetuneCount: z.int().min(0).default(500).describe("Problems in the finetune split. Default 500 (the paper)."),
-    evalCount: z.int().min(0).default(500).describe("Problems in the eval split. Default 500 (the paper)."),
-    limit: z.int().min(1).optional().describe("Debate only the first `limit` problems of the split. Default: all."),
-  }).prefault({}),
-  society: z.strictObject({
-    ...societyShape,
-    adapters: z.array(z.strictObject({ generator: z.string().min(1).optional(), critic: z.string().min(1).optional() })).optional().describe("Per agent, the LoRA adapters (GGUF files) its generator and critic apply to the base model — a finetuned society (`maft debate --adapters-from <run>` fills this from a run's model registry). Default: none, every agent is the base model. Embedded backend only."),
-  }).prefault({}),
-  sampling: samplingConfigSchema.prefault({}),
-  seed: z.int().default(0).describe("The run's seed: every call's seed, shuffle and tie-break derive from it. Default 0."),
-  problemConcurrency: z.int().min(1).max(1024).default(4).describe("Problems debated at once (a backend's own concurrency bounds requests). Default 4."),
-  fallbacks: z.array(z.enum(answerFallbacks as [string, ...string[]])).optional().describe("Extraction fallbacks when a reply has no \\boxed{}; default per answer type."),
-  promptsFile: z.string().optional().describe("A YAML/JSON file overriding some of the prompt templates. Default: maft's prompts."),
-  backend: backendConfigSchema,
-});
-
-export type DebateConfigInput = z.input<typeof debateConfigSchema>;
-export type DebateConfig = z.output<typeof debateConfigSchema>;
 export type BackendConfig = z.output<typeof backendConfigSchema>;
