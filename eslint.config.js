@@ -12,7 +12,7 @@ const layers = [
   ['grading', 'vote', 'gguf', 'tasks', 'run-store', 'backends', 'trainer', 'config'],
   ['debate', 'evaluate', 'finetune-data', 'finetune', 'society', 'tools'],
   ['report', 'status'],
-  ['pipeline'],
+  ['pipeline', 'serve'],
   ['cli'],
 ];
 

@@ -54,7 +54,8 @@ export interface SocietyServer {
 
 export async function createSocietyServer(options: SocietyServerOptions = {}): Promise<SocietyServer> {
   const setup = loadServedSetup(options.target, options.threads === undefined ? {} : { threads: options.threads });
-  const source = await openServedModelSource(setup.config.backend, setup.adapterFile);
+  const concurrency = options.concurrency ?? defaultServerLimits.concurrency;
+  const source = openServedModelSource(setup.config.backend, { adapterPath: setup.adapterFile, agents: setup.config.society.agents, concurrency });
   try {
     // The default society's models load now: a broken adapter fails the start, not the first request.
     const { name, plan } = setup.catalog.defaultSociety;
