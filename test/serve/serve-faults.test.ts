@@ -4,6 +4,7 @@
  * requests finish while new ones get 503, and a wrong API key is 401.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { startFaultServer } from '../helpers/fault-server.js';
 import { arithmeticQuestion, startTestServer, waitFor, writeTestConfig, type TestServer } from './serve-helpers.js';
 
 const question = [{ role: 'user' as const, content: arithmeticQuestion }];
@@ -33,6 +34,30 @@ describe('maft serve under faults', () => {
     expect(server.society.stats()).toMatchObject({ running: 0, queued: 0, activeGenerations: 0 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(server.society.stats().activeGenerations).toBe(0);
+  });
+
+  it('over the HTTP backend too: a client that leaves cancels the requests its agents have in flight upstream', async () => {
+    // The upstream server never answers: only a cancelled request ever leaves it.
+    const upstream = await startFaultServer({ fallback: { kind: 'hang' } });
+    try {
+      served = await startTestServer({ target: writeTestConfig({ backend: { kind: 'openai', baseUrl: upstream.baseURL, model: 'upstream', apiKeyEnv: 'MAFT_TEST_UNSET_KEY' } }) });
+      const controller = new AbortController();
+      const stream = await served.client().chat.completions.create({ model: 'society', messages: question, stream: true }, { signal: controller.signal });
+      const iterator = stream[Symbol.asyncIterator]();
+      await iterator.next(); // start
+      await waitFor(() => upstream.inFlight === 3); // round 1: the three generators
+      controller.abort();
+      await iterator.next().catch(() => undefined);
+      await waitFor(() => upstream.inFlight === 0);
+      const server = served;
+      await waitFor(() => server.log.some((entry) => entry.model === 'society'));
+      expect(server.log.find((entry) => entry.model === 'society')).toMatchObject({ outcome: 'client_closed', calls: 0 });
+      expect(upstream.requests).toHaveLength(3);
+    } finally {
+      await served?.close();
+      served = undefined;
+      await upstream.close();
+    }
   });
 
   it('a request past its timeout is cancelled: 504, and its generations stop', async () => {

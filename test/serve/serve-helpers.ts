@@ -20,14 +20,14 @@ export interface TestServer {
 }
 
 /** A `maft run` config on the shipped model (arithmetic 0..9, 1 thread), with society and sampling overrides. */
-export function writeTestConfig(overrides: { society?: Record<string, unknown>; sampling?: Record<string, unknown> } = {}): string {
+export function writeTestConfig(overrides: { society?: Record<string, unknown>; sampling?: Record<string, unknown>; backend?: Record<string, unknown> } = {}): string {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'maft-serve-'));
   const file = path.join(directory, 'config.json');
   const config = {
     task: { name: 'arithmetic', options: { max: 9 } },
     society: { agents: 3, rounds: 2, ...overrides.society },
     sampling: { maxTokens: 96, ...overrides.sampling },
-    backend: { kind: 'llama-cpp', model: shippedBaseModel, threads: 1, contextSize: 1024 },
+    backend: overrides.backend ?? { kind: 'llama-cpp', model: shippedBaseModel, threads: 1, contextSize: 1024 },
   };
   fs.writeFileSync(file, JSON.stringify(config));
   return file;
