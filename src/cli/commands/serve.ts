@@ -1,9 +1,14 @@
+import { existsSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { Command } from 'commander';
 import { MaftError } from '../../errors/maft-error.js';
 import { isLoopbackHost } from '../../serve/api-key.js';
 import { jsonlFileLogger, jsonlStreamLogger } from '../../serve/request-log.js';
 import { createSocietyServer } from '../../serve/society-server.js';
+
+/** Where `maft run` with no argument writes its run. */
+const defaultRunDirectory = path.join('runs', 'default');
 
 interface ServeFlags {
   host: string;
@@ -27,7 +32,8 @@ function integerFlag(text: string | undefined, flag: string, min: number): numbe
 }
 
 /**
- * `maft serve [run-dir | config]`: the run's societies (or a config's, or the embedded default's base society)
+ * `maft serve [run-dir | config]`: the run's societies (or a config's base society; with no argument runs/default
+ * when `maft run` made it, else the embedded default's base society)
  * behind OpenAI's chat-completions API until SIGTERM/SIGINT, which stops admitting requests (503), lets the
  * admitted ones finish, and exits. Binding anything but loopback needs an API key in $<--api-key-env>.
  */
@@ -45,8 +51,10 @@ export async function runServeCommand(target: string | undefined, flags: ServeFl
     maxBodyBytes: integerFlag(flags.maxBody, '--max-body', 1),
   };
   const threads = integerFlag(flags.threads, '--threads', 1);
+  // No argument: what `maft run` with no argument made (runs/default), else the embedded default's base society.
+  const served = target ?? (existsSync(path.join(defaultRunDirectory, 'config.json')) ? defaultRunDirectory : undefined);
   const society = await createSocietyServer({
-    ...(target !== undefined ? { target } : {}),
+    ...(served !== undefined ? { target: served } : {}),
     ...(threads !== undefined ? { threads } : {}),
     ...Object.fromEntries(Object.entries(limits).filter(([, value]) => value !== undefined)),
     apiKey,
@@ -93,7 +101,7 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description("serve a run's (finetuned) societies as an OpenAI-compatible chat-completions endpoint")
-    .argument('[target]', 'run directory or maft run config (default: the embedded default on the shipped model)')
+    .argument('[target]', 'run directory or maft run config (default: runs/default if maft run made it, else the embedded default on the shipped model)')
     .option('--host <host>', 'address to bind; anything but loopback needs an API key', '127.0.0.1')
     .option('--port <n>', 'port (0: any free port)', '8080')
     .option('--threads <n>', "llama.cpp CPU threads (default: the config's)")
