@@ -240,6 +240,8 @@ class SocietyRequestHandler {
       stream.send(failure.body());
       stream.done();
     } finally {
+      // A debate that failed (one call's error ends it) must not leave its other calls running.
+      if (!signal.aborted) controller.abort(new ServeError(500, 'server_error', 'request_ended', 'the request ended'));
       clearTimeout(timer);
       response.off('close', onClose);
       release?.();

@@ -93,6 +93,7 @@ describe('maft serve: bad requests are 4xx with an OpenAI error body, and distur
     ['a model named by file path', JSON.stringify({ model: '../models/arithmetic-base.gguf', messages: question }), 404, 'model_not_found'],
     ['an adapter path in the body', JSON.stringify({ model: 'society', messages: question, lora: [{ path: '/tmp/adapter.gguf', scale: 1 }] }), 400, 'unknown_parameter'],
     ['a society the run never trained', JSON.stringify({ model: 'society@multiagent-ft/1', messages: question }), 404, 'model_not_found'],
+    ['a problem longer than the model\'s context', JSON.stringify({ model: 'society', messages: [{ role: 'user', content: '1+'.repeat(495) }] }), 400, 'context_length_exceeded'],
     ['an assistant message last', JSON.stringify({ model: 'society', messages: [...question, { role: 'assistant', content: '7' }] }), 400, 'invalid_value'],
   ];
   it.each(cases)('%s', async (_name, body, status, code) => {
