@@ -1,10 +1,38 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two tiers (`npm test` runs both; README, CI):
+ * - fast (`npm run test:fast`): pure cores and the tiny-model engine tests, in process — the developer's loop.
+ * - slow (`npm run test:slow`): end to end through the CLI (every command a process), kill -9 and resume,
+ *   learning, the llama-server backend, the report in Chromium.
+ * Timeouts are guards against a hang, not speed limits: a test asserts what the code does, never how fast it
+ * does it (speed is measured in bench/), so a loaded machine slows the suite down without failing it.
+ */
+export const slowTests = [
+  'test/pipeline/run-command.test.ts',
+  'test/pipeline/stage-commands.test.ts',
+  'test/cli/debate.test.ts',
+  'test/cli/debate-kill-resume.test.ts',
+  'test/cli/grade.test.ts',
+  'test/run-store/kill-resume.test.ts',
+  'test/finetune/arithmetic-learning.test.ts',
+  'test/finetune/finetune-command.test.ts',
+  'test/finetune-data/build-data-command.test.ts',
+  'test/finetune-data/build-data-engine.test.ts',
+  'test/trainer/learning.test.ts',
+  'test/backends/llama-server/**/*.test.ts',
+  'test/backends/openai-compatible/debate-through-faults.test.ts',
+  'test/report/report-chromium.test.ts',
+  'test/tools/base-model/model-card.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     // The machine has 2 cores; engine tests pin their own thread counts.
     maxWorkers: 2,
-    testTimeout: 60_000,
+    projects: [
+      { test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: slowTests, testTimeout: 600_000, hookTimeout: 600_000 } },
+      { test: { name: 'slow', include: slowTests, testTimeout: 3_600_000, hookTimeout: 600_000 } },
+    ],
   },
 });

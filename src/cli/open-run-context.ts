@@ -52,10 +52,12 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
   const resolved = await resolveRunConfig(raw, source);
   const { config } = resolved;
   const templates = loadPromptTemplates(resolved.task.answerType, config.promptsFile);
+  const evalTemplates = loadPromptTemplates(resolved.evalTask.answerType, config.promptsFile);
   if (!selection.noModels) await checkBackend(config.backend);
   const run = openRun<RunConfig>(selection.directory, config, { command: process.argv.slice(2) });
   return {
     run, config, task: resolved.task, finetuneProblems: resolved.finetuneProblems, evalProblems: resolved.evalProblems, templates,
+    evalTask: resolved.evalTask, evalTemplates,
     models: runModelSource(run, config),
     log: (line) => process.stderr.write(`${line}\n`),
     progress: (stage) => createProgressReporter(stage),

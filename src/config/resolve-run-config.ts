@@ -91,6 +91,8 @@ export function runConfigProblems(config: RunConfig): string[] {
 export interface ResolvedRun {
   config: RunConfig;
   task: Task;
+  /** The held-out problems' task: `evalTask`'s when given (it may have another answer type: zero-shot transfer), else `task`. */
+  evalTask: Task;
   finetuneProblems: Problem[];
   evalProblems: Problem[];
 }
@@ -116,14 +118,12 @@ async function loadRunProblems(config: RunConfig): Promise<Omit<ResolvedRun, 'co
   const { seed, finetuneCount, evalCount } = config.split;
   if (config.evalTask === undefined) {
     const splits = await loadSplits(config.task.name, config.task.options, { seed, finetuneCount, evalCount });
-    return { task: splits.task, finetuneProblems: splits.finetune, evalProblems: splits.eval };
+    return { task: splits.task, evalTask: splits.task, finetuneProblems: splits.finetune, evalProblems: splits.eval };
   }
   const train = await loadSplits(config.task.name, config.task.options, { seed, finetuneCount, evalCount: 0 });
   const held = await loadSplits(config.evalTask.name, config.evalTask.options, { seed, finetuneCount: 0, evalCount });
-  if (held.task.answerType !== train.task.answerType) {
-    throw new MaftError('CONFIG_INVALID', `evalTask: its answers are ${held.task.answerType}, the task's are ${train.task.answerType}`);
-  }
-  return { task: train.task, finetuneProblems: train.finetune, evalProblems: held.eval };
+  // Zero-shot transfer (the paper's MATH → GSM8K): the held-out task keeps its own answer type, prompts and checker.
+  return { task: train.task, evalTask: held.task, finetuneProblems: train.finetune, evalProblems: held.eval };
 }
 
 /** A held-out problem that is also a finetune problem (same question text, whitespace aside) defeats the split. */

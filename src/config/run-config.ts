@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { answerFallbacks } from '../grading/extract-answer.js';
-import { methodNames } from '../spec/methods.js';
+import { criticMixModes, methodNames } from '../spec/methods.js';
 import { backendConfigSchema, samplingConfigSchema, societyShape, taskConfigSchema } from './config-sections.js';
 
 /**
@@ -46,7 +46,7 @@ export const runConfigSchema = z.strictObject({
   methods: z.array(z.enum(methodNames)).min(1).default(['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft']).describe("The methods to evaluate on the held-out split (src/spec/methods.ts): base, majority, debate, multiagent-ft, single-agent-ft, majority-ft, star. Default: base, majority, debate, multiagent-ft, single-agent-ft (the paper's central contrast); with the openai backend base, majority, debate (the embedded trainer cannot serve it)."),
   finetune: z.strictObject({
     correctedShare: z.number().min(0).max(1).default(2 / 3).describe("w, the share of corrected rows (D⁻) in each critic's data, in [0, 1]. Default 2/3 (the released code's)."),
-    criticMix: z.enum(['w', 'all']).default('w').describe("`w`: mix D⁻ and D⁺ in the share w; `all`: keep every D⁻ and D⁺ row. Default w."),
+    criticMix: z.enum(criticMixModes).default('keep-corrected').describe("`keep-corrected`: every D⁻ row, and D⁺ rows up to w's ratio (the released code's rule); `w`: D⁻ and D⁺ in the share w exactly (drops D⁻ rows when D⁺ is short); `all`: every D⁻ and D⁺ row. Default keep-corrected (docs/method.md, step 3)."),
     from: z.enum(['previous', 'base']).default('previous').describe("`previous`: iteration k continues from iteration k−1's models (the released code's behaviour); `base`: every iteration trains fresh adapters on the base model. Default previous."),
     critics: z.boolean().default(true).describe("Finetune critics too. false is the paper's \"without critic\" ablation: rounds ≥ 2 use the base model. Default true."),
   }).prefault({}).describe('What the finetuning methods learn from.'),

@@ -32,7 +32,7 @@ export interface DebateSettings {
 }
 
 /**
- * Debate one problem (method.md, "The loop", step 1): round 1, every generator answers; each later round,
+ * Debate one problem (docs/method.md, "The loop", step 1): round 1, every generator answers; each later round,
  * every critic continues its own conversation after seeing the others' previous answers (or a summary of
  * them, or — alone — a request to re-check); each round ends with an equivalence-clustered majority vote.
  * All agents of a round run concurrently, so a backend can batch them.

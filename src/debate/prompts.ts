@@ -1,7 +1,7 @@
 import type { AnswerType } from '../spec/problem.js';
 
 /**
- * The prompts of a debate, in maft's own words with the content of the paper's (method.md, "Prompts"):
+ * The prompts of a debate, in maft's own words with the content of the paper's (docs/method.md, "Prompts"):
  * round 1 asks for a solution that ends in `\boxed{}`; later rounds show the other agents' answers (or a
  * summary of them) as additional advice and ask for an updated answer; the summariser is asked to summarise
  * the different opinions and each one's reasoning; a lone agent (N = 1) is asked to re-check its answer.

@@ -1,5 +1,5 @@
 /**
- * The STaR baseline's attempts (Zelikman et al., 2022; method.md "Baselines"): the model answers each finetune problem
+ * The STaR baseline's attempts (Zelikman et al., 2022; docs/method.md "Baselines"): the model answers each finetune problem
  * once; a wrong answer is retried with the true answer as a hint (rationalisation); the model is then
  * finetuned on its correct answers and on the retries that came out right — each trained as the answer to
  * the plain problem prompt, without the hint. It uses the ground truth, which no other method does.

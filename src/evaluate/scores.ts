@@ -98,6 +98,7 @@ export function trainingCurves(entries: readonly RegistryEntry[]): TrainingCurve
     .map((entry) => ({
       method: entry.method, iteration: entry.iteration, agent: entry.agent, role: entry.role, rows: entry.rows,
       losses: entry.result?.losses ?? [], finalLoss: entry.result?.finalLoss ?? Number.NaN, seconds: (entry.result?.elapsedMs ?? 0) / 1000,
+      truncatedRows: entry.result?.truncatedRows ?? 0, droppedRows: entry.result?.droppedRows ?? 0,
     }));
 }
 

@@ -1,5 +1,5 @@
 /**
- * The rows one agent's own replies give (method.md, "The loop", steps 2–3). Every function takes one agent
+ * The rows one agent's own replies give (docs/method.md, "The loop", steps 2–3). Every function takes one agent
  * number and reads only that agent's conversation: an agent's datasets never hold another agent's replies
  * (the released code's hosted-API path gave every agent the last agent's data; independence is what keeps
  * the agents diverse).
@@ -117,7 +117,7 @@ export function buildCriticCandidates(
 }
 
 /**
- * The Majority FT baseline (method.md, baselines): `agent`'s round-1 replies that agree with the majority of
+ * The Majority FT baseline (docs/method.md, baselines): `agent`'s round-1 replies that agree with the majority of
  * the round-1 answers, i.e. majority voting over independent answers, without debate. (Round-1 replies that
  * agree with the *final* majority are the generator rows already.)
  */

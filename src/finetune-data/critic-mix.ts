@@ -1,7 +1,15 @@
 /**
- * The critic's dataset: w·D⁻ + (1 − w)·D⁺ (method.md, "The loop", step 3), w being the share of corrected
+ * The critic's dataset: w·D⁻ + (1 − w)·D⁺ (docs/method.md, "The loop", step 3), w being the share of corrected
  * rows. The paper does not print w; the released code takes every D⁻ row and half as many D⁺ rows (w ≈ 2/3)
- * and crashes when |D⁺| is smaller than that. This mix never crashes and is defined for every size:
+ * and crashes when |D⁺| is smaller than that. Three modes:
+ *
+ * `keep-corrected` (the default, the released code's rule without its crash): every D⁻ row, and D⁺ rows up to
+ * w's ratio — min(|D⁺|, round(|D⁻|·(1 − w)/w)) of them (w = 0: every D⁺ row). The corrected rows are what a
+ * critic learns to correct from; this mode never drops one.
+ *
+ * `all`: every D⁻ and D⁺ row.
+ *
+ * `w`: the share w exactly, which never crashes and is defined for every size:
  *
  *   take round(w·T) rows of D⁻ and T − round(w·T) rows of D⁺, with T the LARGEST total for which both
  *   counts fit (round(w·T) ≤ |D⁻| and T − round(w·T) ≤ |D⁺|); rounding is half up.
@@ -16,13 +24,19 @@
  * Which rows are taken is a seeded draw (the same seed, iteration and agent always take the same rows).
  */
 import { MaftError } from '../errors/maft-error.js';
+import type { CriticMixMode } from '../spec/methods.js';
 import { createRandom, deriveSeed, shuffled } from '../util/random.js';
 import type { CriticCandidates } from './agent-rows.js';
 import { compareProblemIds } from './debate-outcome.js';
 import type { TrainingRow } from './training-row.js';
 
-/** `w`: mix D⁻ and D⁺ in the share `correctedShare`; `all`: keep every D⁻ and D⁺ row. */
-export type CriticMixMode = 'w' | 'all';
+export { criticMixModes, type CriticMixMode } from '../spec/methods.js';
+
+/** `keep-corrected`: how many D⁺ rows go with every D⁻ row at share w (all of them at w = 0). */
+export function confirmedToKeep(available: CriticMixCounts, correctedShare: number): number {
+  if (correctedShare <= 0) return available.confirmed;
+  return Math.min(available.confirmed, Math.round((available.corrected * (1 - correctedShare)) / correctedShare));
+}
 
 export interface CriticMixCounts {
   corrected: number;
@@ -58,7 +72,8 @@ export interface CriticMixSettings {
 export function mixCriticRows(candidates: CriticCandidates, settings: CriticMixSettings): TrainingRow[] {
   const { corrected, confirmed } = candidates;
   if (settings.mode === 'all') return inProblemOrder([...corrected, ...confirmed]);
-  const plan = planCriticMix({ corrected: corrected.length, confirmed: confirmed.length }, settings.correctedShare);
+  const counts = { corrected: corrected.length, confirmed: confirmed.length };
+  const plan = settings.mode === 'w' ? planCriticMix(counts, settings.correctedShare) : { corrected: corrected.length, confirmed: confirmedToKeep(counts, settings.correctedShare) };
   const draw = (rows: TrainingRow[], count: number, side: string) =>
     shuffled(rows, createRandom(deriveSeed(settings.seed, 'critic-mix', settings.iteration, settings.agent, side))).slice(0, count);
   return inProblemOrder([...draw(corrected, plan.corrected, 'corrected'), ...draw(confirmed, plan.confirmed, 'confirmed')]);

@@ -24,7 +24,7 @@ export interface DebateOutcome {
   problemId: string;
   answerType: AnswerType;
   rounds: number;
-  /** ŷ: the winner of the last round's vote (method.md step 1); null when no agent gave an answer. */
+  /** ŷ: the winner of the last round's vote (docs/method.md step 1); null when no agent gave an answer. */
   finalMajority: string | null;
   /** The winner of round 1's vote: the majority of independent answers (the Majority baseline). */
   firstRoundMajority: string | null;

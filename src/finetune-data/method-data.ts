@@ -1,6 +1,6 @@
 /**
  * The training data of one method at one iteration (pure): which named datasets it trains on, and the sizes
- * the report shows. Multiagent FT: each agent's own generator and critic rows (method.md steps 2–3);
+ * the report shows. Multiagent FT: each agent's own generator and critic rows (docs/method.md steps 2–3);
  * single-agent FT: all of them pooled; majority FT: round-1 replies that agree with the round-1 majority;
  * STaR: right answers and right hinted retries.
  */
@@ -43,22 +43,27 @@ export function buildDebateMethodData(method: Exclude<FinetuneMethod, 'star'>, t
         { name: `agent-${own.agent}-generator`, agent: own.agent, role: 'generator', rows: own.generator },
         ...(settings.critics ? [{ name: `agent-${own.agent}-critic`, agent: own.agent, role: 'critic' as const, rows: own.critic }] : []),
       ]),
-      sizes: society.agents.map((own) => ({
-        method, iteration, agent: own.agent, generator: own.generator.length, corrected: own.corrected.length, confirmed: own.confirmed.length,
-        critic: settings.critics ? own.critic.length : 0,
-      })),
+      sizes: society.agents.map((own) => {
+        const kept = settings.critics ? own.critic : [];
+        return {
+          method, iteration, agent: own.agent, generator: own.generator.length, corrected: own.corrected.length, confirmed: own.confirmed.length,
+          ...keptCounts(kept), critic: kept.length,
+        };
+      }),
     };
   }
   const rows = method === 'single-agent-ft' ? society.pooled.singleAgent : society.pooled.majority;
   const name = method === 'single-agent-ft' ? 'single-agent' : 'majority';
   const critic = rows.filter((row) => row.metadata.role === 'critic');
+  const pooledCritics = method === 'single-agent-ft';
   return {
     datasets: [{ name, agent: null, role: 'single', rows }],
     sizes: [{
       method, iteration, agent: null, generator: rows.length - critic.length,
-      corrected: critic.filter((row) => row.metadata.kind === 'critic-corrected').length,
-      confirmed: critic.filter((row) => row.metadata.kind === 'critic-confirmed').length,
-      critic: critic.length,
+      // The candidates of every agent, before the mix — the same definition as the per-agent sizes.
+      corrected: pooledCritics ? society.agents.reduce((sum, own) => sum + own.corrected.length, 0) : 0,
+      confirmed: pooledCritics ? society.agents.reduce((sum, own) => sum + own.confirmed.length, 0) : 0,
+      ...keptCounts(critic), critic: critic.length,
     }],
   };
 }
@@ -69,6 +74,14 @@ export function buildStarMethodData(records: readonly StarRecord[], iteration: n
   return {
     datasets: [{ name: 'star', agent: null, role: 'single', rows }],
     // For STaR, "corrected" counts the hinted retries kept (its analogue of D⁻).
-    sizes: [{ method: 'star', iteration, agent: null, generator: rows.length - rationalized, corrected: rationalized, confirmed: 0, critic: 0 }],
+    sizes: [{ method: 'star', iteration, agent: null, generator: rows.length - rationalized, corrected: rationalized, confirmed: 0, correctedKept: 0, confirmedKept: 0, critic: 0 }],
+  };
+}
+
+/** D⁻ and D⁺ rows among a model's critic rows (after the mix). */
+function keptCounts(critic: readonly TrainingRow[]): { correctedKept: number; confirmedKept: number } {
+  return {
+    correctedKept: critic.filter((row) => row.metadata.kind === 'critic-corrected').length,
+    confirmedKept: critic.filter((row) => row.metadata.kind === 'critic-confirmed').length,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * Every finetuning dataset one iteration's debates give (method.md, "The loop", steps 2–3, and the
+ * Every finetuning dataset one iteration's debates give (docs/method.md, "The loop", steps 2–3, and the
  * baselines): per agent, its generator data and its critic data; pooled over the society, the data of the
  * Single-agent FT and Majority FT baselines. Pure: transcripts in, canonical rows out.
  */
@@ -15,7 +15,7 @@ export interface DatasetSettings {
   iteration: number;
   /** w, the share of corrected rows (D⁻) in a critic's data, in [0, 1]. */
   correctedShare: number;
-  /** `w` (default in the CLI): the w-mix of critic-mix.ts; `all`: every D⁻ and D⁺ row. */
+  /** critic-mix.ts: `keep-corrected` (the run default), `w`, or `all`. */
   criticMix: CriticMixMode;
   /** Seeds the critic mix's draw. */
   seed: number;

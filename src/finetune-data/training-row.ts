@@ -2,7 +2,7 @@
  * The canonical finetuning row every dataset of maft is made of, and every exporter reads: a prompt (the
  * messages the model is conditioned on), one assistant completion (the only text that carries the loss), and
  * where it came from. Generator rows have a one-message prompt (the task prompt); critic rows have the
- * agent's whole conversation before its final reply as the prompt (method.md, "The loop", steps 2–3).
+ * agent's whole conversation before its final reply as the prompt (docs/method.md, "The loop", steps 2–3).
  */
 import type { ChatMessage } from '../spec/chat-model.js';
 

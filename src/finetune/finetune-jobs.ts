@@ -128,7 +128,7 @@ export async function runFinetuneJobs(
       });
       save({
         ...base, status: 'succeeded', adapter, updatedAt: new Date().toISOString(),
-        result: { steps: result.steps, finalLoss: result.finalLoss, tokensPerSecond: result.tokensPerSecond, elapsedMs: result.elapsedMs, losses: losses.map((loss) => Number(loss.toFixed(4))) },
+        result: { steps: result.steps, finalLoss: result.finalLoss, tokensPerSecond: result.tokensPerSecond, elapsedMs: result.elapsedMs, losses: losses.map((loss) => Number(loss.toFixed(4))), truncatedRows: result.truncatedExamples, droppedRows: result.droppedExamples },
       });
     } catch (error) {
       save({ ...base, status: 'failed', reason: error instanceof Error ? error.message : String(error), updatedAt: new Date().toISOString() });

@@ -34,7 +34,8 @@ export interface RegistryEntry extends ModelKey {
   dataHash: string;
   /** The trainer settings of the job. */
   trainer: Record<string, unknown>;
-  result?: { steps: number; finalLoss: number; tokensPerSecond: number; elapsedMs: number; losses?: number[] };
+  /** `truncatedRows` / `droppedRows`: rows cut at the head to fit the window / left out (the reply alone does not fit). */
+  result?: { steps: number; finalLoss: number; tokensPerSecond: number; elapsedMs: number; losses?: number[]; truncatedRows?: number; droppedRows?: number };
   /** Why the job failed, or why it was skipped (no data: the model stays what it was). */
   reason?: string;
   versions: { maft: string; nodeLlamaCpp: string };

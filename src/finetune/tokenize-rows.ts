@@ -21,7 +21,7 @@ export interface TokenizedRow {
  * tokens and the end-of-turn token the model must learn to emit. The completion is tokenized on its own, as
  * generation produces it token by token after the prompt — never merged across the boundary. Training and
  * inference therefore share one template (the released code trained with vicuna and served with the model's
- * own: method.md lists that as a bug).
+ * own: docs/method.md lists that as a bug).
  */
 export async function tokenizeRows(modelPath: string, rows: readonly ChatRow[]): Promise<TokenizedRow[]> {
   const llama = await getLlama({ gpu: false, build: 'never', maxThreads: 1, logLevel: LlamaLogLevel.error });

@@ -1,6 +1,6 @@
 /**
  * The last `\boxed{…}` / `\fbox{…}` of a text, braces matched (nested braces allowed). This is the paper's
- * answer convention for every task (method.md, "Answer checking"). Also accepts the `\boxed 5` form (a
+ * answer convention for every task (docs/method.md, "Answer checking"). Also accepts the `\boxed 5` form (a
  * single token after a space), as the MATH reference code does.
  */
 const boxCommands = ['\\boxed', '\\fbox'] as const;

@@ -1,5 +1,5 @@
 /**
- * The MATH answer checker the paper's results were computed with (method.md, "Answer checking (MATH)"):
+ * The MATH answer checker the paper's results were computed with (docs/method.md, "Answer checking (MATH)"):
  * PRM800K's `grade_answer`, which starts with Hendrycks' `math_equivalence` normalisation. In order:
  *
  * 1. both answers normalised à la Hendrycks (math-normalize.ts): equal strings match;

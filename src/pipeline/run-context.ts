@@ -14,6 +14,7 @@ import { createModelSource, type ModelSource } from '../society/open-society.js'
 import type { ChatResponse } from '../spec/chat-model.js';
 import type { Problem } from '../spec/problem.js';
 import type { Task } from '../tasks/task.js';
+import { deriveSeed } from '../util/random.js';
 
 export type { ModelSource, OpenSociety } from '../society/open-society.js';
 
@@ -30,6 +31,9 @@ export interface RunContext {
   finetuneProblems: Problem[];
   evalProblems: Problem[];
   templates: PromptTemplates;
+  /** The held-out split's task and prompts when `evalTask` differs (zero-shot transfer); default: `task`'s. */
+  evalTask?: Task;
+  evalTemplates?: PromptTemplates;
   models: ModelSource;
   /** Progress lines for people (stderr in the CLI). */
   log: (line: string) => void;
@@ -37,17 +41,29 @@ export interface RunContext {
   progress?: (stage: string) => ProgressReporter;
 }
 
-export function debateSettings(context: RunContext, rounds: number): DebateSettings {
+/**
+ * The seed a debate's calls derive from. Held-out debates share the run's seed, so every method and iteration
+ * meets the same prompts with the same seeds (common random numbers: they differ by their models, not by luck).
+ * The finetune split's data debate of iteration k ≥ 2 draws fresh samples: a model that did not change would
+ * otherwise replay iteration k − 1's replies byte for byte (from the request cache) and learn nothing new.
+ */
+export function debateSeed(runSeed: number, split: 'finetune' | 'eval', dataIteration: number): number {
+  return split === 'eval' || dataIteration <= 1 ? runSeed : deriveSeed(runSeed, 'data-debate', dataIteration);
+}
+
+/** A stage's debate settings: `split` and the iteration whose data the debate makes (finetune split) pick the seed. */
+export function debateSettings(context: RunContext, rounds: number, split: 'finetune' | 'eval' = 'eval', dataIteration = 1): DebateSettings {
   const { config } = context;
   return {
     rounds,
     maxOthers: config.society.maxOthers ?? Math.max(1, config.society.agents - 1),
     summarize: config.society.summarize,
     sampling: config.sampling,
-    seed: config.seed,
-    answerType: context.task.answerType,
+    seed: debateSeed(config.seed, split, dataIteration),
+    // Each split is answered, extracted and voted by its own task's rules (the eval split may be another task's).
+    answerType: (split === 'eval' ? (context.evalTask ?? context.task) : context.task).answerType,
     extraction: config.fallbacks === undefined ? {} : { fallbacks: config.fallbacks as AnswerFallback[] },
-    templates: context.templates,
+    templates: split === 'eval' ? (context.evalTemplates ?? context.templates) : context.templates,
   };
 }
 

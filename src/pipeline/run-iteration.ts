@@ -1,5 +1,5 @@
 /**
- * One finetuning iteration of one method (method.md, "The loop"), one line per stage. Each stage is skipped
+ * One finetuning iteration of one method (docs/method.md, "The loop"), one line per stage. Each stage is skipped
  * when the run directory says it is done, and resumes where it stopped otherwise (stages.ts).
  */
 import type { FinetuneMethod } from '../spec/methods.js';

@@ -45,14 +45,14 @@ const splitProblems = (context: RunContext, split: 'finetune' | 'eval'): Problem
   split === 'finetune' ? context.finetuneProblems : context.evalProblems;
 
 /** A society debates a split into records/<id>.jsonl. */
-async function debateSplit(context: RunContext, id: string, split: 'finetune' | 'eval', plan: SocietyPlan): Promise<Record<string, unknown>> {
+async function debateSplit(context: RunContext, id: string, split: 'finetune' | 'eval', plan: SocietyPlan, dataIteration = 1): Promise<Record<string, unknown>> {
   const problems = splitProblems(context, split);
   const society = await context.models.openSociety(plan);
   try {
     const log = context.run.log<DebateTranscript>(id, { keyOf: (transcript) => transcript.problemId });
     const progress = context.progress?.(id);
     const started = performance.now();
-    await runDebates(problems, society.agents, { ...debateSettings(context, plan.rounds), summarizer: society.summarizer }, log, {
+    await runDebates(problems, society.agents, { ...debateSettings(context, plan.rounds, split, dataIteration), summarizer: society.summarizer }, log, {
       concurrency: context.config.problemConcurrency,
       onProgress: (state) => {
         progress?.update(state);
@@ -79,12 +79,12 @@ export function answerFinetuneSplit(context: RunContext, method: FinetuneMethod,
   const id = stageId(method, iteration, 'finetune');
   if (iteration >= 2 && context.run.stageState(id) !== 'done') requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
   const plan = methodSociety(method, iteration - 1, readRunRegistry(context.run), shape(context));
-  if (method !== 'star') return stage(context, id, () => debateSplit(context, id, 'finetune', plan));
+  if (method !== 'star') return stage(context, id, () => debateSplit(context, id, 'finetune', plan, iteration));
   return stage(context, id, async () => {
     const society = await context.models.openSociety(plan);
     try {
       const log = context.run.log<StarRecord>(id, { keyOf: (record) => record.problemId });
-      const settings = { ...debateSettings(context, 1), summarizer: society.summarizer };
+      const settings = { ...debateSettings(context, 1, 'finetune', iteration), summarizer: society.summarizer };
       const model = society.agents[0]?.generator;
       if (model === undefined) throw new MaftError('INTERNAL', 'STaR needs one agent');
       for (const problem of context.finetuneProblems) {
@@ -149,7 +149,12 @@ export function trainModels(context: RunContext, method: FinetuneMethod, iterati
       const first = outcome.failed[0];
       throw new MaftError('TRAINING_FAILED', `${outcome.failed.length} of ${outcome.entries.length} training jobs failed (first: ${first?.reason ?? 'unknown'}); run the same command again to retry them`);
     }
-    return { jobs: outcome.entries.length, trained: outcome.entries.filter((entry) => entry.status === 'succeeded').length };
+    const truncatedRows = outcome.entries.reduce((sum, entry) => sum + (entry.result?.truncatedRows ?? 0), 0);
+    const droppedRows = outcome.entries.reduce((sum, entry) => sum + (entry.result?.droppedRows ?? 0), 0);
+    if (truncatedRows + droppedRows > 0) {
+      context.log(`maft: warning: ${stageId(method, iteration, 'train')}: ${truncatedRows} training rows cut at the head and ${droppedRows} left out to fit the ${trainer.windowLength}-token window (trainer.windowLength)`);
+    }
+    return { jobs: outcome.entries.length, trained: outcome.entries.filter((entry) => entry.status === 'succeeded').length, truncatedRows, droppedRows };
   });
 }
 

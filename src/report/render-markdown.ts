@@ -30,18 +30,19 @@ export function renderReportMarkdown(results: RunResults, title: string): string
   }
   if (results.datasets.length > 0) {
     lines.push('## Finetuning data', '', markdownTable([
-      ['method', 'iteration', 'model', '|generator|', '|D⁻|', '|D⁺|', 'critic rows (w mix)'],
+      ['method', 'iteration', 'model', '|generator|', '|D⁻| candidates', '|D⁺| candidates', 'critic rows: D⁻ + D⁺ kept'],
       ...results.datasets.map((size) => [
         methodLabels[size.method], String(size.iteration), size.agent === null ? 'shared' : `agent ${size.agent}`,
-        String(size.generator), String(size.corrected), String(size.confirmed), String(size.critic),
+        String(size.generator), String(size.corrected), String(size.confirmed), `${size.critic} = ${size.correctedKept ?? '?'} + ${size.confirmedKept ?? '?'}`,
       ]),
     ]), '');
   }
   if (results.training.length > 0) {
     lines.push('## Training', '', markdownTable([
-      ['method', 'iteration', 'model', 'rows', 'steps', 'first → last loss', 'seconds'],
+      ['method', 'iteration', 'model', 'rows', 'rows cut / dropped (window)', 'steps', 'first → last loss', 'seconds'],
       ...results.training.map((curve) => [
         methodLabels[curve.method], String(curve.iteration), curve.agent === null ? 'shared' : `agent ${curve.agent} ${curve.role}`, String(curve.rows),
+        `${curve.truncatedRows ?? 0} / ${curve.droppedRows ?? 0}`,
         String(curve.losses.length), `${curve.losses[0]?.toFixed(3) ?? '–'} → ${curve.losses.at(-1)?.toFixed(3) ?? '–'}`, curve.seconds.toFixed(0),
       ]),
     ]), '');

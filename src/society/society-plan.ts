@@ -1,7 +1,7 @@
 /**
  * Which models a method's society uses after `iteration` finetuning iterations, and its shape (pure: the
  * registry in, adapter names out; undefined = the base model). The summarizer is always the base model
- * (method.md: "a summary of them written by the base model").
+ * (docs/method.md: "a summary of them written by the base model").
  */
 import { latestAdapter, type ModelRegistry } from '../finetune/model-registry.js';
 import { methodShapes, type FinetuneMethod } from '../spec/methods.js';

@@ -1,5 +1,5 @@
 /**
- * The methods `maft run` evaluates on the held-out split (method.md, "Baselines"), and what each one needs.
+ * The methods `maft run` evaluates on the held-out split (docs/method.md, "Baselines"), and what each one needs.
  * Pure data: the pipeline reads it to plan stages, the report to label lines.
  *
  * - `base`: one agent, one answer (agent 0's round-1 answer of the base society's held-out debate: an
@@ -50,3 +50,7 @@ export const methodLabels: Record<MethodName, string> = {
   'majority-ft': 'Majority FT',
   star: 'STaR',
 };
+
+/** How a critic's D⁻ and D⁺ rows are mixed (src/finetune-data/critic-mix.ts): `keep-corrected` (default), `w`, `all`. */
+export const criticMixModes = ['keep-corrected', 'w', 'all'] as const;
+export type CriticMixMode = (typeof criticMixModes)[number];

@@ -12,11 +12,16 @@ export interface DatasetSize {
   agent: number | null;
   /** Generator rows (round-1 answers that agree with the majority; STaR: right answers). */
   generator: number;
-  /** Critic candidates where the agent was corrected during the debate (D⁻), before the w mix. */
+  /**
+   * One definition for every model, per agent or pooled: `corrected` / `confirmed` count the critic
+   * *candidates* (D⁻: corrected during the debate; D⁺: right from the start) before the critic mix, summed
+   * over the agents for a pooled model; `correctedKept` / `confirmedKept` count the rows the model trains on,
+   * after the mix; `critic` = correctedKept + confirmedKept. STaR: `corrected` = hinted retries kept.
+   */
   corrected: number;
-  /** Critic candidates where the agent stayed right (D⁺), before the w mix. */
   confirmed: number;
-  /** Critic rows after the w mix (what the critic trains on). */
+  correctedKept: number;
+  confirmedKept: number;
   critic: number;
 }
 
@@ -53,6 +58,9 @@ export interface TrainingCurve {
   losses: number[];
   finalLoss: number;
   seconds: number;
+  /** Rows cut at the head to fit the training window, and rows left out because their reply alone does not fit. */
+  truncatedRows: number;
+  droppedRows: number;
 }
 
 /** One debate shown in the report: each agent's answers round by round, and the vote. */

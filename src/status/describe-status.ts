@@ -12,6 +12,8 @@ export interface StageStatus {
   /** Records finished (debates, STaR attempts), with the problems the stage answers. */
   records?: { done: number; total: number };
   seconds?: number;
+  /** Training stages: rows cut at the head to fit the window, and rows left out (their reply alone does not fit). */
+  windowCuts?: { truncatedRows: number; droppedRows: number };
 }
 
 export interface RunStatus {
@@ -35,10 +37,13 @@ export function describeStatus(
     const state = marker?.state ?? 'pending';
     const seconds = marker?.finishedAt !== undefined ? (Date.parse(marker.finishedAt) - Date.parse(marker.startedAt)) / 1000 : undefined;
     const answers = stage.kind === 'debate' || stage.kind === 'star-attempts';
+    const details = (marker?.details ?? {}) as { truncatedRows?: unknown; droppedRows?: unknown };
+    const cuts = typeof details.truncatedRows === 'number' ? { truncatedRows: details.truncatedRows, droppedRows: Number(details.droppedRows ?? 0) } : undefined;
     return {
       id: stage.id, state, iteration: stage.iteration,
       ...(answers ? { records: { done: recordCount(stage), total: stage.split === 'eval' ? problems.eval : problems.finetune } } : {}),
       ...(seconds !== undefined ? { seconds } : {}),
+      ...(cuts !== undefined ? { windowCuts: cuts } : {}),
     };
   });
   const current = stages.find((stage) => stage.state === 'running') ?? stages.find((stage) => stage.state === 'pending') ?? null;
@@ -53,7 +58,9 @@ export function formatStatus(status: RunStatus, title: string, owner: string | n
     const mark = stage.state === 'done' ? '✔' : stage.state === 'running' ? '…' : ' ';
     const records = stage.records ? ` ${stage.records.done}/${stage.records.total}` : '';
     const time = stage.seconds !== undefined ? ` ${stage.seconds.toFixed(0)} s` : '';
-    lines.push(`  ${mark} ${stage.id.padEnd(34)} ${stage.state.padEnd(8)}${records}${time}`);
+    const cuts = stage.windowCuts && stage.windowCuts.truncatedRows + stage.windowCuts.droppedRows > 0
+      ? `  (${stage.windowCuts.truncatedRows} rows cut, ${stage.windowCuts.droppedRows} left out to fit the window)` : '';
+    lines.push(`  ${mark} ${stage.id.padEnd(34)} ${stage.state.padEnd(8)}${records}${time}${cuts}`);
   }
   if (!status.finished && status.current) {
     lines.push(`  next: ${status.current.id}; ${status.total - status.done} stage(s) left — run the same maft run command to continue`);

@@ -14,7 +14,7 @@ export const arithmeticOptionsSchema = z
     min: z.int().min(0).default(0),
     /**
      * Largest value drawn (inclusive). Default 29: the paper says "up to 30" and its code draws
-     * `randint(0, 30)` with an exclusive bound (method.md, "Data sets and splits").
+     * `randint(0, 30)` with an exclusive bound (docs/method.md, "Data sets and splits").
      */
     max: z.int().max(1_000_000).default(29),
     /** How many distinct problems to generate. Default 1000: the paper's 500 finetune + 500 eval. */

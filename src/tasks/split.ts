@@ -12,7 +12,7 @@ import { createRandom, deriveSeed } from '../util/random.js';
  *   a split are that split for count k, so `--limit k` and a smaller count agree;
  * - adding problems to the pool can push a problem out of its split, never across into the other one: a
  *   problem finetuned on in one run is never evaluated on in a run over a larger pool with the same counts.
- * (The paper's released code evaluates on its training problems; method.md calls that a bug to avoid.)
+ * (The paper's released code evaluates on its training problems; docs/method.md calls that a bug to avoid.)
  */
 export const splitOptionsSchema = z.strictObject({
   /** Split seed. Default 0. */

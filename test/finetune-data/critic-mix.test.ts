@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { mixCriticRows, planCriticMix, type CriticMixSettings } from '../../src/finetune-data/critic-mix.js';
 import type { TrainingRow, TrainingRowKind } from '../../src/finetune-data/training-row.js';
+import { buildDebateMethodData } from '../../src/finetune-data/method-data.js';
+import { runConfigSchema } from '../../src/config/run-config.js';
+import { fiveDebates } from './debate-fixtures.js';
 
 function rows(count: number, kind: TrainingRowKind, prefix: string): TrainingRow[] {
   return Array.from({ length: count }, (_, index) => ({
@@ -79,5 +82,39 @@ describe('mixCriticRows: a seeded draw of the planned rows', () => {
     expect(mixCriticRows(candidates, { ...settings, correctedShare: 0 })).toEqual(candidates.confirmed);
     expect(mixCriticRows(candidates, { ...settings, correctedShare: 1 })).toEqual(candidates.corrected);
     expect(mixCriticRows({ corrected: [], confirmed: [] }, settings)).toEqual([]);
+  });
+});
+
+describe('keep-corrected, the default critic mix (the released code\'s rule)', () => {
+  it.each([
+    // [|D⁻|, |D⁺|, w, D⁺ kept]: every D⁻ always, D⁺ up to (1 − w)/w per D⁻ row
+    [10, 10, 2 / 3, 5],
+    [6, 1, 2 / 3, 1], // D⁺ short: the w mix would keep 2 of the 6 corrected rows; this keeps all 6
+    [3, 7, 0.5, 3],
+    [5, 3, 0, 3], // w = 0: every D⁺
+    [5, 3, 1, 0], // w = 1: D⁻ only
+    [0, 5, 2 / 3, 0],
+  ])('|D⁻| = %i, |D⁺| = %i, w = %d → every D⁻ and %i D⁺', (corrected, confirmed, w, keptConfirmed) => {
+    const candidates = { corrected: rows(corrected, 'critic-corrected', 'c'), confirmed: rows(confirmed, 'critic-confirmed', 'p') };
+    const mixed = mixCriticRows(candidates, { mode: 'keep-corrected', correctedShare: w, seed: 1, iteration: 1, agent: 0 });
+    expect(mixed.filter((row) => row.metadata.kind === 'critic-corrected')).toHaveLength(corrected);
+    expect(mixed.filter((row) => row.metadata.kind === 'critic-confirmed')).toHaveLength(keptConfirmed);
+  });
+
+  it('is what a run uses unless its config says otherwise', () => {
+    expect(runConfigSchema.parse({ task: { name: 'arithmetic' }, backend: { kind: 'llama-cpp', model: 'x.gguf' } }).finetune.criticMix).toBe('keep-corrected');
+  });
+});
+
+describe('dataset sizes: one definition, per agent and pooled', () => {
+  it('counts D⁻/D⁺ candidates before the mix and the kept rows after it, the pooled sizes summing the agents\'', () => {
+    const settings = { iteration: 1, correctedShare: 2 / 3, criticMix: 'w' as const, seed: 5, critics: true };
+    const perAgent = buildDebateMethodData('multiagent-ft', fiveDebates(), settings).sizes;
+    const [pooled] = buildDebateMethodData('single-agent-ft', fiveDebates(), settings).sizes;
+    const sum = (field: 'generator' | 'corrected' | 'confirmed' | 'correctedKept' | 'confirmedKept' | 'critic') => perAgent.reduce((total, size) => total + size[field], 0);
+    for (const field of ['generator', 'corrected', 'confirmed', 'correctedKept', 'confirmedKept', 'critic'] as const) expect(pooled?.[field], field).toBe(sum(field));
+    for (const size of perAgent) expect(size.critic).toBe(size.correctedKept + size.confirmedKept);
+    // the w mix drops candidates here, so the two counts really differ
+    expect(sum('corrected') + sum('confirmed')).toBeGreaterThan(sum('critic'));
   });
 });

@@ -63,5 +63,5 @@ describe('LoRA on the shipped arithmetic base model', () => {
     } finally {
       await engine.dispose();
     }
-  }, 180_000);
+  });
 });

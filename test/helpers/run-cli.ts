@@ -21,7 +21,7 @@ export function runCli(args: readonly string[], input?: string): CliResult {
     cwd: repoRoot,
     input: input ?? '',
     encoding: 'utf8',
-    timeout: 120_000,
+    timeout: 900_000,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

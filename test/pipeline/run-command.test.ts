@@ -37,7 +37,7 @@ beforeAll(() => {
 const run = (runDirectory: string, crashAt?: string) => {
   const [executable, ...prefix] = cliCommand();
   const result = spawnSync(executable as string, [...prefix, 'run', configFile, '--run', runDirectory], {
-    encoding: 'utf8', timeout: 600_000, env: { ...process.env, ...(crashAt ? { MAFT_CRASH_AT: crashAt } : {}) },
+    encoding: 'utf8', timeout: 3_600_000, env: { ...process.env, ...(crashAt ? { MAFT_CRASH_AT: crashAt } : {}) },
   });
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 };
@@ -88,7 +88,7 @@ describe('maft run', () => {
     const again = run(reference);
     expect(again.status).toBe(0);
     expect(numbers(results(reference))).toEqual(numbers(value));
-  }, 900_000);
+  });
 
   it('killed inside a debate, data building, a training job and an evaluation, resumes to the same numbers', () => {
     const interrupted = path.join(directory, 'interrupted');
@@ -108,5 +108,5 @@ describe('maft run', () => {
     const final = run(interrupted);
     expect(final.status, final.stderr.slice(-2000)).toBe(0);
     expect(numbers(results(interrupted))).toEqual(numbers(results(reference)));
-  }, 900_000);
+  });
 });

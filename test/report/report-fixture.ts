@@ -33,10 +33,10 @@ export function exampleResults(): RunResults {
       score('majority-ft', 0, 15), score('majority-ft', 1, 17), score('majority-ft', 2, 18),
       score('star', 0, 12, false), score('star', 1, 14, false), score('star', 2, 15, false),
     ],
-    datasets: [0, 1, 2].flatMap((agent) => [1, 2].map((iteration) => ({ method: 'multiagent-ft' as const, iteration, agent, generator: 20 + agent, corrected: 4 + iteration, confirmed: 15, critic: 12 }))),
+    datasets: [0, 1, 2].flatMap((agent) => [1, 2].map((iteration) => ({ method: 'multiagent-ft' as const, iteration, agent, generator: 20 + agent, corrected: 4 + iteration, confirmed: 15, correctedKept: 4 + iteration, confirmedKept: 8 - iteration, critic: 12 }))),
     training: [0, 1, 2].map((agent) => ({
       method: 'multiagent-ft' as const, iteration: 1, agent, role: 'generator' as const, rows: 20,
-      losses: Array.from({ length: 30 }, (_, step) => 0.6 * Math.exp(-step / 12) + 0.1 + 0.01 * agent), finalLoss: 0.15, seconds: 12,
+      losses: Array.from({ length: 30 }, (_, step) => 0.6 * Math.exp(-step / 12) + 0.1 + 0.01 * agent), finalLoss: 0.15, seconds: 12, truncatedRows: agent, droppedRows: 0,
     })),
     samples: [
       ...sampleDebates('base/eval', 'debate', 0, transcripts, ids, 3),

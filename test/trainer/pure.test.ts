@@ -18,11 +18,18 @@ const example = (length: number, promptLength: number, first = 10): TokenizedExa
 });
 
 describe('packing', () => {
-  it('fills windows first-fit, truncates long examples and drops those without completion tokens', () => {
-    const result = packExamples([example(5, 2), example(6, 3), example(3, 1), example(12, 2), example(4, 4)], 8);
+  it('fills windows first-fit, cuts long examples at the head and drops those whose completion does not fit', () => {
+    const result = packExamples([example(5, 2), example(6, 3), example(3, 1), example(12, 8), example(12, 2), example(4, 4)], 8);
     expect(result.windows.map((window) => window.segments.map((segment) => segment.tokens.length))).toEqual([[5, 3], [6], [8]]);
     expect(result.truncatedExamples).toBe(1);
-    expect(result.droppedExamples).toBe(1);
+    expect(result.droppedExamples).toBe(2); // the 10-token completion, and the one with no completion at all
+  });
+
+  it('keeps the completion and its last (end-of-turn) token when it cuts a row to the window', () => {
+    const { windows } = packExamples([example(12, 8, 100)], 8);
+    const kept = windows[0]?.segments[0];
+    expect(kept?.tokens).toEqual([104, 105, 106, 107, 108, 109, 110, 111]); // the last token, 111, survives
+    expect(kept?.completion).toEqual([false, false, false, false, true, true, true, true]);
   });
 
   it('lays a window out: targets on completion tokens only, positions per example, no attention across examples', () => {

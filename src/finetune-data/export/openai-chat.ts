@@ -3,7 +3,7 @@
  * per line, roles `system` | `user` | `assistant`, every message with non-blank string content. By default every
  * assistant message of an example is trained on; `"weight": 0` (the only other allowed value being 1) takes one
  * out of the loss. The prompt's earlier assistant messages (a critic's previous rounds) get weight 0, so only
- * the completion is trained (method.md step 3: the loss belongs on the final answer).
+ * the completion is trained (docs/method.md step 3: the loss belongs on the final answer).
  */
 import type { ChatMessage } from '../../spec/chat-model.js';
 import type { TrainingRow } from '../training-row.js';

@@ -2,7 +2,7 @@
  * TRL's conversational prompt–completion JSONL (Hugging Face TRL `SFTTrainer`, `trl sft`): one
  * `{"prompt": [messages], "completion": [{"role": "assistant", "content": …}]}` object per line, messages with
  * exactly `role` and `content`. TRL applies the model's chat template and, by default for prompt–completion
- * data, computes the loss on the completion only — the loss both datasets need (method.md steps 2–3).
+ * data, computes the loss on the completion only — the loss both datasets need (docs/method.md steps 2–3).
  * No other columns are written: the row's provenance stays in the canonical rows.
  */
 import type { ChatMessage } from '../../spec/chat-model.js';

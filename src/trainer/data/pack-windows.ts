@@ -22,15 +22,18 @@ export interface PackedWindow {
 
 export interface PackingResult {
   readonly windows: readonly PackedWindow[];
-  /** Examples cut to the window length (their tail is lost). */
+  /** Examples cut to the window length at their head (leading prompt tokens dropped; the completion and its end-of-turn token kept). */
   readonly truncatedExamples: number;
-  /** Examples without a single completion token after truncation: they teach nothing and are left out. */
+  /** Examples left out: their completion alone does not fit the window (or they have no completion token). */
   readonly droppedExamples: number;
 }
 
 /**
  * First-fit packing in the given order (shuffle beforehand for a random order): each example goes into the
- * first open window with room for it. Examples longer than the window are truncated to it.
+ * first open window with room for it. An example longer than the window loses its first tokens (the oldest
+ * context): what the loss is on — the reply, its final answer and its end-of-turn token — is never cut. An
+ * example whose completion, with at least one token of context, does not fit is dropped rather than taught
+ * half a reply. Both are counted (the job's record, `maft status`, the report, a warning).
  */
 export function packExamples(examples: readonly TokenizedExample[], windowLength: number): PackingResult {
   if (!(Number.isInteger(windowLength) && windowLength >= 2)) {
@@ -45,8 +48,13 @@ export function packExamples(examples: readonly TokenizedExample[], windowLength
     }
     let fitted = example;
     if (example.tokens.length > windowLength) {
+      const start = example.tokens.length - windowLength;
+      fitted = { tokens: example.tokens.slice(start), completion: example.completion.slice(start) };
+      if (fitted.completion[0] === true) {
+        droppedExamples++; // the window would start inside the reply: it does not fit
+        continue;
+      }
       truncatedExamples++;
-      fitted = { tokens: example.tokens.slice(0, windowLength), completion: example.completion.slice(0, windowLength) };
     }
     if (!fitted.completion.some((flag, index) => flag && index > 0)) {
       droppedExamples++;

@@ -1,7 +1,7 @@
 /**
  * Read a GGUF LoRA adapter back (one maft wrote, or any F32 adapter in llama.cpp's layout) as the starting
  * point of further training: iteration k of a finetuning run continues from iteration k−1's adapter
- * (method.md, "The loop", step 5: the released code continues from the previous iteration's models).
+ * (docs/method.md, "The loop", step 5: the released code continues from the previous iteration's models).
  */
 import { open } from 'node:fs/promises';
 import { readGgufFileInfo } from 'node-llama-cpp';

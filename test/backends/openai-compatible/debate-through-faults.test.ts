@@ -59,5 +59,5 @@ describe('maft debate through a faulty server', () => {
     }
     // The check, 36 answered calls (4 problems × 9), and one retry for each of the 9 faults.
     expect(server.requests.length).toBe(1 + 36 + 9);
-  }, 90_000);
+  });
 });

@@ -1,0 +1,66 @@
+/**
+ * Loose ends of the method, each pinned by what the code does: the embedded defaults (one thread, the model's
+ * own context, a window that fits it), the seeds of data debates across iterations, and zero-shot transfer
+ * (held-out problems of another answer type, each graded by its own task's rules).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { embeddedDefaultConfig, resolveRunConfig } from '../../src/config/resolve-run-config.js';
+import { loadPromptTemplates } from '../../src/debate/load-prompt-templates.js';
+import { debateSeed, debateSettings, type RunContext } from '../../src/pipeline/run-context.js';
+import { planRun } from '../../src/run-store/run-plan.js';
+import { describeStatus, formatStatus } from '../../src/status/describe-status.js';
+
+describe('embedded defaults', () => {
+  it('use one thread, the shipped model\'s training context (1024) and a window of that context', async () => {
+    const { config } = await resolveRunConfig(embeddedDefaultConfig(), 'default');
+    expect(config.backend).toMatchObject({ threads: 1, contextSize: 1024 });
+    expect(config.trainer.windowLength).toBe(1024);
+  });
+});
+
+describe('debate seeds', () => {
+  it('differ between the data debates of successive iterations, and are the run\'s own for every evaluation', () => {
+    const seeds = [1, 2, 3, 4].map((iteration) => debateSeed(7, 'finetune', iteration));
+    expect(new Set(seeds).size).toBe(4);
+    expect(seeds[0]).toBe(7); // iteration 1's data debate is the base society's, on the run seed
+    expect([0, 1, 2, 5].map((iteration) => debateSeed(7, 'eval', iteration))).toEqual([7, 7, 7, 7]);
+  });
+});
+
+describe('zero-shot transfer', () => {
+  it('accepts held-out problems of another answer type, answered and checked by their own task\'s rules', async () => {
+    const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-transfer-'));
+    const held = path.join(directory, 'choice.jsonl');
+    writeFileSync(held, ['A', 'B', 'C'].map((letter, index) => `${JSON.stringify({ question: `Pick ${letter} (${index}). A) x B) y C) z D) w`, answer: letter })}\n`).join(''));
+    const resolved = await resolveRunConfig({
+      task: { name: 'arithmetic', options: { max: 9 } },
+      evalTask: { name: 'jsonl', options: { path: held, answerType: 'choice' } },
+      split: { finetuneCount: 3, evalCount: 3 },
+    }, 'transfer');
+    expect(resolved.task.answerType).toBe('numeric');
+    expect(resolved.evalTask.answerType).toBe('choice');
+    expect(resolved.evalProblems.map((problem) => problem.answerType)).toEqual(['choice', 'choice', 'choice']);
+    const context = {
+      config: resolved.config, task: resolved.task, evalTask: resolved.evalTask,
+      templates: loadPromptTemplates('numeric'), evalTemplates: loadPromptTemplates('choice'),
+    } as unknown as RunContext;
+    expect(debateSettings(context, 2, 'eval').answerType).toBe('choice');
+    expect(debateSettings(context, 2, 'eval').templates).toEqual(loadPromptTemplates('choice'));
+    expect(debateSettings(context, 2, 'finetune', 1).answerType).toBe('numeric');
+  });
+});
+
+describe('rows cut to fit the training window', () => {
+  it('are shown by maft status from the train stage\'s record', () => {
+    const plan = planRun({ methods: ['multiagent-ft'], iterations: 1 });
+    const at = '2026-01-01T00:00:00.000Z';
+    const status = describeStatus(plan, {
+      'multiagent-ft/iteration-1/train': { state: 'done', startedAt: at, finishedAt: at, details: { jobs: 6, truncatedRows: 3, droppedRows: 1 } },
+    }, () => 0, { finetune: 2, eval: 2 });
+    expect(status.stages.find((stage) => stage.id === 'multiagent-ft/iteration-1/train')?.windowCuts).toEqual({ truncatedRows: 3, droppedRows: 1 });
+    expect(formatStatus(status, 'run', null)).toContain('3 rows cut, 1 left out to fit the window');
+  });
+});
