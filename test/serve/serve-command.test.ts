@@ -59,7 +59,7 @@ describe('maft serve (the command)', () => {
       }, 50);
       child.once('exit', (code) => reject(new Error(`maft serve exited with ${code}: ${stderr}`)));
     });
-  }, 120_000);
+  });
   afterAll(() => {
     if (child !== undefined && child.exitCode === null) child.kill('SIGKILL');
   });
@@ -77,7 +77,7 @@ describe('maft serve (the command)', () => {
     expect(modelOf(0, 1)).not.toContain('+');
     const direct = await client.chat.completions.create({ model: 'agent-0/critic', messages: [{ role: 'user', content: arithmeticQuestion }], max_tokens: 8 });
     expect((direct as unknown as { maft: { model: string } }).maft.model).toContain(adapterName('critic'));
-  }, 120_000);
+  });
 
   it('SIGTERM: the in-flight request is answered, then the server exits 0', async () => {
     const client = new OpenAI({ baseURL, apiKey: 'unused', maxRetries: 0 });
@@ -93,7 +93,7 @@ describe('maft serve (the command)', () => {
     expect(stderr).toContain('maft serve: stopped');
     // The request log (stderr, JSONL) has no message content by default.
     expect(stderr).not.toContain(arithmeticQuestion);
-  }, 120_000);
+  });
 
   it('refuses a non-loopback address without an API key', () => {
     const result = runCli(['serve', '--host', '0.0.0.0', '--api-key-env', 'MAFT_TEST_UNSET_KEY']);

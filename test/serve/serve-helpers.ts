@@ -44,7 +44,7 @@ export async function startTestServer(options: SocietyServerOptions = {}): Promi
     society,
     baseURL,
     log,
-    client: ({ apiKey = 'unused' } = {}) => new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 60_000 }),
+    client: ({ apiKey = 'unused' } = {}) => new OpenAI({ baseURL, apiKey, maxRetries: 0, timeout: 600_000 }),
     close: async () => {
       await society.close();
       server.closeAllConnections();
@@ -53,8 +53,8 @@ export async function startTestServer(options: SocietyServerOptions = {}): Promi
   };
 }
 
-/** Wait until `condition` holds (polling every 20 ms), failing after `timeoutMs`. */
-export async function waitFor(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
+/** Wait until `condition` holds (polling every 20 ms); `timeoutMs` only guards against a hang. */
+export async function waitFor(condition: () => boolean, timeoutMs = 300_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');
