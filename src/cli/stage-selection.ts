@@ -5,7 +5,7 @@
 import type { Command } from 'commander';
 import type { RunConfig } from '../config/run-config.js';
 import { MaftError } from '../errors/maft-error.js';
-import { finetuneMethodsOf } from '../run-store/run-plan.js';
+import { finetuneMethodsOf, methodIterations } from '../run-store/run-plan.js';
 import type { FinetuneMethod } from '../spec/methods.js';
 
 export interface StageFlags {
@@ -28,8 +28,9 @@ export function selectStage(flags: StageFlags, config: RunConfig, defaultIterati
   const methods = finetuneMethodsOf(config.methods);
   const method = (flags.method ?? methods[0] ?? 'multiagent-ft') as FinetuneMethod;
   const iteration = flags.iteration === undefined ? defaultIteration : Number(flags.iteration);
-  if (!Number.isInteger(iteration) || iteration < least || iteration > config.iterations) {
-    throw new MaftError('CONFIG_INVALID', `expected a whole number from ${least} to the run's ${config.iterations} iterations, got "${flags.iteration}"`, { field: '--iteration' });
+  const last = methods.includes(method) ? methodIterations(config, method) : config.iterations;
+  if (!Number.isInteger(iteration) || iteration < least || iteration > last) {
+    throw new MaftError('CONFIG_INVALID', `expected a whole number from ${least} to the run's ${last} iterations of ${method}, got "${flags.iteration}"`, { field: '--iteration' });
   }
   if (flags.method !== undefined && !methods.includes(method)) {
     throw new MaftError('UNKNOWN_NAME', `${JSON.stringify(flags.method)} is not a finetuning method of this run (methods: ${methods.join(', ') || 'none'})`, { field: '--method' });

@@ -37,6 +37,7 @@ export const societyShape = {
   rounds: z.int().min(1).max(16).default(2).describe("M, the number of rounds. Default 2 (the paper)."),
   maxOthers: z.int().min(1).optional().describe("K, the most other agents' answers a critic is shown. Default: all others (N − 1)."),
   summarize: z.boolean().default(true).describe("Critics see a summary of the others' answers written by the summarizer. Default true (the paper)."),
+  uniqueIds: z.boolean().default(false).describe("The unique-ID ablation (the paper's App. E.2): each agent's first prompt names it (\"You are agent 2 of 3.\"). Default false."),
 };
 
 export const samplingConfigSchema = z.strictObject({

@@ -50,6 +50,9 @@ export const runConfigSchema = z.strictObject({
     from: z.enum(['previous', 'base']).default('previous').describe("`previous`: iteration k continues from iteration k−1's models (the released code's behaviour); `base`: every iteration trains fresh adapters on the base model. Default previous."),
     critics: z.boolean().default(true).describe("Finetune critics too. false is the paper's \"without critic\" ablation: rounds ≥ 2 use the base model. Default true."),
   }).prefault({}).describe('What the finetuning methods learn from.'),
+  star: z.strictObject({
+    iterations: z.int().min(1).max(50).optional().describe("STaR's own iteration count (Zelikman et al. iterate until accuracy stops rising). Default: `iterations`."),
+  }).prefault({}).describe('The STaR baseline: as in STaR, every iteration trains a fresh model from the base model on the data its latest model produced (never continues from the previous one).'),
   trainer: trainerConfigSchema.prefault({}).describe('How each model is finetuned.'),
   reportSamples: z.int().min(0).max(100).default(6).describe("Debates shown in the report per evaluated society. Default 6."),
 });

@@ -29,6 +29,13 @@ export interface DebateSettings {
   answerType: Problem['answerType'];
   extraction: ExtractionOptions;
   templates: PromptTemplates;
+  /** The unique-ID ablation (App. E.2): each agent's first prompt names it ("You are agent 2 of 3."). Default off. */
+  uniqueIds?: boolean;
+}
+
+/** The line the unique-ID ablation puts before an agent's first prompt. */
+export function agentIdentity(index: number, agents: number): string {
+  return `You are agent ${index + 1} of ${agents}.`;
 }
 
 /**
@@ -80,6 +87,7 @@ async function takeTurn(
   let prompt: string;
   if (round === 1) {
     prompt = renderPrompt(templates.question, { question: problem.question });
+    if (settings.uniqueIds) prompt = `${agentIdentity(index, agents.length)}\n\n${prompt}`;
   } else if (agents.length === 1) {
     prompt = renderPrompt(templates.selfCheck, { question: problem.question });
   } else {

@@ -77,12 +77,12 @@ export function scoreTranscripts(method: MethodName, iteration: number, transcri
 /** The scores of every method at every iteration whose evaluation stage is done. */
 export function computeScores(
   methods: readonly MethodName[],
-  iterations: number,
+  iterations: number | ((method: MethodName) => number),
   evaluated: ReadonlyMap<string, readonly DebateTranscript[]>,
 ): MethodScore[] {
   const scores: MethodScore[] = [];
   for (const method of methods) {
-    const last = isFinetuneMethod(method) ? iterations : 0;
+    const last = !isFinetuneMethod(method) ? 0 : typeof iterations === 'number' ? iterations : iterations(method);
     for (let iteration = 0; iteration <= last; iteration++) {
       const { stage, selection } = scoreSource(method, iteration);
       const transcripts = evaluated.get(stage);

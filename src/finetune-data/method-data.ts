@@ -52,8 +52,9 @@ export function buildDebateMethodData(method: Exclude<FinetuneMethod, 'star'>, t
       }),
     };
   }
+  // single-agent-ft-nodebate learns from the same single-agent answers as majority-ft (round 1, no debate).
   const rows = method === 'single-agent-ft' ? society.pooled.singleAgent : society.pooled.majority;
-  const name = method === 'single-agent-ft' ? 'single-agent' : 'majority';
+  const name = method === 'single-agent-ft' ? 'single-agent' : method === 'single-agent-ft-nodebate' ? 'single-agent-nodebate' : 'majority';
   const critic = rows.filter((row) => row.metadata.role === 'critic');
   const pooledCritics = method === 'single-agent-ft';
   return {

@@ -58,6 +58,7 @@ export function debateSettings(context: RunContext, rounds: number, split: 'fine
     rounds,
     maxOthers: config.society.maxOthers ?? Math.max(1, config.society.agents - 1),
     summarize: config.society.summarize,
+    uniqueIds: config.society.uniqueIds,
     sampling: config.sampling,
     seed: debateSeed(config.seed, split, dataIteration),
     // Each split is answered, extracted and voted by its own task's rules (the eval split may be another task's).

@@ -5,7 +5,7 @@
  */
 import type { RunContext } from './run-context.js';
 import { runIteration } from './run-iteration.js';
-import { baseEvalStage, baseFinetuneStage, finetuneMethodsOf, needsBaseFinetuneDebate } from '../run-store/run-plan.js';
+import { baseEvalStage, baseFinetuneStage, finetuneMethodsOf, lastIteration, methodIterations, needsBaseFinetuneDebate } from '../run-store/run-plan.js';
 import type { RunResults } from '../spec/run-results.js';
 import { debateBaseSociety } from './stages.js';
 import { writeRunResults } from './write-results.js';
@@ -14,8 +14,10 @@ export async function runPipeline(context: RunContext): Promise<RunResults> {
   const { config } = context;
   await debateBaseSociety(context, 'eval', baseEvalStage); // base, majority and debate; iteration 0 of every method
   if (needsBaseFinetuneDebate(config)) await debateBaseSociety(context, 'finetune', baseFinetuneStage); // iteration 1's training data
-  for (let iteration = 1; iteration <= config.iterations; iteration++) {
-    for (const method of finetuneMethodsOf(config.methods)) await runIteration(context, method, iteration);
+  for (let iteration = 1; iteration <= lastIteration(config); iteration++) {
+    for (const method of finetuneMethodsOf(config.methods)) {
+      if (iteration <= methodIterations(config, method)) await runIteration(context, method, iteration);
+    }
   }
   return writeRunResults(context);
 }

@@ -10,7 +10,6 @@ import { MaftError } from '../errors/maft-error.js';
 import type { DebateTranscript } from '../spec/debate.js';
 import type { Problem } from '../spec/problem.js';
 import { readRunRegistry, runFinetuneJobs, type FinetuneJob } from '../finetune/finetune-jobs.js';
-import { latestAdapter } from '../finetune/model-registry.js';
 import { parseRows } from '../finetune-data/training-row.js';
 import { crashPoint } from '../util/crash-point.js';
 import { buildDebateMethodData, buildStarMethodData, type MethodData } from '../finetune-data/method-data.js';
@@ -18,7 +17,7 @@ import type { FinetuneMethod } from '../spec/methods.js';
 import { debateSettings, type RunContext } from './run-context.js';
 import { baseEvalStage, baseFinetuneStage, dataSourceStage, datasetDirectory, stageId } from '../run-store/run-plan.js';
 import { writeRunResults } from './write-results.js';
-import { baseSociety, methodSociety, type SocietyPlan } from '../society/society-plan.js';
+import { baseSociety, methodSociety, startingAdapter, type SocietyPlan } from '../society/society-plan.js';
 import { attemptStar, type StarRecord } from '../debate/star-attempt.js';
 
 /**
@@ -125,14 +124,14 @@ export function buildTrainingData(context: RunContext, method: FinetuneMethod, i
 export function trainModels(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
   return stage(context, stageId(method, iteration, 'train'), async () => {
     requireDone(context, stageId(method, iteration, 'data'), `maft build-data --method ${method} --iteration ${iteration}`);
-    if (context.config.finetune.from === 'previous' && iteration > 1) requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
+    if (context.config.finetune.from === 'previous' && method !== 'star' && iteration > 1) requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
     const directory = datasetDirectory(method, iteration);
     const summary = JSON.parse(context.run.readArtifact(`${directory}/summary.json`) ?? 'null') as { models: { name: string; agent: number | null; role: FinetuneJob['role'] }[] } | null;
     if (summary === null) throw new MaftError('INTERNAL', `no training data at artifacts/${directory}`);
     const registry = readRunRegistry(context.run);
     const jobs: FinetuneJob[] = summary.models.map(({ name, agent, role }) => {
       const key = { method, iteration, agent, role };
-      const previous = context.config.finetune.from === 'previous' && iteration > 1 ? latestAdapter(registry, { ...key, iteration: iteration - 1 }) : undefined;
+      const previous = startingAdapter(key, context.config.finetune.from, registry);
       return { ...key, rows: parseRows(context.run.readArtifact(`${directory}/rows/${name}.jsonl`) ?? ''), ...(previous !== undefined ? { initialAdapter: previous } : {}) };
     });
     const { trainer, backend, seed } = context.config;

@@ -9,7 +9,7 @@ import { packageVersion } from '../util/package-version.js';
 import type { DatasetSize } from '../finetune-data/method-data.js';
 import { isFinetuneMethod } from '../spec/methods.js';
 import type { RunContext } from './run-context.js';
-import { datasetDirectory, planRun } from '../run-store/run-plan.js';
+import { datasetDirectory, methodIterations, planRun } from '../run-store/run-plan.js';
 import { computeScores, sampleDebates, trainingCurves } from '../evaluate/scores.js';
 import type { DebateSample, RunResults } from '../spec/run-results.js';
 
@@ -57,7 +57,7 @@ export function collectRunResults(view: RunView): RunResults {
     evalProblems: config.split.evalCount,
     methods: [...config.methods],
     progress: { done: done.length, total: plan.length, finished: done.length === plan.length },
-    scores: computeScores(config.methods, config.iterations, evaluated),
+    scores: computeScores(config.methods, (method) => (isFinetuneMethod(method) ? methodIterations(config, method) : 0), evaluated),
     datasets,
     training: trainingCurves(parseRegistry(view.readArtifact(registryArtifact)).entries.filter((entry) => isFinetuneMethod(entry.method))),
     samples,

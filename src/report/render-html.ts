@@ -93,7 +93,7 @@ const reportScript = String.raw`
   const palette = ['#2f6fde', '#d9480f', '#2b8a3e', '#862e9c', '#c2255c', '#0b7285', '#5c940d', '#e67700'];
   const iterations = Array.from({ length: results.iterations + 1 }, (_, i) => i === 0 ? 'base' : 'it ' + i);
   const pct = (x) => 100 * x;
-  const finetuning = ['multiagent-ft', 'single-agent-ft', 'majority-ft', 'star'];
+  const finetuning = ['multiagent-ft', 'single-agent-ft', 'single-agent-ft-nodebate', 'majority-ft', 'star'];
   const charts = [];
 
   // Accuracy by iteration: finetuning methods as lines, the others as flat references.

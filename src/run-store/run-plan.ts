@@ -33,6 +33,18 @@ export interface PlannedStage {
 export interface RunPlanInput {
   methods: readonly MethodName[];
   iterations: number;
+  /** STaR's own iteration count (Zelikman et al.); default: `iterations`. */
+  star?: { iterations?: number | undefined };
+}
+
+/** How many iterations a method runs: L, or STaR's own count. */
+export function methodIterations(input: RunPlanInput, method: FinetuneMethod): number {
+  return method === 'star' ? (input.star?.iterations ?? input.iterations) : input.iterations;
+}
+
+/** The last iteration of any method of the run. */
+export function lastIteration(input: RunPlanInput): number {
+  return Math.max(0, ...finetuneMethodsOf(input.methods).map((method) => methodIterations(input, method)));
 }
 
 export const baseEvalStage = 'base/eval';
@@ -66,8 +78,9 @@ export function planRun(input: RunPlanInput): PlannedStage[] {
   const stages: PlannedStage[] = [{ id: baseEvalStage, kind: 'debate', method: 'base', iteration: 0, split: 'eval', modelsOf: 0 }];
   if (needsBaseFinetuneDebate(input)) stages.push({ id: baseFinetuneStage, kind: 'debate', method: 'base', iteration: 0, split: 'finetune', modelsOf: 0 });
   const methods = finetuneMethodsOf(input.methods);
-  for (let iteration = 1; iteration <= input.iterations; iteration++) {
+  for (let iteration = 1; iteration <= lastIteration(input); iteration++) {
     for (const method of methods) {
+      if (iteration > methodIterations(input, method)) continue;
       if (method === 'star') {
         stages.push({ id: stageId(method, iteration, 'finetune'), kind: 'star-attempts', method, iteration, split: 'finetune', modelsOf: iteration - 1 });
       } else if (iteration >= 2) {

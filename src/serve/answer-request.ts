@@ -30,15 +30,18 @@ export interface SocietyTask {
   answerType: AnswerType;
   templates: PromptTemplates;
   fallbacks?: readonly string[] | undefined;
-  /** The run's society shape and sampling. */
-  rounds: number;
+  /** The run's society settings and sampling (the rounds are the served society's: its method's shape). */
   maxOthers: number;
   summarize: boolean;
+  /** The unique-ID ablation (App. E.2), as the run was configured. */
+  uniqueIds?: boolean | undefined;
   sampling: Required<Omit<SamplingOptions, 'seed'>>;
 }
 
 export interface SocietyCall {
   society: string;
+  /** M of the served society (1 for majority-ft and star). */
+  rounds: number;
   models: SocietyModels;
   messages: ChatMessage[];
   /** The request's overrides. */
@@ -80,9 +83,10 @@ export async function answerWithSociety(task: SocietyTask, call: SocietyCall): P
   );
   const { seed: _seed, ...overrides } = call.sampling;
   const settings: DebateSettings = {
-    rounds: task.rounds,
+    rounds: call.rounds,
     maxOthers: task.maxOthers,
     summarize: task.summarize,
+    ...(task.uniqueIds === true ? { uniqueIds: true } : {}),
     summarizer,
     sampling: { ...task.sampling, ...overrides },
     seed: call.seed,
@@ -90,7 +94,7 @@ export async function answerWithSociety(task: SocietyTask, call: SocietyCall): P
     extraction,
     templates: task.templates,
   };
-  onEvent?.({ event: 'start', society: call.society, agents: agents.length, rounds: task.rounds, seed: call.seed });
+  onEvent?.({ event: 'start', society: call.society, agents: agents.length, rounds: call.rounds, seed: call.seed });
   signal.throwIfAborted();
   const transcript = await debateProblem(problem, agents, settings);
   return debateAnswer(transcript, call.society, call.seed);

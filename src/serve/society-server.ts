@@ -90,8 +90,8 @@ class SocietyRequestHandler {
     const { config } = setup;
     this.task = {
       task: setup.task, answerType: setup.answerType, templates: setup.templates, fallbacks: config.fallbacks,
-      rounds: config.society.rounds, maxOthers: config.society.maxOthers ?? Math.max(1, config.society.agents - 1),
-      summarize: config.society.summarize, sampling: config.sampling,
+      maxOthers: config.society.maxOthers ?? Math.max(1, config.society.agents - 1),
+      summarize: config.society.summarize, uniqueIds: config.society.uniqueIds, sampling: config.sampling,
     };
   }
 
@@ -225,7 +225,7 @@ class SocietyRequestHandler {
       const seed = chat.sampling.seed ?? randomInt(0, 2 ** 31);
       const onEvent = stream === undefined ? undefined : (event: DebateEvent) => stream?.send(chunk({ choices: [], maft: event }));
       const answer = await answerWithSociety(this.task, {
-        society: target.society.name, models: models, messages: chat.messages, sampling: chat.sampling, seed, signal, meter, ...(onEvent ? { onEvent } : {}),
+        society: target.society.name, rounds: target.society.plan.rounds, models, messages: chat.messages, sampling: chat.sampling, seed, signal, meter, ...(onEvent ? { onEvent } : {}),
       });
       this.reply(chat, answer, { maft: answer.extension }, response, stream, chunk, entry, cors, id, created);
     } catch (error) {

@@ -48,3 +48,13 @@ export function methodSociety(method: FinetuneMethod, iteration: number, registr
   const models: AgentModels = single === undefined ? {} : { generator: single, critic: single };
   return { rounds, agents: Array.from({ length: agents }, () => ({ ...models })) };
 }
+
+/**
+ * The adapter a model of iteration k starts training from: its own of iteration k − 1 when `from` is
+ * `previous` (the released code), none (the base model) when `base` — and always none for STaR, which as in
+ * Zelikman et al. restarts from the base model every iteration.
+ */
+export function startingAdapter(key: Parameters<typeof latestAdapter>[1], from: 'previous' | 'base', registry: ModelRegistry): string | undefined {
+  if (from !== 'previous' || key.method === 'star' || key.iteration <= 1) return undefined;
+  return latestAdapter(registry, { ...key, iteration: key.iteration - 1 });
+}

@@ -9,17 +9,20 @@
  * - `multiagent-ft`: the method: every agent's generator and critic finetuned on its own share, iterated.
  * - `single-agent-ft`: one model finetuned on the pooled debate data (every agent's generator and critic
  *   rows), used as every agent of the debate, iterated.
+ * - `single-agent-ft-nodebate`: the "without debate" ablation: one model finetuned on single-agent answers —
+ *   every agent's lone round-1 answer that agrees with the round-1 majority, no debate in its data — used as
+ *   every agent of the debate, iterated (the data of majority-ft, the evaluation of single-agent-ft).
  * - `majority-ft`: one model finetuned on every agent's round-1 answers that agree with the round-1 majority
  *   (majority voting over independent answers, no debate), iterated, evaluated by majority vote.
  * - `star`: one model finetuned on its own correct answers; a wrong one is retried with the true answer as a
  *   hint and kept when then right (rationalisation). Uses the ground truth, unlike the others; iterated,
  *   evaluated as a single agent.
  */
-export const methodNames = ['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft', 'majority-ft', 'star'] as const;
+export const methodNames = ['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft', 'single-agent-ft-nodebate', 'majority-ft', 'star'] as const;
 export type MethodName = (typeof methodNames)[number];
 
 /** Methods that finetune, iteration after iteration. */
-export const finetuneMethods = ['multiagent-ft', 'single-agent-ft', 'majority-ft', 'star'] as const;
+export const finetuneMethods = ['multiagent-ft', 'single-agent-ft', 'single-agent-ft-nodebate', 'majority-ft', 'star'] as const;
 export type FinetuneMethod = (typeof finetuneMethods)[number];
 
 export function isFinetuneMethod(method: MethodName): method is FinetuneMethod {
@@ -37,6 +40,7 @@ export interface MethodShape {
 export const methodShapes: Record<FinetuneMethod, MethodShape> = {
   'multiagent-ft': { agents: 'society', rounds: 'debate' },
   'single-agent-ft': { agents: 'society', rounds: 'debate' },
+  'single-agent-ft-nodebate': { agents: 'society', rounds: 'debate' },
   'majority-ft': { agents: 'society', rounds: 'one' },
   star: { agents: 'one', rounds: 'one' },
 };
@@ -47,6 +51,7 @@ export const methodLabels: Record<MethodName, string> = {
   debate: 'Debate',
   'multiagent-ft': 'Multiagent FT',
   'single-agent-ft': 'Single-agent FT',
+  'single-agent-ft-nodebate': 'Single-agent FT (no debate)',
   'majority-ft': 'Majority FT',
   star: 'STaR',
 };

@@ -121,3 +121,14 @@ describe('debateProblem', () => {
     expect(transcript.votes.map((vote) => vote.winner)).toEqual(['1', '-19']);
   });
 });
+
+describe('the unique-ID ablation (App. E.2)', () => {
+  it('names each agent in its first prompt when on, and leaves the prompts alone when off', async () => {
+    const scripts = [['\\boxed{1}'], ['\\boxed{2}'], ['\\boxed{3}']];
+    const on = await debateProblem(problem, society(scripts, []), settings({ rounds: 1, uniqueIds: true }));
+    expect(on.agents.map((agent) => agent.conversation[0]?.content.split('\n')[0])).toEqual(['You are agent 1 of 3.', 'You are agent 2 of 3.', 'You are agent 3 of 3.']);
+    const off = await debateProblem(problem, society(scripts, []), settings({ rounds: 1 }));
+    expect(new Set(off.agents.map((agent) => agent.conversation[0]?.content)).size).toBe(1);
+    expect(off.agents[0]?.conversation[0]?.content).not.toContain('You are agent');
+  });
+});

@@ -11,6 +11,10 @@ import { embeddedDefaultConfig, resolveRunConfig } from '../../src/config/resolv
 import { loadPromptTemplates } from '../../src/debate/load-prompt-templates.js';
 import { debateSeed, debateSettings, type RunContext } from '../../src/pipeline/run-context.js';
 import { planRun } from '../../src/run-store/run-plan.js';
+import type { ModelRegistry } from '../../src/finetune/model-registry.js';
+import { methodSociety, startingAdapter } from '../../src/society/society-plan.js';
+import { buildDebateMethodData } from '../../src/finetune-data/method-data.js';
+import { fiveDebates } from '../finetune-data/debate-fixtures.js';
 import { describeStatus, formatStatus } from '../../src/status/describe-status.js';
 
 describe('embedded defaults', () => {
@@ -62,5 +66,37 @@ describe('rows cut to fit the training window', () => {
     }, () => 0, { finetune: 2, eval: 2 });
     expect(status.stages.find((stage) => stage.id === 'multiagent-ft/iteration-1/train')?.windowCuts).toEqual({ truncatedRows: 3, droppedRows: 1 });
     expect(formatStatus(status, 'run', null)).toContain('3 rows cut, 1 left out to fit the window');
+  });
+});
+
+describe('STaR', () => {
+  it('runs its own number of iterations, beside the society\'s L', () => {
+    const ids = planRun({ methods: ['multiagent-ft', 'star'], iterations: 1, star: { iterations: 3 } }).map((stage) => stage.id);
+    expect(ids.filter((id) => id.startsWith('star/') && id.endsWith('/train'))).toEqual(['star/iteration-1/train', 'star/iteration-2/train', 'star/iteration-3/train']);
+    expect(ids.filter((id) => id.startsWith('multiagent-ft/') && id.endsWith('/train'))).toEqual(['multiagent-ft/iteration-1/train']);
+  });
+
+  it('restarts from the base model every iteration, while the society continues from its previous models', () => {
+    const entry = (method: 'star' | 'multiagent-ft', agent: number | null, role: 'single' | 'generator') => ({
+      method, iteration: 1, agent, role, status: 'succeeded' as const, rows: 3, adapter: `models/${method}/iteration-1/x.gguf`, planFile: 'p', updatedAt: 't',
+    });
+    const registry = { version: 1, entries: [entry('star', null, 'single'), entry('multiagent-ft', 0, 'generator')] } as unknown as ModelRegistry;
+    expect(startingAdapter({ method: 'star', iteration: 2, agent: null, role: 'single' }, 'previous', registry)).toBeUndefined();
+    expect(startingAdapter({ method: 'multiagent-ft', iteration: 2, agent: 0, role: 'generator' }, 'previous', registry)).toBe('models/multiagent-ft/iteration-1/x.gguf');
+    expect(startingAdapter({ method: 'multiagent-ft', iteration: 2, agent: 0, role: 'generator' }, 'base', registry)).toBeUndefined();
+  });
+});
+
+describe('single-agent FT without debate', () => {
+  it('trains one model on single-agent answers (round 1, no debate) and uses it as every agent of the debate', () => {
+    const settings = { iteration: 1, correctedShare: 2 / 3, criticMix: 'keep-corrected' as const, seed: 5, critics: true };
+    const data = buildDebateMethodData('single-agent-ft-nodebate', fiveDebates(), settings);
+    expect(data.datasets.map((dataset) => [dataset.name, dataset.agent, dataset.role])).toEqual([['single-agent-nodebate', null, 'single']]);
+    expect(data.datasets[0]?.rows.every((row) => row.metadata.sourceRound === 1)).toBe(true);
+    expect(data.datasets[0]?.rows).toEqual(buildDebateMethodData('majority-ft', fiveDebates(), settings).datasets[0]?.rows);
+    const registry = { version: 1, entries: [{ method: 'single-agent-ft-nodebate', iteration: 1, agent: null, role: 'single', status: 'succeeded', rows: 3, adapter: 'a.gguf' }] } as unknown as ModelRegistry;
+    expect(methodSociety('single-agent-ft-nodebate', 1, registry, { agents: 3, rounds: 2, critics: true })).toEqual({
+      rounds: 2, agents: [0, 1, 2].map(() => ({ generator: 'a.gguf', critic: 'a.gguf' })),
+    });
   });
 });

@@ -11,11 +11,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
-import { methodNames } from '../../src/spec/methods.js';
+import { methodNames as allMethods } from '../../src/spec/methods.js';
 import type { RunResults } from '../../src/spec/run-results.js';
 import type { ModelRegistry } from '../../src/finetune/model-registry.js';
 import { cliCommand, runCli } from '../helpers/run-cli.js';
 
+// Every method but the no-debate ablation (its stages are single-agent FT's, with majority FT's data).
+const methodNames = allMethods.filter((method) => method !== 'single-agent-ft-nodebate');
 const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-run-'));
 const configFile = path.join(directory, 'small.yaml');
 
