@@ -23,7 +23,7 @@ const adapterName = (role: string) => `models/multiagent-ft/iteration-1/agent-0-
 /** A run directory as `maft run` leaves it after iteration 1, where only agent 0's models were trained. */
 async function makeTrainedRun(): Promise<string> {
   const directory = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'maft-serve-run-')), 'run');
-  const raw = { ...embeddedDefaultConfig(), iterations: 1, methods: ['debate', 'multiagent-ft'], sampling: { maxTokens: 48 } };
+  const raw = { ...embeddedDefaultConfig(), iterations: 1, methods: ['debate', 'multiagent-ft', 'star'], sampling: { maxTokens: 48 } };
   const { config } = await resolveRunConfig({ ...raw, backend: { kind: 'llama-cpp', model: shippedBaseModel, threads: 1, contextSize: 1024 } }, 'test');
   const run = openRun(directory, config, { command: ['test'] });
   const entries = [];
@@ -34,6 +34,8 @@ async function makeTrainedRun(): Promise<string> {
     await writeGgufFile(path.join(directory, 'artifacts', adapterName(role)), describeLoraAdapter({ architecture: 'llama', alpha: rank, weights }));
     entries.push({ method: 'multiagent-ft', iteration: 1, agent: 0, role, status: 'succeeded', base: shippedBaseModel, adapter: adapterName(role), rows: 1, dataHash: 'x', trainer: {}, versions: { maft: 'test', nodeLlamaCpp: 'test' }, updatedAt: new Date().toISOString() });
   }
+  // STaR's one model (a single agent answering once), on the generator's adapter file.
+  entries.push({ ...entries[0]!, method: 'star', agent: null, role: 'single' });
   fs.writeFileSync(path.join(directory, 'artifacts', 'models', 'registry.json'), JSON.stringify({ entries }));
   run.close();
   return directory;
@@ -67,7 +69,7 @@ describe('maft serve (the command)', () => {
   it('serves the run: `society` is the finetuned society, its agent 0 answers through its adapters', async () => {
     const client = new OpenAI({ baseURL, apiKey: 'unused', maxRetries: 0 });
     const ids = (await client.models.list()).data.map((model) => model.id);
-    expect(ids).toEqual(expect.arrayContaining(['society', 'society@base', 'society@multiagent-ft/1', 'agent-0/generator', 'agent-2/critic']));
+    expect(ids).toEqual(expect.arrayContaining(['society', 'society@base', 'society@multiagent-ft/1', 'society@star/1', 'agent-0/generator', 'agent-2/critic']));
     const completion = await client.chat.completions.create({ model: 'society', messages: [{ role: 'user', content: arithmeticQuestion }], max_tokens: 32, seed: 5 });
     const debate = (completion as unknown as { maft: DebateExtension }).maft;
     expect(debate.society).toBe('society@multiagent-ft/1');
@@ -75,6 +77,10 @@ describe('maft serve (the command)', () => {
     expect(modelOf(0, 0)).toContain(adapterName('generator'));
     expect(modelOf(1, 0)).toContain(adapterName('critic'));
     expect(modelOf(0, 1)).not.toContain('+');
+    const star = await client.chat.completions.create({ model: 'society@star/1', messages: [{ role: 'user', content: arithmeticQuestion }], max_tokens: 16 });
+    const starDebate = (star as unknown as { maft: DebateExtension }).maft;
+    expect({ agents: starDebate.agents, rounds: starDebate.rounds.length }).toEqual({ agents: 1, rounds: 1 });
+    expect(starDebate.rounds[0]?.replies[0]?.model).toContain(adapterName('generator'));
     const direct = await client.chat.completions.create({ model: 'agent-0/critic', messages: [{ role: 'user', content: arithmeticQuestion }], max_tokens: 8 });
     expect((direct as unknown as { maft: { model: string } }).maft.model).toContain(adapterName('critic'));
   });
