@@ -9,7 +9,7 @@ import { packageVersion } from '../util/package-version.js';
 import type { DatasetSize } from '../finetune-data/method-data.js';
 import { isFinetuneMethod } from '../spec/methods.js';
 import type { RunContext } from './run-context.js';
-import { datasetDirectory, methodIterations, planRun } from '../run-store/run-plan.js';
+import { datasetDirectory, lastIteration, methodIterations, planRun } from '../run-store/run-plan.js';
 import { computeScores, sampleDebates, trainingCurves } from '../evaluate/scores.js';
 import type { DebateSample, RunResults } from '../spec/run-results.js';
 
@@ -52,7 +52,7 @@ export function collectRunResults(view: RunView): RunResults {
     model: config.backend.model,
     agents: config.society.agents,
     rounds: config.society.rounds,
-    iterations: config.iterations,
+    iterations: Math.max(config.iterations, lastIteration(config)), // L, or STaR's own count when larger (the report's axis)
     finetuneProblems: config.split.finetuneCount,
     evalProblems: config.split.evalCount,
     methods: [...config.methods],

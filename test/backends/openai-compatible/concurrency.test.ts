@@ -15,18 +15,16 @@ describe('concurrency per endpoint', () => {
   it('never has more than the limit in flight: 20 requests, limit 4', async () => {
     server = await startFaultServer({ fallback: { kind: 'reply', delayMs: 60 } });
     const model = createOpenAiCompatibleModel({ baseURL: server.baseURL, model: 'm', concurrency: 4, env: {} });
-    const started = performance.now();
     const answers = await Promise.all(
       Array.from({ length: 20 }, (_, index) => model.complete(ask(`question ${index}`))),
     );
-    const elapsed = performance.now() - started;
     expect(answers.map((answer) => answer.text)).toEqual(
       Array.from({ length: 20 }, (_, index) => `echo: question ${index}`),
     );
     expect(server.requests).toHaveLength(20);
+    // Four really were in flight together (not one after another), and never more: what the limit means,
+    // asserted without a clock (a wall-time bound fails on a loaded machine).
     expect(server.maxInFlight).toBe(4);
-    // 5 waves of 60 ms, not 20 one after another (1.2 s).
-    expect(elapsed).toBeLessThan(900);
   });
 
   it('shares one limit between the models of one baseURL (the smallest asked for)', async () => {
