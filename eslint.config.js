@@ -12,7 +12,7 @@ const layers = [
   ['grading', 'vote', 'gguf', 'adapters', 'tasks', 'run-store', 'backends', 'trainer', 'config'],
   ['debate', 'evaluate', 'finetune-data', 'finetune', 'trainers', 'vllm', 'society', 'tools'],
   ['report', 'status'],
-  ['pipeline'],
+  ['pipeline', 'serve'],
   ['cli'],
 ];
 

@@ -25,6 +25,8 @@ export const slowTests = [
   'test/report/report-chromium.test.ts',
   'test/integrity/foreign-record.test.ts',
   'test/tools/base-model/model-card.test.ts',
+  'test/serve/serve-command.test.ts',
+  'test/serve/serve-faults.test.ts',
 ];
 
 export default defineConfig({

@@ -64,3 +64,7 @@ export { checkHfPython, hfTrainScript } from './trainers/hf/preflight.js';
 export { gpuSlots, runOnGpuSlots, type GpuSlot } from './trainers/hf/gpu-slots.js';
 export { registerSocietyAdapters, type VllmServer, type RegisterReport } from './vllm/vllm-lora-client.js';
 export { vllmServeLine, type SocietyAdapter, type VllmLoraLimits } from './vllm/society-adapters.js';
+// Serving (what `maft serve` does): the societies behind OpenAI's chat-completions API, as a node:http handler
+export { createSocietyServer, type SocietyServer, type SocietyServerOptions, type SocietyServerStats } from './serve/society-server.js';
+export type { DebateExtension } from './serve/debate-answer.js';
+export type { RequestLogEntry } from './serve/request-log.js';

@@ -14,6 +14,7 @@ import { registerGradeCommand } from './commands/grade.js';
 import { registerProblemsCommand } from './commands/problems.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerServeCommand } from './commands/serve.js';
 import { registerStatusCommand } from './commands/status.js';
 import { reportError } from './report-error.js';
 import { packageVersion } from '../util/package-version.js';
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerRunCommand(program);
   registerStatusCommand(program);
   registerReportCommand(program);
+  registerServeCommand(program);
   registerAdapterCommand(program);
   registerHfTrainCommand(program);
   try {

@@ -37,12 +37,18 @@ export interface OpenSociety {
 export interface ModelSource {
   /** Open the models of a society plan (adapters are artifact names of the run, resolved by `adapterPath`). */
   openSociety(plan: SocietyPlan): Promise<OpenSociety>;
+  /** Generations running in the embedded engine right now (0 before it starts); undefined over HTTP. */
+  activeGenerations(): number | undefined;
   dispose(): Promise<void>;
 }
 
 export interface ModelSourceOptions {
-  /** Every call goes through this cache (the run's request cache), so a resumed stage never pays twice. */
-  cache: RequestCache<ChatResponse>;
+  /**
+   * Every call goes through this cache (the run's request cache), so a resumed stage never pays twice.
+   * Undefined: calls go straight to the backend (`maft serve`: a served answer is sampled, never replayed, and
+   * nothing is written to a run).
+   */
+  cache?: RequestCache<ChatResponse> | undefined;
   /** Agents × problems in flight: the sequences a GPU context batches (CPU: 1, bit-exact replies). */
   agents: number;
   problemConcurrency: number;
@@ -58,13 +64,13 @@ export interface ModelSourceOptions {
  */
 export function createModelSource(backend: BackendConfig, options: ModelSourceOptions): ModelSource {
   const { cache } = options;
+  const viaCache = (model: ChatModel): ChatModel => (cache === undefined ? model : cachedModel(model, cache));
   if (backend.kind === 'openai') {
-    const model = cachedModel(
+    const model = viaCache(
       createOpenAiCompatibleModel({
         baseURL: backend.baseUrl, model: backend.model, apiKeyEnv: backend.apiKeyEnv, concurrency: backend.concurrency,
         timeoutMs: backend.timeoutMs, maxRetries: backend.maxRetries,
       }),
-      cache,
     );
     return {
       openSociety: async (plan) => {
@@ -73,15 +79,18 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
         }
         return { agents: plan.agents.map(() => ({ generator: model, critic: model })), summarizer: model, release: async () => {} };
       },
+      activeGenerations: () => undefined,
       dispose: async () => {},
     };
   }
   let engine: Promise<LlamaCppEngine> | undefined;
+  let started: LlamaCppEngine | undefined;
   const sequences = backend.parallelSequences ?? (backend.gpu === 'auto' ? options.agents * options.problemConcurrency : 1);
   return {
     async openSociety(plan) {
       engine ??= createLlamaCppEngine({ threads: backend.threads, gpu: backend.gpu, logLevel: 'error' });
       const running = await engine;
+      started = running;
       const opened = new Map<string, ChatModel & { dispose(): Promise<void> }>();
       const open = async (adapter: string | undefined): Promise<ChatModel> => {
         const key = adapter ?? '';
@@ -99,10 +108,10 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
         for (const model of opened.values()) await model.dispose();
       };
       try {
-        const summarizer = cachedModel(await open(undefined), cache);
+        const summarizer = viaCache(await open(undefined));
         const agents: DebateAgent[] = [];
         for (const own of plan.agents) {
-          agents.push({ generator: cachedModel(await open(own.generator), cache), critic: cachedModel(await open(own.critic), cache) });
+          agents.push({ generator: viaCache(await open(own.generator)), critic: viaCache(await open(own.critic)) });
         }
         return { agents, summarizer, release };
       } catch (error) {
@@ -110,6 +119,7 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
         throw error;
       }
     },
+    activeGenerations: () => started?.stats().activeGenerations ?? 0,
     dispose: async () => {
       if (engine !== undefined) await (await engine).dispose();
     },

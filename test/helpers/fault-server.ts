@@ -51,6 +51,8 @@ export interface FaultServer {
   readonly requests: RecordedRequest[];
   /** The most requests that were in flight at once. */
   readonly maxInFlight: number;
+  /** Requests in flight now (a client that gave up no longer counts). */
+  readonly inFlight: number;
   /** Append behaviours to the script. */
   script(...behaviours: Behaviour[]): void;
   close(): Promise<void>;
@@ -104,6 +106,9 @@ export async function startFaultServer(
     baseURL: `http://127.0.0.1:${port}/v1`,
     port,
     requests,
+    get inFlight() {
+      return inFlight;
+    },
     get maxInFlight() {
       return maxInFlight;
     },

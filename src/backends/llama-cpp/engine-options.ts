@@ -56,6 +56,8 @@ export interface LlamaCppEngineStats {
   contextCreations: number;
   liveModels: number;
   liveContexts: number;
+  /** Requests generating right now (holding a sequence); 0 once every request has finished or been aborted. */
+  activeGenerations: number;
 }
 
 /** Tokens per sequence when contextSize is not given (capped at the model's training context). */

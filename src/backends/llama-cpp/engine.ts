@@ -25,7 +25,7 @@ import {
 } from './engine-options.js';
 import { LlamaCppChatModel } from './llama-cpp-chat-model.js';
 import { resolveModelSource } from './model-source.js';
-import { SequencePool } from './sequence-pool.js';
+import { SequencePool, type ActivityCounter } from './sequence-pool.js';
 import { SharedResources } from './shared-resources.js';
 
 interface LoadedModel {
@@ -39,6 +39,8 @@ export class LlamaCppEngine {
   private readonly pools: SharedResources<SequencePool>;
   private adapterLoads = 0;
   private disposed = false;
+  /** Generations in progress across all contexts (a request counts from taking a sequence until it is freed). */
+  private readonly activity: ActivityCounter = { active: 0 };
 
   constructor(
     readonly llama: Llama,
@@ -104,6 +106,7 @@ export class LlamaCppEngine {
       contextCreations: this.pools.createdCount,
       liveModels: this.models.size,
       liveContexts: this.pools.size,
+      activeGenerations: this.activity.active,
     };
   }
 
@@ -135,7 +138,7 @@ export class LlamaCppEngine {
         loaded.adapters.add(adapterPath);
         this.adapterLoads++;
       }
-      return new SequencePool(context);
+      return new SequencePool(context, this.activity);
     } catch (error) {
       if (adapterPath === undefined) throw error;
       const reason = error instanceof Error ? error.message : String(error);

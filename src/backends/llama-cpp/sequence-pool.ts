@@ -10,12 +10,20 @@
  */
 import { DisposedError, type LlamaContext, type LlamaContextSequence } from 'node-llama-cpp';
 
+/** A counter several pools share (the engine's): requests holding a sequence right now. */
+export interface ActivityCounter {
+  active: number;
+}
+
 export class SequencePool {
   private readonly waiters: { resolve: () => void; reject: (error: unknown) => void }[] = [];
   private free: number;
   private disposed = false;
 
-  constructor(readonly context: LlamaContext) {
+  constructor(
+    readonly context: LlamaContext,
+    private readonly activity: ActivityCounter = { active: 0 },
+  ) {
     this.free = context.totalSequences;
   }
 
@@ -32,12 +40,14 @@ export class SequencePool {
   async withSequence<Result>(use: (sequence: LlamaContextSequence) => Promise<Result>, signal?: AbortSignal): Promise<Result> {
     await this.acquireSlot(signal);
     let sequence: LlamaContextSequence | undefined;
+    this.activity.active++;
     try {
       sequence = this.context.getSequence();
       return await use(sequence);
     } finally {
       // Awaiting dispose also waits for node-llama-cpp to clear the sequence's KV cells and free its id.
       await sequence?.dispose();
+      this.activity.active--;
       this.releaseSlot();
     }
   }

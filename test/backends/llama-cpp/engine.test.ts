@@ -133,6 +133,21 @@ describe('the context', () => {
     expect((await first).usage.completionTokens).toBeGreaterThan(0);
     await single.dispose();
   });
+
+  it('counts generations in flight, and none once a reply is aborted', async () => {
+    const controller = new AbortController();
+    let settled = false;
+    const reply = model.complete({ messages: question, maxTokens: 200, seed: 3, signal: controller.signal }).finally(() => (settled = true));
+    let most = 0;
+    while (!settled && most === 0) {
+      most = Math.max(most, engine.stats().activeGenerations);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    controller.abort(new Error('client gone'));
+    await reply.catch(() => undefined);
+    expect(most).toBeLessThanOrEqual(1);
+    expect(engine.stats().activeGenerations).toBe(0);
+  });
 });
 
 describe('the caches', () => {
