@@ -11,7 +11,7 @@ import { encodeSafetensors } from '../../src/adapters/safetensors.js';
 import { createTinyLlamaModel } from '../../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../../src/gguf/write-gguf.js';
 import { knownLoraModules, writePeftAdapter } from '../helpers/peft-adapter.js';
-import { runCli } from '../helpers/run-cli.js';
+import { runInProcess } from '../helpers/run-in-process.js';
 
 let directory: string;
 let basePath: string;
@@ -32,7 +32,7 @@ async function convert(name: string, extraConfig: Record<string, unknown>, base 
   const peft = path.join(directory, name);
   await writePeftAdapter(peft, knownLoraModules(32), 8, extraConfig);
   const out = path.join(directory, `${name}.gguf`);
-  const result = runCli(['adapter', 'convert', peft, '--base', base, '--out', out]);
+  const result = await runInProcess(['adapter', 'convert', peft, '--base', base, '--out', out]);
   return { ...result, out };
 }
 
@@ -65,7 +65,7 @@ describe('maft adapter convert refuses what a GGUF adapter cannot express', () =
       ['base_model.model.model.layers.0.self_attn.qkv_proj.lora_B.weight', { shape: [2, 1], values: new Float32Array(2) }],
     ]);
     await writeFile(path.join(peft, 'adapter_model.safetensors'), encodeSafetensors(tensors));
-    const odd = runCli(['adapter', 'convert', peft, '--base', basePath, '--out', path.join(directory, 'odd.gguf')]);
+    const odd = await runInProcess(['adapter', 'convert', peft, '--base', basePath, '--out', path.join(directory, 'odd.gguf')]);
     expect(odd.stderr).toMatch(/qkv_proj\.lora_A\.weight: module model\.layers\.0\.self_attn\.qkv_proj has no GGUF counterpart in a llama model/);
 
     const lmHead = new Map([
@@ -73,15 +73,15 @@ describe('maft adapter convert refuses what a GGUF adapter cannot express', () =
       ['base_model.model.lm_head.lora_B.weight', { shape: [300, 1], values: new Float32Array(300) }],
     ]);
     await writeFile(path.join(peft, 'adapter_model.safetensors'), encodeSafetensors(lmHead));
-    const tied = runCli(['adapter', 'convert', peft, '--base', tiedBasePath, '--out', path.join(directory, 'tied-head.gguf')]);
+    const tied = await runInProcess(['adapter', 'convert', peft, '--base', tiedBasePath, '--out', path.join(directory, 'tied-head.gguf')]);
     expect(tied.stderr).toMatch(/lm_head: the base ties its output head/);
   });
 
   it('a missing directory, and export into a non-empty directory', async () => {
-    const missing = runCli(['adapter', 'convert', path.join(directory, 'nothing'), '--base', basePath, '--out', path.join(directory, 'x.gguf')]);
+    const missing = await runInProcess(['adapter', 'convert', path.join(directory, 'nothing'), '--base', basePath, '--out', path.join(directory, 'x.gguf')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/nothing\/adapter_config\.json: no such file/);
-    const full = runCli(['adapter', 'export', basePath, '--base', basePath, '--out', directory]);
+    const full = await runInProcess(['adapter', 'export', basePath, '--base', basePath, '--out', directory]);
     expect(full.stderr).toMatch(/output directory exists and is not empty/);
   });
 });
