@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { measureBaseModel } from '../../../src/tools/base-model/make-arithmetic-base.js';
 
-const models = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models');
+const models = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
 
 interface Counts {
   problems: number;
