@@ -21,12 +21,17 @@ const layerRules = layers.slice(0, -1).map((layer, index) => {
   return {
     files: layer.map((folder) => `src/${folder}/**/*.ts`),
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [{
-          group: higher.map((folder) => `**/${folder}/**`),
-          message: `src/{${layer.join(',')}} may not import a higher layer (${higher.join(', ')}): dependencies point spec → stages/backends → views → pipeline → cli (docs/architecture.md).`,
-        }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: higher.map((folder) => `**/${folder}/**`),
+              message: `src/{${layer.join(',')}} may not import a higher layer (${higher.join(', ')}): dependencies point spec → stages/backends → views → pipeline → cli (docs/architecture.md).`,
+            },
+          ],
+        },
+      ],
     },
   };
 });

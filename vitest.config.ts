@@ -34,7 +34,15 @@ export default defineConfig({
     // The machine has 2 cores; engine tests pin their own thread counts.
     maxWorkers: 2,
     projects: [
-      { test: { name: 'fast', include: ['test/**/*.test.ts'], exclude: slowTests, testTimeout: 600_000, hookTimeout: 600_000 } },
+      {
+        test: {
+          name: 'fast',
+          include: ['test/**/*.test.ts'],
+          exclude: slowTests,
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
+        },
+      },
       { test: { name: 'slow', include: slowTests, testTimeout: 3_600_000, hookTimeout: 600_000 } },
     ],
   },

@@ -30,11 +30,25 @@ const threads = flag('threads', 1);
 const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-bench-'));
 const modelPath = path.join(directory, 'bench-model.gguf');
 // ~3.6M parameters: the shape of the arithmetic base model (notes/llama-cpp.md), random weights.
-await writeGgufFile(modelPath, createTinyLlamaModel({ embeddingLength: 256, blockCount: 4, headCount: 4, feedForwardLength: 768, contextLength: 2048, seed: 1 }));
+await writeGgufFile(
+  modelPath,
+  createTinyLlamaModel({
+    embeddingLength: 256,
+    blockCount: 4,
+    headCount: 4,
+    feedForwardLength: 768,
+    contextLength: 2048,
+    seed: 1,
+  }),
+);
 const problems = await loadSplit('arithmetic', {}, 'eval', { finetuneCount: 0, evalCount: problemsCount });
 
 /** The debate through maft's engine and embedded backend; records every request it made. */
-async function maftDebate(): Promise<{ seconds: number; tokens: number; requests: { request: ChatRequest; completionTokens: number }[] }> {
+async function maftDebate(): Promise<{
+  seconds: number;
+  tokens: number;
+  requests: { request: ChatRequest; completionTokens: number }[];
+}> {
   const engine = await createLlamaCppEngine({ threads, logLevel: 'error' });
   const model = await engine.chatModel({ model: modelPath, contextSize: 2048, sequences: 1 });
   const requests: { request: ChatRequest; completionTokens: number }[] = [];
@@ -50,8 +64,15 @@ async function maftDebate(): Promise<{ seconds: number; tokens: number; requests
   const started = performance.now();
   for (const problem of problems) {
     await debateProblem(problem, agents, {
-      rounds: 2, maxOthers: 2, summarize: true, summarizer: recording, seed: 0, answerType: 'numeric', extraction: {},
-      sampling: { temperature: 1, topP: 0.9, maxTokens }, templates: defaultPromptTemplates('numeric'),
+      rounds: 2,
+      maxOthers: 2,
+      summarize: true,
+      summarizer: recording,
+      seed: 0,
+      answerType: 'numeric',
+      extraction: {},
+      sampling: { temperature: 1, topP: 0.9, maxTokens },
+      templates: defaultPromptTemplates('numeric'),
     });
   }
   const seconds = (performance.now() - started) / 1000;
@@ -60,7 +81,9 @@ async function maftDebate(): Promise<{ seconds: number; tokens: number; requests
 }
 
 /** The same requests straight through node-llama-cpp, with maft's sampling settings. */
-async function rawReplay(requests: { request: ChatRequest; completionTokens: number }[]): Promise<{ seconds: number; tokens: number }> {
+async function rawReplay(
+  requests: { request: ChatRequest; completionTokens: number }[],
+): Promise<{ seconds: number; tokens: number }> {
   const llama = await getLlama({ gpu: false, build: 'never', maxThreads: threads, logLevel: LlamaLogLevel.error });
   const rawModel = await llama.loadModel({ modelPath });
   const context = await rawModel.createContext({ contextSize: 2048, sequences: 1, threads });
@@ -73,8 +96,14 @@ async function rawReplay(requests: { request: ChatRequest; completionTokens: num
     const chat = new LlamaChat({ contextSequence: sequence, chatWrapper });
     await chat.generateResponse(toChatHistory(request.messages), {
       // maft's sampling: plain temperature + nucleus (node-llama-cpp's defaults would add top-k 40 and a penalty).
-      maxTokens: completionTokens, temperature: request.temperature ?? 1, topP: request.topP ?? 1, topK: 0, minP: 0,
-      seed: request.seed ?? 0, repeatPenalty: false, budgets: { thoughtTokens: Infinity },
+      maxTokens: completionTokens,
+      temperature: request.temperature ?? 1,
+      topP: request.topP ?? 1,
+      topK: 0,
+      minP: 0,
+      seed: request.seed ?? 0,
+      repeatPenalty: false,
+      budgets: { thoughtTokens: Infinity },
     });
     tokens += sequence.tokenMeter.getState().usedOutputTokens;
     chat.dispose();
@@ -94,7 +123,13 @@ const second = await maftDebate();
 const rawSecond = await rawReplay(first.requests);
 const maftRate = (first.tokens + second.tokens) / (first.seconds + second.seconds);
 const rawRate = (rawFirst.tokens + rawSecond.tokens) / (rawFirst.seconds + rawSecond.seconds);
-console.log(`embedded debate: ${problemsCount} problems × 3 agents × 2 rounds + summaries, ${first.requests.length} calls, threads ${threads}, node ${process.version}`);
-console.log(`maft debate:        ${first.tokens} tokens, ${first.seconds.toFixed(2)} s and ${second.seconds.toFixed(2)} s = ${maftRate.toFixed(0)} generated tok/s (prompt processing included)`);
-console.log(`raw node-llama-cpp: ${rawFirst.tokens} tokens, ${rawFirst.seconds.toFixed(2)} s and ${rawSecond.seconds.toFixed(2)} s = ${rawRate.toFixed(0)} generated tok/s (same prompts, seeds, counts)`);
+console.log(
+  `embedded debate: ${problemsCount} problems × 3 agents × 2 rounds + summaries, ${first.requests.length} calls, threads ${threads}, node ${process.version}`,
+);
+console.log(
+  `maft debate:        ${first.tokens} tokens, ${first.seconds.toFixed(2)} s and ${second.seconds.toFixed(2)} s = ${maftRate.toFixed(0)} generated tok/s (prompt processing included)`,
+);
+console.log(
+  `raw node-llama-cpp: ${rawFirst.tokens} tokens, ${rawFirst.seconds.toFixed(2)} s and ${rawSecond.seconds.toFixed(2)} s = ${rawRate.toFixed(0)} generated tok/s (same prompts, seeds, counts)`,
+);
 console.log(`ratio maft/raw:     ${(maftRate / rawRate).toFixed(3)} (target ≥ 0.95)`);

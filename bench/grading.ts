@@ -38,7 +38,10 @@ interface Timed<T> {
 }
 
 /** Runs `check` over the items: one cold pass, then `passes` warm ones; the median warm rate and the slowest case. */
-function measure<T>(items: readonly T[], check: (item: T) => unknown): { coldSeconds: number; warmSeconds: number; slowest: Timed<T> | null } {
+function measure<T>(
+  items: readonly T[],
+  check: (item: T) => unknown,
+): { coldSeconds: number; warmSeconds: number; slowest: Timed<T> | null } {
   let slowest: Timed<T> | null = null;
   const pass = () => {
     const started = performance.now();
@@ -83,25 +86,39 @@ const corpus = loadCorpus();
 console.log(`\n2. Extraction + checking on the conformance corpus (${corpus.length} cases), TP/FP/TN/FN per category`);
 const scores = { default: scoreCorpus(corpus, 'default'), paper: scoreCorpus(corpus, 'paper') };
 const cell = (counts: Confusion | undefined) =>
-  counts === undefined ? '' : `${counts.truePositive}/${counts.falsePositive}/${counts.trueNegative}/${counts.falseNegative}`;
+  counts === undefined
+    ? ''
+    : `${counts.truePositive}/${counts.falsePositive}/${counts.trueNegative}/${counts.falseNegative}`;
 console.log('| category | cases | default TP/FP/TN/FN | paper TP/FP/TN/FN |');
 console.log('|---|---:|---|---|');
 const categories = [...new Set(corpus.map((item) => item.category))].sort();
 for (const category of categories) {
   const count = corpus.filter((item) => item.category === category).length;
-  console.log(`| ${category} | ${count} | ${cell(scores.default.byCategory.get(category))} | ${cell(scores.paper.byCategory.get(category))} |`);
+  console.log(
+    `| ${category} | ${count} | ${cell(scores.default.byCategory.get(category))} | ${cell(scores.paper.byCategory.get(category))} |`,
+  );
 }
 console.log(`| **all** | ${corpus.length} | ${cell(scores.default.total)} | ${cell(scores.paper.total)} |`);
-const paperWrongRight = new Set(scores.paper.disagreements.filter((entry) => entry.verdict).map((entry) => entry.index));
-const newFalsePositives = scores.default.disagreements.filter((entry) => entry.verdict && !paperWrongRight.has(entry.index)).length;
+const paperWrongRight = new Set(
+  scores.paper.disagreements.filter((entry) => entry.verdict).map((entry) => entry.index),
+);
+const newFalsePositives = scores.default.disagreements.filter(
+  (entry) => entry.verdict && !paperWrongRight.has(entry.index),
+).length;
 for (const mode of ['default', 'paper'] as const) {
   const agree = corpus.length - scores[mode].disagreements.length;
-  console.log(`${mode}: agreement with the expected verdicts ${agree}/${corpus.length} (${((100 * agree) / corpus.length).toFixed(1)}%)`);
+  console.log(
+    `${mode}: agreement with the expected verdicts ${agree}/${corpus.length} (${((100 * agree) / corpus.length).toFixed(1)}%)`,
+  );
 }
 console.log(`wrong answers called right by the default mode but not by the paper mode: ${newFalsePositives}`);
 for (const mode of ['default', 'paper'] as GradingMode[]) {
-  const { warmSeconds, slowest } = measure(corpus, (item) => explainResponse(item.response, item.gold, item.answer_type, { mode }));
-  console.log(`${mode} mode speed: ${rate(corpus.length, warmSeconds)} warm, slowest ${slowest?.milliseconds.toFixed(1)} ms (${JSON.stringify(slowest?.item.response.slice(0, 60))})`);
+  const { warmSeconds, slowest } = measure(corpus, (item) =>
+    explainResponse(item.response, item.gold, item.answer_type, { mode }),
+  );
+  console.log(
+    `${mode} mode speed: ${rate(corpus.length, warmSeconds)} warm, slowest ${slowest?.milliseconds.toFixed(1)} ms (${JSON.stringify(slowest?.item.response.slice(0, 60))})`,
+  );
 }
 
 // 3. Responses derived from the data sets.
@@ -109,14 +126,25 @@ const derived = [
   ...mathCases(path.join(sharedDir, 'data', 'math', 'math500.jsonl')),
   ...gsm8kCases(path.join(sharedDir, 'data', 'gsm8k', 'test.jsonl')),
 ];
-console.log(`\n3. Extraction + checking on ${derived.length} responses derived from MATH-500 and GSM8K test (right/total)`);
+console.log(
+  `\n3. Extraction + checking on ${derived.length} responses derived from MATH-500 and GSM8K test (right/total)`,
+);
 console.log('| derived category | expected | default | paper |');
 console.log('|---|---|---:|---:|');
 for (const category of [...new Set(derived.map((item) => item.category))]) {
   const items = derived.filter((item) => item.category === category);
   const right = (mode: GradingMode) =>
-    items.filter((item) => explainResponse(item.response, item.gold, item.answer_type as AnswerType, { mode }).correct === item.expected).length;
-  console.log(`| ${category} | ${items[0]?.expected ? 'right' : 'wrong'} | ${right('default')}/${items.length} | ${right('paper')}/${items.length} |`);
+    items.filter(
+      (item) =>
+        explainResponse(item.response, item.gold, item.answer_type as AnswerType, { mode }).correct === item.expected,
+    ).length;
+  console.log(
+    `| ${category} | ${items[0]?.expected ? 'right' : 'wrong'} | ${right('default')}/${items.length} | ${right('paper')}/${items.length} |`,
+  );
 }
-const { warmSeconds, slowest } = measure(derived, (item) => explainResponse(item.response, item.gold, item.answer_type));
-console.log(`default mode speed: ${rate(derived.length, warmSeconds)} warm, slowest ${slowest?.milliseconds.toFixed(1)} ms`);
+const { warmSeconds, slowest } = measure(derived, (item) =>
+  explainResponse(item.response, item.gold, item.answer_type),
+);
+console.log(
+  `default mode speed: ${rate(derived.length, warmSeconds)} warm, slowest ${slowest?.milliseconds.toFixed(1)} ms`,
+);

@@ -34,14 +34,27 @@ async function debate(label: string, limit: number): Promise<{ seconds: number; 
   const model = createOpenAiCompatibleModel({ baseURL: server.baseURL, model: 'bench', concurrency: limit, env: {} });
   const agents: DebateAgent[] = [0, 1, 2].map(() => ({ generator: model, critic: model }));
   const settings: DebateSettings = {
-    rounds: 2, maxOthers: 2, summarize: true, summarizer: model, seed: 0, answerType: 'numeric', extraction: {},
-    sampling: { temperature: 1, topP: 0.9, maxTokens: 64 }, templates: defaultPromptTemplates('numeric'),
+    rounds: 2,
+    maxOthers: 2,
+    summarize: true,
+    summarizer: model,
+    seed: 0,
+    answerType: 'numeric',
+    extraction: {},
+    sampling: { temperature: 1, topP: 0.9, maxTokens: 64 },
+    templates: defaultPromptTemplates('numeric'),
   };
-  const log = JsonlLog.open<DebateTranscript>(path.join(directory, `${label}.jsonl`), { keyOf: (record) => record.problemId });
+  const log = JsonlLog.open<DebateTranscript>(path.join(directory, `${label}.jsonl`), {
+    keyOf: (record) => record.problemId,
+  });
   try {
     const started = performance.now();
     await runDebates(problems, agents, settings, log, { concurrency: limit });
-    return { seconds: (performance.now() - started) / 1000, calls: server.requests.length, maxInFlight: server.maxInFlight };
+    return {
+      seconds: (performance.now() - started) / 1000,
+      calls: server.requests.length,
+      maxInFlight: server.maxInFlight,
+    };
   } finally {
     log.close();
     await server.close();
@@ -51,7 +64,13 @@ async function debate(label: string, limit: number): Promise<{ seconds: number; 
 const serial = await debate('serial', 1);
 const parallel = await debate('parallel', concurrency);
 const speedUp = serial.seconds / parallel.seconds;
-console.log(`HTTP debate: ${problemCount} problems × (3 agents × 2 rounds + 3 summaries), server answers after ${delayMs} ms`);
-console.log(`one request at a time (released code): ${serial.seconds.toFixed(1)} s, ${serial.calls} calls, most in flight ${serial.maxInFlight}`);
-console.log(`maft, concurrency C = ${concurrency}:           ${parallel.seconds.toFixed(1)} s, ${parallel.calls} calls, most in flight ${parallel.maxInFlight}`);
+console.log(
+  `HTTP debate: ${problemCount} problems × (3 agents × 2 rounds + 3 summaries), server answers after ${delayMs} ms`,
+);
+console.log(
+  `one request at a time (released code): ${serial.seconds.toFixed(1)} s, ${serial.calls} calls, most in flight ${serial.maxInFlight}`,
+);
+console.log(
+  `maft, concurrency C = ${concurrency}:           ${parallel.seconds.toFixed(1)} s, ${parallel.calls} calls, most in flight ${parallel.maxInFlight}`,
+);
 console.log(`speed-up: ${speedUp.toFixed(2)}× = ${(speedUp / concurrency).toFixed(2)} × C (target ≥ 0.80 × C)`);

@@ -16,9 +16,21 @@ import { tokenizeRows } from '../src/finetune/tokenize-rows.js';
 
 async function parent(directory: string): Promise<void> {
   const content = Array.from({ length: 60 }, (_, index) => `${index}+${index}=${2 * index}`).join(', ');
-  const rows = Array.from({ length: 64 }, () => ({ prompt: [{ role: 'user' as const, content: 'Count.' }], completion: { role: 'assistant' as const, content: content } }));
+  const rows = Array.from({ length: 64 }, () => ({
+    prompt: [{ role: 'user' as const, content: 'Count.' }],
+    completion: { role: 'assistant' as const, content: content },
+  }));
   const examples = await tokenizeRows(shippedBaseModel, rows);
-  const plan = { modelPath: shippedBaseModel, outputPath: path.join(directory, 'orphan.gguf'), mode: 'lora' as const, examples, windowLength: 1024, windowsPerStep: 8, epochs: 4, threads: 1 };
+  const plan = {
+    modelPath: shippedBaseModel,
+    outputPath: path.join(directory, 'orphan.gguf'),
+    mode: 'lora' as const,
+    examples,
+    windowLength: 1024,
+    windowsPerStep: 8,
+    epochs: 4,
+    threads: 1,
+  };
   const planFile = path.join(directory, 'plan.json');
   writeFileSync(planFile, JSON.stringify(plan));
   await runTrainingJob(planFile, plan, {
@@ -40,7 +52,9 @@ function isComputing(pid: number): boolean {
 
 async function trial(): Promise<{ stepMs: number; afterKillMs: number }> {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-orphan-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'parent', directory], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'parent', directory], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let trainer = 0;
   const steps: number[] = [];
   await new Promise<void>((resolve) => {
@@ -66,6 +80,8 @@ if (process.argv[2] === 'parent') {
   const trials = Number(process.argv[2] ?? '3');
   for (let index = 0; index < trials; index++) {
     const { stepMs, afterKillMs } = await trial();
-    process.stdout.write(`trial ${index + 1}: one step ${stepMs.toFixed(0)} ms; the child ran ${afterKillMs.toFixed(0)} ms after its parent was killed\n`);
+    process.stdout.write(
+      `trial ${index + 1}: one step ${stepMs.toFixed(0)} ms; the child ran ${afterKillMs.toFixed(0)} ms after its parent was killed\n`,
+    );
   }
 }

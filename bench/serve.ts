@@ -36,25 +36,44 @@ const maxTokens = Number(flag('max-tokens', '32'));
 const threads = Number(flag('threads', '1'));
 const delayMs = Number(flag('delay', '20'));
 
-const stub = backendKind === 'stub' ? await startFaultServer({ fallback: { kind: 'reply', delayMs, content: 'So the answer is \\boxed{7}.' } }) : undefined;
-const backend = stub !== undefined
-  ? { kind: 'openai', baseUrl: stub.baseURL, model: 'stub', concurrency: 256, apiKeyEnv: 'MAFT_BENCH_UNSET' }
-  : { kind: 'llama-cpp', model: shippedBaseModel, threads, contextSize: 1024 };
+const stub =
+  backendKind === 'stub'
+    ? await startFaultServer({ fallback: { kind: 'reply', delayMs, content: 'So the answer is \\boxed{7}.' } })
+    : undefined;
+const backend =
+  stub !== undefined
+    ? { kind: 'openai', baseUrl: stub.baseURL, model: 'stub', concurrency: 256, apiKeyEnv: 'MAFT_BENCH_UNSET' }
+    : { kind: 'llama-cpp', model: shippedBaseModel, threads, contextSize: 1024 };
 const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'maft-bench-serve-')), 'config.json');
-fs.writeFileSync(configFile, JSON.stringify({ task: { name: 'arithmetic', options: { max: 9 } }, sampling: { maxTokens }, backend }));
+fs.writeFileSync(
+  configFile,
+  JSON.stringify({ task: { name: 'arithmetic', options: { max: 9 } }, sampling: { maxTokens }, backend }),
+);
 
 const log: RequestLogEntry[] = [];
-const society = await createSocietyServer({ target: configFile, concurrency: serverConcurrency, queueSize: Math.max(32, clients), log: (entry) => log.push(entry) });
+const society = await createSocietyServer({
+  target: configFile,
+  concurrency: serverConcurrency,
+  queueSize: Math.max(32, clients),
+  log: (entry) => log.push(entry),
+});
 const server = http.createServer(society.handle);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const baseURL = `http://127.0.0.1:${(server.address() as { port: number }).port}/v1`;
 const client = new OpenAI({ baseURL, apiKey: 'bench', maxRetries: 0, timeout: 600_000 });
 
-const question = (index: number) => `What is the result of ${index % 10}+${(index >> 1) % 10}*${(index >> 2) % 10}+${(index >> 3) % 10}-${(index >> 4) % 10}*${(index >> 5) % 10}?`;
+const question = (index: number) =>
+  `What is the result of ${index % 10}+${(index >> 1) % 10}*${(index >> 2) % 10}+${(index >> 3) % 10}-${(index >> 4) % 10}*${(index >> 5) % 10}?`;
 /** Seeded per request, so a run of the benchmark is repeatable (which requests disconnect, and when). */
 const shuffle = (index: number) => ((Math.imul(index + 1, 2654435761) >>> 0) % 10_000) / 10_000;
 
-interface Outcome { index: number; ms: number; kind: 'answered' | 'disconnected' | 'failed'; id?: string; problem?: string }
+interface Outcome {
+  index: number;
+  ms: number;
+  kind: 'answered' | 'disconnected' | 'failed';
+  id?: string;
+  problem?: string;
+}
 
 /** Runs one phase; returns the median latency of the answered requests (ms). */
 async function phase(label: string, share: number, leaveWithinMs: number): Promise<number> {
@@ -66,15 +85,25 @@ async function phase(label: string, share: number, leaveWithinMs: number): Promi
     for (let index = next++; index < requests; index = next++) {
       const leaves = shuffle(index) < share;
       const controller = new AbortController();
-      const timer = leaves ? setTimeout(() => controller.abort(), leaveWithinMs * (0.05 + 0.95 * shuffle(index + requests))) : undefined;
+      const timer = leaves
+        ? setTimeout(() => controller.abort(), leaveWithinMs * (0.05 + 0.95 * shuffle(index + requests)))
+        : undefined;
       const sent = performance.now();
       try {
-        const completion = await client.chat.completions.create({ model: 'society', messages: [{ role: 'user', content: question(index) }], seed: index }, { signal: controller.signal });
+        const completion = await client.chat.completions.create(
+          { model: 'society', messages: [{ role: 'user', content: question(index) }], seed: index },
+          { signal: controller.signal },
+        );
         const debate = (completion as unknown as { maft: DebateExtension }).maft;
         const mine = debate.question === question(index) && debate.seed === index;
         outcomes.push({ index, ms: performance.now() - sent, kind: mine ? 'answered' : 'failed', id: completion.id });
       } catch (error) {
-        outcomes.push({ index, ms: performance.now() - sent, kind: controller.signal.aborted ? 'disconnected' : 'failed', problem: String(error) });
+        outcomes.push({
+          index,
+          ms: performance.now() - sent,
+          kind: controller.signal.aborted ? 'disconnected' : 'failed',
+          problem: String(error),
+        });
       } finally {
         clearTimeout(timer);
       }
@@ -87,7 +116,8 @@ async function phase(label: string, share: number, leaveWithinMs: number): Promi
   while (log.length < requests && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
   const answered = outcomes.filter((outcome) => outcome.kind === 'answered');
   const latencies = answered.map((outcome) => outcome.ms).sort((a, b) => a - b);
-  const percentile = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
+  const percentile = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? Number.NaN;
   const ids = new Set(answered.map((outcome) => outcome.id));
   const expectedAnswered = outcomes.filter((outcome) => outcome.kind !== 'disconnected').length;
   const loggedOk = log.filter((entry) => entry.outcome === 'ok').length;
@@ -98,18 +128,31 @@ async function phase(label: string, share: number, leaveWithinMs: number): Promi
   const midDebate = cancelled.filter((entry) => (entry.queue_ms ?? -1) >= 0);
   const cancelledCalls = cancelled.reduce((total, entry) => total + (entry.calls ?? 0), 0);
   console.log(`\n${label}: ${requests} requests from ${clients} clients, ${disconnected} disconnected early`);
-  console.log(`  wall ${seconds.toFixed(1)} s; throughput ${(answered.length / seconds).toFixed(2)} answers/s; latency p50 ${(percentile(0.5) / 1000).toFixed(2)} s, p99 ${(percentile(0.99) / 1000).toFixed(2)} s`);
-  console.log(`  answered ${answered.length}/${expectedAnswered} (lost ${expectedAnswered - answered.length}), duplicated ids ${answered.length - ids.size}, failed ${outcomes.filter((outcome) => outcome.kind === 'failed').length}`);
-  console.log(`  server log: ${log.length} lines (${loggedOk} ok, ${loggedClosed} client_closed, ${log.length - loggedOk - loggedClosed} other); ${calls} model calls`);
-  if (cancelled.length > 0) console.log(`  cancelled: ${cancelled.length - midDebate.length} while queued, ${midDebate.length} after starting (${cancelledCalls} calls finished before they stopped)`);
+  console.log(
+    `  wall ${seconds.toFixed(1)} s; throughput ${(answered.length / seconds).toFixed(2)} answers/s; latency p50 ${(percentile(0.5) / 1000).toFixed(2)} s, p99 ${(percentile(0.99) / 1000).toFixed(2)} s`,
+  );
+  console.log(
+    `  answered ${answered.length}/${expectedAnswered} (lost ${expectedAnswered - answered.length}), duplicated ids ${answered.length - ids.size}, failed ${outcomes.filter((outcome) => outcome.kind === 'failed').length}`,
+  );
+  console.log(
+    `  server log: ${log.length} lines (${loggedOk} ok, ${loggedClosed} client_closed, ${log.length - loggedOk - loggedClosed} other); ${calls} model calls`,
+  );
+  if (cancelled.length > 0)
+    console.log(
+      `  cancelled: ${cancelled.length - midDebate.length} while queued, ${midDebate.length} after starting (${cancelledCalls} calls finished before they stopped)`,
+    );
   const stats = society.stats();
-  console.log(`  after: running ${stats.running}, queued ${stats.queued}, generations in flight ${stats.activeGenerations ?? 'n/a (HTTP backend)'}`);
+  console.log(
+    `  after: running ${stats.running}, queued ${stats.queued}, generations in flight ${stats.activeGenerations ?? 'n/a (HTTP backend)'}`,
+  );
   const first = outcomes.find((outcome) => outcome.kind === 'failed');
   if (first !== undefined) console.log(`  first failure: ${first.problem ?? 'answer of another request'}`);
   return percentile(0.5);
 }
 
-console.log(`maft serve benchmark: backend ${backendKind}${backendKind === 'stub' ? ` (${delayMs} ms a call)` : ` (shipped model, ${threads} thread(s), max_tokens ${maxTokens})`}, 3 agents × 2 rounds, server concurrency ${serverConcurrency}`);
+console.log(
+  `maft serve benchmark: backend ${backendKind}${backendKind === 'stub' ? ` (${delayMs} ms a call)` : ` (shipped model, ${threads} thread(s), max_tokens ${maxTokens})`}, 3 agents × 2 rounds, server concurrency ${serverConcurrency}`,
+);
 const median = await phase('all clients stay', 0, 0);
 await phase(`${Math.round(disconnectShare * 100)}% of clients disconnect early`, disconnectShare, median);
 await society.close();

@@ -30,9 +30,17 @@ const windowLength = 256;
 const directory = await mkdtemp(path.join(tmpdir(), 'maft-bench-trainer-'));
 const modelPath = flag('model', path.join(directory, 'bench-3m.gguf'));
 try {
-  await writeGgufFile(modelPath, createTinyLlamaModel({
-    embeddingLength: 256, blockCount: 4, headCount: 4, feedForwardLength: 768, contextLength: 256, seed: 1,
-  }));
+  await writeGgufFile(
+    modelPath,
+    createTinyLlamaModel({
+      embeddingLength: 256,
+      blockCount: 4,
+      headCount: 4,
+      feedForwardLength: 768,
+      contextLength: 256,
+      seed: 1,
+    }),
+  );
   const random = createRandom(5);
   const windows = Array.from({ length: windowsPerStep }, () => {
     const tokens = Array.from({ length: windowLength }, () => 5 + Math.floor(random.next() * 400));
@@ -40,7 +48,11 @@ try {
   });
   for (const mode of modes) {
     const session = await openTrainingSession({
-      modelPath, mode, threads, maxGradientNorm: 1, lora: { rank: 16, alpha: 32, seed: 1 },
+      modelPath,
+      mode,
+      threads,
+      maxGradientNorm: 1,
+      lora: { rank: 16, alpha: 32, seed: 1 },
     });
     try {
       const first = session.step(windows, 1e-3);
@@ -48,7 +60,10 @@ try {
       let last = first;
       for (let step = 0; step < steps; step++) last = session.step(windows, 1e-3);
       const seconds = (performance.now() - started) / 1000;
-      const parameters = session.trainable.reduce((total, tensor) => total + tensor.shape.reduce((a, b) => a * b, 1), 0);
+      const parameters = session.trainable.reduce(
+        (total, tensor) => total + tensor.shape.reduce((a, b) => a * b, 1),
+        0,
+      );
       console.log(
         `${mode}: ${threads} thread(s), ${windowsPerStep}×${windowLength} tokens/step, ${(parameters / 1e6).toFixed(2)}M trainable, ` +
           `${((seconds / steps) * 1000).toFixed(1)} ms/step, ${Math.round((windowLength * windowsPerStep * steps) / seconds)} train tokens/s, ` +

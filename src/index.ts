@@ -4,7 +4,14 @@
  */
 export { MaftError, isMaftError, errorCodes, type ErrorCode } from './errors/maft-error.js';
 export type { Problem, AnswerType, SplitName } from './spec/problem.js';
-export type { ChatModel, ChatMessage, ChatRequest, ChatResponse, SamplingOptions, FinishReason } from './spec/chat-model.js';
+export type {
+  ChatModel,
+  ChatMessage,
+  ChatRequest,
+  ChatResponse,
+  SamplingOptions,
+  FinishReason,
+} from './spec/chat-model.js';
 export type { DebateTranscript, AgentTranscript, AgentTurn, ModelCall } from './spec/debate.js';
 export type { Vote, VoteClass } from './spec/vote.js';
 
@@ -14,8 +21,22 @@ export { loadSplits, loadSplit } from './tasks/load-splits.js';
 export { splitProblems } from './tasks/split.js';
 
 // Answers
-export { extractAnswer, explainExtraction, extractLastBoxed, type AnswerFallback, type ExtractionOptions } from './grading/index.js';
-export { isEquivalent, explainEquivalence, isMathEquivalent, explainMathEquivalence, isNumericEquivalent, gradeResponse, explainResponse } from './grading/index.js';
+export {
+  extractAnswer,
+  explainExtraction,
+  extractLastBoxed,
+  type AnswerFallback,
+  type ExtractionOptions,
+} from './grading/index.js';
+export {
+  isEquivalent,
+  explainEquivalence,
+  isMathEquivalent,
+  explainMathEquivalence,
+  isNumericEquivalent,
+  gradeResponse,
+  explainResponse,
+} from './grading/index.js';
 export { gradingModes, type GradingMode, type Verdict, type ExplainedGrade } from './grading/index.js';
 export { majorityVote } from './vote/majority-vote.js';
 
@@ -48,7 +69,12 @@ export { createTinyLlamaModel } from './gguf/tiny-llama.js';
 
 // The whole loop (what `maft run` does; see src/cli/commands/run.ts for the sequence)
 export { runConfigSchema, type RunConfig, type RunConfigInput } from './config/run-config.js';
-export { resolveRunConfig, embeddedDefaultConfig, shippedBaseModel, type ResolvedRun } from './config/resolve-run-config.js';
+export {
+  resolveRunConfig,
+  embeddedDefaultConfig,
+  shippedBaseModel,
+  type ResolvedRun,
+} from './config/resolve-run-config.js';
 export { runPipeline } from './pipeline/run.js';
 export { runModelSource, type RunContext } from './pipeline/run-context.js';
 export { createModelSource, type ModelSource } from './society/open-society.js';
@@ -58,13 +84,24 @@ export { renderReports } from './report/write-report.js';
 // GPUs: adapters both ways (PEFT ↔ GGUF), the `hf` trainer's launcher, vLLM adapter registration
 export { convertPeftToGguf, exportGgufToPeft, type ConversionSummary } from './adapters/convert-adapter.js';
 export { adapterInFormat, detectAdapterFormat, type AdapterFormat } from './adapters/adapter-in-format.js';
-export { launchHfJob, launchHfJobs, prepareHfCommand, validateHfData, type HfJobRequest } from './trainers/hf/launch-hf-job.js';
+export {
+  launchHfJob,
+  launchHfJobs,
+  prepareHfCommand,
+  validateHfData,
+  type HfJobRequest,
+} from './trainers/hf/launch-hf-job.js';
 export { resolveHfTrainOptions, type HfTrainOptions } from './trainers/hf/hf-train-options.js';
 export { checkHfPython, hfTrainScript } from './trainers/hf/preflight.js';
 export { gpuSlots, runOnGpuSlots, type GpuSlot } from './trainers/hf/gpu-slots.js';
 export { registerSocietyAdapters, type VllmServer, type RegisterReport } from './vllm/vllm-lora-client.js';
 export { vllmServeLine, type SocietyAdapter, type VllmLoraLimits } from './vllm/society-adapters.js';
 // Serving (what `maft serve` does): the societies behind OpenAI's chat-completions API, as a node:http handler
-export { createSocietyServer, type SocietyServer, type SocietyServerOptions, type SocietyServerStats } from './serve/society-server.js';
+export {
+  createSocietyServer,
+  type SocietyServer,
+  type SocietyServerOptions,
+  type SocietyServerStats,
+} from './serve/society-server.js';
 export type { DebateExtension } from './serve/debate-answer.js';
 export type { RequestLogEntry } from './serve/request-log.js';

@@ -17,8 +17,16 @@ export async function detectAdapterFormat(adapter: string): Promise<AdapterForma
     throw new MaftError('FILE_NOT_FOUND', 'no such adapter', { file: adapter });
   });
   if (info.isDirectory()) {
-    if (await stat(path.join(adapter, 'adapter_config.json')).then(() => true, () => false)) return 'peft';
-    throw new MaftError('INPUT_INVALID', 'a directory without adapter_config.json is not a PEFT adapter', { file: adapter });
+    if (
+      await stat(path.join(adapter, 'adapter_config.json')).then(
+        () => true,
+        () => false,
+      )
+    )
+      return 'peft';
+    throw new MaftError('INPUT_INVALID', 'a directory without adapter_config.json is not a PEFT adapter', {
+      file: adapter,
+    });
   }
   const file = await open(adapter, 'r');
   try {
@@ -45,15 +53,30 @@ export async function adapterInFormat(options: AdapterInFormatOptions): Promise<
   if (have === options.want) return { path: options.adapter, converted: false };
   const source = options.adapter.replace(/\/+$/, '');
   const target = options.want === 'gguf' ? `${source}.gguf` : `${source.replace(/\.gguf$/, '')}.peft`;
-  const [sourceTime, targetTime] = await Promise.all([stat(source).then((info) => info.mtimeMs), stat(target).then((info) => info.mtimeMs, () => undefined)]);
-  if (targetTime !== undefined && targetTime >= sourceTime && (await detectAdapterFormat(target).catch(() => undefined)) === options.want) {
+  const [sourceTime, targetTime] = await Promise.all([
+    stat(source).then((info) => info.mtimeMs),
+    stat(target).then(
+      (info) => info.mtimeMs,
+      () => undefined,
+    ),
+  ]);
+  if (
+    targetTime !== undefined &&
+    targetTime >= sourceTime &&
+    (await detectAdapterFormat(target).catch(() => undefined)) === options.want
+  ) {
     return { path: target, converted: false };
   }
   if (options.want === 'gguf') {
     await convertPeftToGguf({ peftDirectory: source, basePath: options.basePath, outPath: target });
   } else {
     await rm(target, { recursive: true, force: true });
-    await exportGgufToPeft({ adapterPath: source, basePath: options.basePath, outDirectory: target, ...(options.hfModel === undefined ? {} : { baseModel: options.hfModel }) });
+    await exportGgufToPeft({
+      adapterPath: source,
+      basePath: options.basePath,
+      outDirectory: target,
+      ...(options.hfModel === undefined ? {} : { baseModel: options.hfModel }),
+    });
   }
   return { path: target, converted: true };
 }

@@ -40,10 +40,15 @@ export async function convertPeftToGguf(options: PeftToGgufOptions): Promise<Con
   const config = parsePeftConfig(await readRequired(configPath, 'utf8'), configPath);
   const safetensors = await readFile(weightsPath).catch(async (error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error;
-    const legacy = await access(path.join(options.peftDirectory, 'adapter_model.bin')).then(() => true, () => false);
+    const legacy = await access(path.join(options.peftDirectory, 'adapter_model.bin')).then(
+      () => true,
+      () => false,
+    );
     throw new MaftError(
       'FILE_NOT_FOUND',
-      legacy ? 'only adapter_model.bin (a pickle) is there: save the adapter with safe_serialization=True' : 'no such file',
+      legacy
+        ? 'only adapter_model.bin (a pickle) is there: save the adapter with safe_serialization=True'
+        : 'no such file',
       { file: weightsPath },
     );
   });
@@ -59,8 +64,16 @@ export async function convertPeftToGguf(options: PeftToGgufOptions): Promise<Con
       ...(options.type === undefined ? {} : { type: options.type }),
     }),
   );
-  const permuted = base.architecture === 'llama' ? weights.filter((weight) => /\.attn_[qk]\.weight$/.test(weight.target)).length : 0;
-  return { output: options.outPath, architecture: base.architecture, alpha: config.alpha, weights: weights.length, ranks: [...new Set(weights.map((weight) => weight.rank))], permuted };
+  const permuted =
+    base.architecture === 'llama' ? weights.filter((weight) => /\.attn_[qk]\.weight$/.test(weight.target)).length : 0;
+  return {
+    output: options.outPath,
+    architecture: base.architecture,
+    alpha: config.alpha,
+    weights: weights.length,
+    ranks: [...new Set(weights.map((weight) => weight.rank))],
+    permuted,
+  };
 }
 
 export interface GgufToPeftOptions {
@@ -74,14 +87,19 @@ export interface GgufToPeftOptions {
 export async function exportGgufToPeft(options: GgufToPeftOptions): Promise<ConversionSummary> {
   const existing = await readdir(options.outDirectory).catch(() => undefined);
   if (existing !== undefined && existing.length > 0) {
-    throw new MaftError('INPUT_INVALID', 'the output directory exists and is not empty: name a new one', { file: options.outDirectory });
+    throw new MaftError('INPUT_INVALID', 'the output directory exists and is not empty: name a new one', {
+      file: options.outDirectory,
+    });
   }
   const base = await readBaseModelInfo(options.basePath);
   const adapter = await readGgufLoraFile(options.adapterPath);
   const peft = ggufToPeftAdapter(adapter, base, options.baseModel ?? base.name ?? path.basename(options.basePath));
   const parent = path.dirname(path.resolve(options.outDirectory));
   await mkdir(parent, { recursive: true });
-  const staging = path.join(parent, `.${path.basename(options.outDirectory)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const staging = path.join(
+    parent,
+    `.${path.basename(options.outDirectory)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+  );
   await mkdir(staging);
   try {
     await writeFile(path.join(staging, 'adapter_model.safetensors'), encodeSafetensors(peft.tensors, { format: 'pt' }));
@@ -92,16 +110,33 @@ export async function exportGgufToPeft(options: GgufToPeftOptions): Promise<Conv
     await rm(staging, { recursive: true, force: true });
     throw error;
   }
-  const ranks = [...new Set([...peft.tensors].filter(([name]) => name.endsWith('lora_A.weight')).map(([, tensor]) => tensor.shape[0] as number))];
-  const permuted = base.architecture === 'llama' ? [...peft.tensors.keys()].filter((name) => /[qk]_proj\.lora_B/.test(name)).length : 0;
-  return { output: options.outDirectory, architecture: base.architecture, alpha: peft.config.alpha, weights: peft.tensors.size / 2, ranks, permuted };
+  const ranks = [
+    ...new Set(
+      [...peft.tensors]
+        .filter(([name]) => name.endsWith('lora_A.weight'))
+        .map(([, tensor]) => tensor.shape[0] as number),
+    ),
+  ];
+  const permuted =
+    base.architecture === 'llama'
+      ? [...peft.tensors.keys()].filter((name) => /[qk]_proj\.lora_B/.test(name)).length
+      : 0;
+  return {
+    output: options.outDirectory,
+    architecture: base.architecture,
+    alpha: peft.config.alpha,
+    weights: peft.tensors.size / 2,
+    ranks,
+    permuted,
+  };
 }
 
 async function readRequired(file: string, encoding: 'utf8'): Promise<string> {
   try {
     return await readFile(file, encoding);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new MaftError('FILE_NOT_FOUND', 'no such file', { file });
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new MaftError('FILE_NOT_FOUND', 'no such file', { file });
     throw error;
   }
 }

@@ -44,25 +44,38 @@ export function parsePeftConfig(text: string, file: string): PeftLoraConfig {
   const parsed = peftConfigSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new MaftError('INPUT_INVALID', `${issue?.message ?? 'invalid'}`, { file, field: issue?.path.join('.') ?? '' });
+    throw new MaftError('INPUT_INVALID', `${issue?.message ?? 'invalid'}`, {
+      file,
+      field: issue?.path.join('.') ?? '',
+    });
   }
   const config = parsed.data;
   const refuse = (field: string, why: string): never => {
     throw new MaftError('INPUT_INVALID', why, { file, field });
   };
-  if (config.peft_type !== 'LORA') refuse('peft_type', `${config.peft_type} adapters cannot become GGUF LoRA adapters (expected LORA)`);
+  if (config.peft_type !== 'LORA')
+    refuse('peft_type', `${config.peft_type} adapters cannot become GGUF LoRA adapters (expected LORA)`);
   if (config.use_rslora === true) {
     refuse('use_rslora', 'rsLoRA scales by alpha/√r; a GGUF adapter scales by alpha/r — retrain with use_rslora false');
   }
   if (config.use_dora === true) refuse('use_dora', 'DoRA adds a magnitude vector that GGUF LoRA adapters cannot hold');
   if (config.lora_bias === true) refuse('lora_bias', 'LoRA biases have no place in a GGUF LoRA adapter');
-  if (config.bias !== undefined && config.bias !== 'none') refuse('bias', `bias "${config.bias}" trains biases a GGUF adapter cannot hold (expected "none")`);
-  if (config.fan_in_fan_out === true) refuse('fan_in_fan_out', 'transposed (Conv1D) storage is not a llama-family layout');
+  if (config.bias !== undefined && config.bias !== 'none')
+    refuse('bias', `bias "${config.bias}" trains biases a GGUF adapter cannot hold (expected "none")`);
+  if (config.fan_in_fan_out === true)
+    refuse('fan_in_fan_out', 'transposed (Conv1D) storage is not a llama-family layout');
   if ((config.modules_to_save ?? []).length > 0) {
-    refuse('modules_to_save', `fully trained modules (${(config.modules_to_save ?? []).join(', ')}) are not LoRA weights`);
+    refuse(
+      'modules_to_save',
+      `fully trained modules (${(config.modules_to_save ?? []).join(', ')}) are not LoRA weights`,
+    );
   }
   for (const [module, alpha] of Object.entries(config.alpha_pattern ?? {})) {
-    if (alpha !== config.lora_alpha) refuse(`alpha_pattern.${module}`, `alpha ${alpha} differs from lora_alpha ${config.lora_alpha}: a GGUF adapter has one alpha`);
+    if (alpha !== config.lora_alpha)
+      refuse(
+        `alpha_pattern.${module}`,
+        `alpha ${alpha} differs from lora_alpha ${config.lora_alpha}: a GGUF adapter has one alpha`,
+      );
   }
   return { rank: config.r, alpha: config.lora_alpha, baseModel: config.base_model_name_or_path ?? undefined };
 }

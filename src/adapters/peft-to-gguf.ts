@@ -15,7 +15,11 @@ import type { SafetensorsTensor } from './safetensors.js';
 const tensorNamePattern = /^base_model\.model\.(.+)\.lora_([AB])\.weight$/;
 
 /** LoRA weights in GGUF terms, in a canonical order (by block, then q k v o gate up down, then output). */
-export function peftToGgufWeights(tensors: ReadonlyMap<string, SafetensorsTensor>, base: BaseModelInfo, file: string): LoraWeight[] {
+export function peftToGgufWeights(
+  tensors: ReadonlyMap<string, SafetensorsTensor>,
+  base: BaseModelInfo,
+  file: string,
+): LoraWeight[] {
   const rules = architectureRules(base.architecture, base.file);
   const pairs = new Map<string, { a?: SafetensorsTensor; b?: SafetensorsTensor; module: string }>();
   for (const [name, tensor] of tensors) {
@@ -28,7 +32,11 @@ export function peftToGgufWeights(tensors: ReadonlyMap<string, SafetensorsTensor
     }
     const [, module = '', which] = match;
     const target = ggufNameOfHfModule(module);
-    if (target === undefined) throw new MaftError('INPUT_INVALID', `module ${module} has no GGUF counterpart in a ${base.architecture} model`, { file, field: name });
+    if (target === undefined)
+      throw new MaftError('INPUT_INVALID', `module ${module} has no GGUF counterpart in a ${base.architecture} model`, {
+        file,
+        field: name,
+      });
     const pair = pairs.get(target) ?? { module };
     if (which === 'A') pair.a = tensor;
     else pair.b = tensor;
@@ -39,23 +47,48 @@ export function peftToGgufWeights(tensors: ReadonlyMap<string, SafetensorsTensor
   const weights: LoraWeight[] = [];
   for (const [target, { a, b, module }] of pairs) {
     const field = `base_model.model.${module}`;
-    if (a === undefined || b === undefined) throw new MaftError('INPUT_INVALID', `lora_${a === undefined ? 'A' : 'B'} is missing`, { file, field });
+    if (a === undefined || b === undefined)
+      throw new MaftError('INPUT_INVALID', `lora_${a === undefined ? 'A' : 'B'} is missing`, { file, field });
     const baseShape = base.shapes.get(target);
     if (baseShape === undefined) {
-      const why = target === 'output.weight' ? 'the base ties its output head to token_embd (no output.weight), so lm_head cannot be adapted' : `the base model has no ${target}: is this adapter for another base?`;
+      const why =
+        target === 'output.weight'
+          ? 'the base ties its output head to token_embd (no output.weight), so lm_head cannot be adapted'
+          : `the base model has no ${target}: is this adapter for another base?`;
       throw new MaftError('INPUT_INVALID', why, { file, field });
     }
     const [inputSize = 0, outputSize = 0] = baseShape;
     const [rank = 0, aInput] = a.shape;
     const [bOutput, bRank] = b.shape;
     if (a.shape.length !== 2 || b.shape.length !== 2 || bRank !== rank || rank < 1) {
-      throw new MaftError('INPUT_INVALID', `lora_A [${a.shape.join(', ')}] and lora_B [${b.shape.join(', ')}] are not [r, in] and [out, r]`, { file, field });
+      throw new MaftError(
+        'INPUT_INVALID',
+        `lora_A [${a.shape.join(', ')}] and lora_B [${b.shape.join(', ')}] are not [r, in] and [out, r]`,
+        { file, field },
+      );
     }
     if (aInput !== inputSize || bOutput !== outputSize) {
-      throw new MaftError('INPUT_INVALID', `shapes [${aInput} in, ${bOutput} out] do not fit the base's ${target} [${inputSize} in, ${outputSize} out]: another base model?`, { file, field });
+      throw new MaftError(
+        'INPUT_INVALID',
+        `shapes [${aInput} in, ${bOutput} out] do not fit the base's ${target} [${inputSize} in, ${outputSize} out]: another base model?`,
+        { file, field },
+      );
     }
-    const heads = !rules.permutesQk ? 0 : target.endsWith('.attn_q.weight') ? base.headCount : target.endsWith('.attn_k.weight') ? base.headCountKv : 0;
-    weights.push({ target, inputSize, outputSize, rank, a: a.values, b: heads > 0 ? permuteRowsHfToGguf(b.values, outputSize, heads) : b.values });
+    const heads = !rules.permutesQk
+      ? 0
+      : target.endsWith('.attn_q.weight')
+        ? base.headCount
+        : target.endsWith('.attn_k.weight')
+          ? base.headCountKv
+          : 0;
+    weights.push({
+      target,
+      inputSize,
+      outputSize,
+      rank,
+      a: a.values,
+      b: heads > 0 ? permuteRowsHfToGguf(b.values, outputSize, heads) : b.values,
+    });
   }
   return weights.sort((left, right) => orderKey(left.target) - orderKey(right.target));
 }

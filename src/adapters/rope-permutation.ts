@@ -23,7 +23,10 @@ export function permuteRowsGgufToHf(values: Float32Array, rows: number, heads: n
 
 function reorder(values: Float32Array, rows: number, heads: number, toGguf: boolean): Float32Array {
   if (heads < 1 || rows % heads !== 0 || (rows / heads) % 2 !== 0 || values.length % rows !== 0) {
-    throw new MaftError('INPUT_INVALID', `cannot split ${rows} rows into ${heads} heads of even size for the RoPE permutation`);
+    throw new MaftError(
+      'INPUT_INVALID',
+      `cannot split ${rows} rows into ${heads} heads of even size for the RoPE permutation`,
+    );
   }
   const columns = values.length / rows;
   const perHead = rows / heads;

@@ -29,14 +29,16 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFi
     new MaftError('INPUT_INVALID', message, field === undefined ? { file } : { file, field });
   if (bytes.byteLength < 8) throw fail('not a safetensors file: shorter than its 8-byte header length');
   const headerLength = Number(view.getBigUint64(0, true));
-  if (headerLength > bytes.byteLength - 8) throw fail(`not a safetensors file: header length ${headerLength} exceeds the file`);
+  if (headerLength > bytes.byteLength - 8)
+    throw fail(`not a safetensors file: header length ${headerLength} exceeds the file`);
   let header: unknown;
   try {
     header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + headerLength)));
   } catch {
     throw fail('not a safetensors file: its header is not JSON');
   }
-  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw fail('safetensors header is not a JSON object');
+  if (typeof header !== 'object' || header === null || Array.isArray(header))
+    throw fail('safetensors header is not a JSON object');
   const dataStart = 8 + headerLength;
   const tensors = new Map<string, SafetensorsTensor>();
   let metadata: Record<string, string> = {};
@@ -45,11 +47,16 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFi
       metadata = (entry ?? {}) as Record<string, string>;
       continue;
     }
-    const { dtype, shape, data_offsets: offsets } = (entry ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
+    const {
+      dtype,
+      shape,
+      data_offsets: offsets,
+    } = (entry ?? {}) as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof dtype !== 'string' || !(dtype in bytesPerElement)) {
       throw fail(`dtype ${String(dtype)} is not supported (expected F32, F16 or BF16)`, name);
     }
-    if (!Array.isArray(shape) || !shape.every((size) => Number.isSafeInteger(size) && size >= 0)) throw fail('shape is not a list of sizes', name);
+    if (!Array.isArray(shape) || !shape.every((size) => Number.isSafeInteger(size) && size >= 0))
+      throw fail('shape is not a list of sizes', name);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((offset) => Number.isSafeInteger(offset))) {
       throw fail('data_offsets is not [begin, end]', name);
     }
@@ -59,7 +66,10 @@ export function parseSafetensors(bytes: Uint8Array, file: string): SafetensorsFi
     if (end - begin !== count * width || begin < 0 || dataStart + end > bytes.byteLength) {
       throw fail(`data_offsets [${begin}, ${end}] do not hold ${count} ${dtype} values inside the file`, name);
     }
-    tensors.set(name, { shape: shape as number[], values: decode(view, dataStart + begin, count, dtype as ReadableDtype) });
+    tensors.set(name, {
+      shape: shape as number[],
+      values: decode(view, dataStart + begin, count, dtype as ReadableDtype),
+    });
   }
   return { tensors, metadata };
 }
@@ -84,14 +94,20 @@ function decode(view: DataView, at: number, count: number, dtype: ReadableDtype)
  * Encode tensors as an F32 safetensors file, in the given order. The header is padded with spaces to a
  * multiple of 8 bytes, as the reference writer does, so the data section stays aligned.
  */
-export function encodeSafetensors(tensors: ReadonlyMap<string, SafetensorsTensor>, metadata: Record<string, string> = {}): Uint8Array {
+export function encodeSafetensors(
+  tensors: ReadonlyMap<string, SafetensorsTensor>,
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const header: Record<string, unknown> = {};
   if (Object.keys(metadata).length > 0) header['__metadata__'] = metadata;
   let offset = 0;
   for (const [name, tensor] of tensors) {
     const count = tensor.shape.reduce((product, size) => product * size, 1);
     if (count !== tensor.values.length) {
-      throw new MaftError('INTERNAL', `safetensors ${name}: ${tensor.values.length} values for shape [${tensor.shape.join(', ')}]`);
+      throw new MaftError(
+        'INTERNAL',
+        `safetensors ${name}: ${tensor.values.length} values for shape [${tensor.shape.join(', ')}]`,
+      );
     }
     header[name] = { dtype: 'F32', shape: tensor.shape, data_offsets: [offset, offset + 4 * count] };
     offset += 4 * count;

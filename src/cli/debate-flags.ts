@@ -59,12 +59,18 @@ function defined(value: Record<string, unknown>): Record<string, unknown> {
         ? [key, defined(item as Record<string, unknown>)]
         : [key, item],
     );
-  return Object.fromEntries(entries.filter(([, item]) => !(typeof item === 'object' && item !== null && !Array.isArray(item) && Object.keys(item).length === 0)));
+  return Object.fromEntries(
+    entries.filter(
+      ([, item]) =>
+        !(typeof item === 'object' && item !== null && !Array.isArray(item) && Object.keys(item).length === 0),
+    ),
+  );
 }
 
 /** The part of the config the flags set, shaped like the config file. */
 export function configFromFlags(flags: Omit<DebateFlags, 'run'>): Record<string, unknown> {
-  const taskOptions = flags.task === undefined ? {} : taskOptionsFromFlags({ ...flags, task: flags.task, seed: undefined });
+  const taskOptions =
+    flags.task === undefined ? {} : taskOptionsFromFlags({ ...flags, task: flags.task, seed: undefined });
   return defined({
     task: { name: flags.task, options: Object.keys(taskOptions).length > 0 ? taskOptions : undefined },
     split: {
@@ -87,7 +93,12 @@ export function configFromFlags(flags: Omit<DebateFlags, 'run'>): Record<string,
     },
     seed: number(flags.seed, 'seed'),
     problemConcurrency: number(flags.problemConcurrency, 'problem-concurrency'),
-    fallbacks: flags.fallbacks === undefined ? undefined : flags.fallbacks.trim() === 'none' ? [] : flags.fallbacks.split(',').map((item) => item.trim()),
+    fallbacks:
+      flags.fallbacks === undefined
+        ? undefined
+        : flags.fallbacks.trim() === 'none'
+          ? []
+          : flags.fallbacks.split(',').map((item) => item.trim()),
     promptsFile: flags.prompts,
     backend: {
       kind: flags.backend,
@@ -110,7 +121,12 @@ export function mergeConfig(base: Record<string, unknown>, over: Record<string, 
   for (const [key, value] of Object.entries(over)) {
     const previous = result[key];
     result[key] =
-      typeof value === 'object' && value !== null && !Array.isArray(value) && typeof previous === 'object' && previous !== null && !Array.isArray(previous)
+      typeof value === 'object' &&
+      value !== null &&
+      !Array.isArray(value) &&
+      typeof previous === 'object' &&
+      previous !== null &&
+      !Array.isArray(previous)
         ? mergeConfig(previous as Record<string, unknown>, value as Record<string, unknown>)
         : value;
   }

@@ -36,8 +36,13 @@ export interface RunSelection {
 /** The raw config of a selection and where it came from (for error messages). */
 function rawConfig(selection: RunSelection): { raw: Record<string, unknown>; source: string } {
   const stored = path.join(selection.directory, 'config.json');
-  if (selection.configFile !== undefined) return { raw: readConfigFileResolved(selection.configFile), source: `config ${selection.configFile}` };
-  if (existsSync(stored)) return { raw: readRun(selection.directory).config as Record<string, unknown>, source: `config of ${selection.directory}` };
+  if (selection.configFile !== undefined)
+    return { raw: readConfigFileResolved(selection.configFile), source: `config ${selection.configFile}` };
+  if (existsSync(stored))
+    return {
+      raw: readRun(selection.directory).config as Record<string, unknown>,
+      source: `config of ${selection.directory}`,
+    };
   if (selection.existing) readRun(selection.directory); // throws the clear "no such run" / "not a run" error
   return { raw: embeddedDefaultConfig(), source: 'embedded default config' };
 }
@@ -47,11 +52,16 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
   const overrides = { ...(selection.overrides ?? {}) };
   const flagged = overrides['backend'] as Record<string, unknown> | undefined;
   const server = flagged !== undefined && (flagged['kind'] === 'openai' || flagged['baseUrl'] !== undefined);
-  const base = server && (written['backend'] as { kind?: unknown } | undefined)?.kind !== 'openai' ? { ...written, backend: undefined } : written;
+  const base =
+    server && (written['backend'] as { kind?: unknown } | undefined)?.kind !== 'openai'
+      ? { ...written, backend: undefined }
+      : written;
   if (flagged !== undefined && base['backend'] === undefined && !server) {
     overrides['backend'] = { ...embeddedBackend(), ...flagged }; // flags refine the embedded default's backend
   }
-  const raw = inferBackendKind(mergeConfig(Object.fromEntries(Object.entries(base).filter(([, value]) => value !== undefined)), overrides));
+  const raw = inferBackendKind(
+    mergeConfig(Object.fromEntries(Object.entries(base).filter(([, value]) => value !== undefined)), overrides),
+  );
   const resolved = await resolveRunConfig(raw, source);
   const { config } = resolved;
   const templates = loadPromptTemplates(resolved.task.answerType, config.promptsFile);
@@ -61,8 +71,14 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
   checkStoredRecords(selection.directory, config, { finetune: resolved.finetuneProblems, eval: resolved.evalProblems });
   const run = openRun<RunConfig>(selection.directory, config, { command: process.argv.slice(2) });
   const context: RunContext = {
-    run, config, task: resolved.task, finetuneProblems: resolved.finetuneProblems, evalProblems: resolved.evalProblems, templates,
-    evalTask: resolved.evalTask, evalTemplates,
+    run,
+    config,
+    task: resolved.task,
+    finetuneProblems: resolved.finetuneProblems,
+    evalProblems: resolved.evalProblems,
+    templates,
+    evalTask: resolved.evalTask,
+    evalTemplates,
     models: runModelSource(run, config),
     log: (line) => process.stderr.write(`${line}\n`),
     progress: (stage) => createProgressReporter(stage),
@@ -77,7 +93,10 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
 }
 
 /** Run `work` on an opened context, then let its models and lock go. */
-export async function withRunContext<T>(selection: RunSelection, work: (context: RunContext) => Promise<T>): Promise<T> {
+export async function withRunContext<T>(
+  selection: RunSelection,
+  work: (context: RunContext) => Promise<T>,
+): Promise<T> {
   const context = await openRunContext(selection);
   try {
     return await work(context);

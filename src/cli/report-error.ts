@@ -6,7 +6,10 @@ import { isMaftError } from '../errors/maft-error.js';
  * code; commander's usage errors were already printed by commander; anything else is a bug, printed with
  * its stack so it can be reported.
  */
-export function reportError(error: unknown, write: (line: string) => void = (line) => process.stderr.write(line)): number {
+export function reportError(
+  error: unknown,
+  write: (line: string) => void = (line) => process.stderr.write(line),
+): number {
   if (isMaftError(error)) {
     write(`maft: error [${error.code}]: ${error.toOneLine()}\n`);
     return error.exitCode;

@@ -20,7 +20,10 @@ export interface StageSelection {
 
 export function addStageOptions(command: Command, iterationHelp: string): Command {
   return command
-    .option('--method <name>', 'the finetuning method whose stage this is: multiagent-ft, single-agent-ft, majority-ft, star (default: the run\'s first)')
+    .option(
+      '--method <name>',
+      "the finetuning method whose stage this is: multiagent-ft, single-agent-ft, majority-ft, star (default: the run's first)",
+    )
     .option('--iteration <k>', iterationHelp);
 }
 
@@ -30,10 +33,18 @@ export function selectStage(flags: StageFlags, config: RunConfig, defaultIterati
   const iteration = flags.iteration === undefined ? defaultIteration : Number(flags.iteration);
   const last = methods.includes(method) ? methodIterations(config, method) : config.iterations;
   if (!Number.isInteger(iteration) || iteration < least || iteration > last) {
-    throw new MaftError('CONFIG_INVALID', `expected a whole number from ${least} to the run's ${last} iterations of ${method}, got "${flags.iteration}"`, { field: '--iteration' });
+    throw new MaftError(
+      'CONFIG_INVALID',
+      `expected a whole number from ${least} to the run's ${last} iterations of ${method}, got "${flags.iteration}"`,
+      { field: '--iteration' },
+    );
   }
   if (flags.method !== undefined && !methods.includes(method)) {
-    throw new MaftError('UNKNOWN_NAME', `${JSON.stringify(flags.method)} is not a finetuning method of this run (methods: ${methods.join(', ') || 'none'})`, { field: '--method' });
+    throw new MaftError(
+      'UNKNOWN_NAME',
+      `${JSON.stringify(flags.method)} is not a finetuning method of this run (methods: ${methods.join(', ') || 'none'})`,
+      { field: '--method' },
+    );
   }
   return { method, iteration };
 }

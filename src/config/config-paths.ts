@@ -15,7 +15,9 @@ function resolveAt(value: unknown, directory: string): unknown {
 }
 
 function objectAt(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /** `raw` (a config as written in a file in `directory`) with every path field made absolute. */

@@ -44,12 +44,15 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 function rows(schema: JsonSchema, prefix: string, required: boolean, out: string[][]): void {
   const variants = schema.oneOf ?? schema.anyOf;
   if (schema.properties) {
-    if (prefix !== '' && schema.description) out.push([`\`${prefix}\``, 'section', required ? 'required' : '', cell(schema.description)]);
-    for (const [key, child] of Object.entries(schema.properties)) rows(child, prefix === '' ? key : `${prefix}.${key}`, schema.required?.includes(key) ?? false, out);
+    if (prefix !== '' && schema.description)
+      out.push([`\`${prefix}\``, 'section', required ? 'required' : '', cell(schema.description)]);
+    for (const [key, child] of Object.entries(schema.properties))
+      rows(child, prefix === '' ? key : `${prefix}.${key}`, schema.required?.includes(key) ?? false, out);
     return;
   }
   if (variants && variants.every((variant) => variant.properties)) {
-    if (schema.description) out.push([`\`${prefix}\``, 'one of the kinds below', required ? 'required' : '', cell(schema.description)]);
+    if (schema.description)
+      out.push([`\`${prefix}\``, 'one of the kinds below', required ? 'required' : '', cell(schema.description)]);
     for (const variant of variants) {
       const kind = variant.properties?.['kind']?.const;
       for (const [key, child] of Object.entries(variant.properties ?? {})) {
@@ -59,7 +62,8 @@ function rows(schema: JsonSchema, prefix: string, required: boolean, out: string
     }
     return;
   }
-  const fallback = schema.default === undefined ? (required ? 'required' : '') : `\`${JSON.stringify(schema.default)}\``;
+  const fallback =
+    schema.default === undefined ? (required ? 'required' : '') : `\`${JSON.stringify(schema.default)}\``;
   out.push([`\`${prefix}\``, cell(typeOf(schema)), fallback, cell(schema.description ?? '')]);
 }
 
@@ -86,6 +90,9 @@ export function configReferenceDocument(): string {
     'Generated from the zod schemas (`npx tsx scripts/config-reference.ts`; a test fails when this file is stale). A config file is',
     'YAML (or JSON); unknown fields are refused, and every problem of a config is reported at once as `path: message`.',
     '',
-    configReference(runConfigSchema, '`maft run [config.yaml]`, `maft debate --config config.yaml` (the stage commands read the run\'s stored copy)'),
+    configReference(
+      runConfigSchema,
+      "`maft run [config.yaml]`, `maft debate --config config.yaml` (the stage commands read the run's stored copy)",
+    ),
   ].join('\n');
 }

@@ -15,7 +15,10 @@ import { runConfigSchema, type RunConfig } from './run-config.js';
 import { validateConfig } from './validate-config.js';
 
 /** The arithmetic base model maft ships (models/arithmetic-base.gguf in the package). */
-export const shippedBaseModel = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models/arithmetic-base.gguf');
+export const shippedBaseModel = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../models/arithmetic-base.gguf',
+);
 
 /**
  * The embedded default, what `maft run` with no config runs: the paper's arithmetic task `a+b*c+d-e*f` on the
@@ -54,13 +57,19 @@ export async function withModelDefaults(raw: Record<string, unknown>): Promise<R
   if (typeof backend !== 'object' || backend === null || Array.isArray(backend)) return raw;
   const fields = backend as Record<string, unknown>;
   // A server cannot serve the embedded trainer's adapters: its default methods are the three that train nothing.
-  if (fields['kind'] === 'openai' && raw['methods'] === undefined) return { ...raw, methods: ['base', 'majority', 'debate'] };
+  if (fields['kind'] === 'openai' && raw['methods'] === undefined)
+    return { ...raw, methods: ['base', 'majority', 'debate'] };
   if (fields['kind'] !== 'llama-cpp' || typeof fields['model'] !== 'string') return raw;
   const contextSize = fields['contextSize'] ?? (await defaultContextSize(fields['model']));
   const trainer = raw['trainer'] ?? {};
-  const filledTrainer = typeof trainer === 'object' && trainer !== null && !Array.isArray(trainer) && (trainer as Record<string, unknown>)['windowLength'] === undefined && typeof contextSize === 'number'
-    ? { ...trainer, windowLength: Math.min(32768, contextSize) }
-    : trainer;
+  const filledTrainer =
+    typeof trainer === 'object' &&
+    trainer !== null &&
+    !Array.isArray(trainer) &&
+    (trainer as Record<string, unknown>)['windowLength'] === undefined &&
+    typeof contextSize === 'number'
+      ? { ...trainer, windowLength: Math.min(32768, contextSize) }
+      : trainer;
   return { ...raw, backend: { ...fields, contextSize }, trainer: filledTrainer };
 }
 
@@ -79,11 +88,15 @@ export function runConfigProblems(config: RunConfig): string[] {
         `(${finetuning.join(', ')} need it; evaluate base, majority and debate only, or export the data with maft build-data and train elsewhere)`,
     );
   }
-  if (finetuning.length > 0 && config.iterations === 0) problems.push(`iterations: 0 leaves nothing to finetune for ${finetuning.join(', ')}`);
+  if (finetuning.length > 0 && config.iterations === 0)
+    problems.push(`iterations: 0 leaves nothing to finetune for ${finetuning.join(', ')}`);
   const { agents, maxOthers } = config.society;
-  if (maxOthers !== undefined && agents > 1 && maxOthers > agents - 1) problems.push(`society.maxOthers: ${maxOthers} is more than the ${agents - 1} other agents`);
+  if (maxOthers !== undefined && agents > 1 && maxOthers > agents - 1)
+    problems.push(`society.maxOthers: ${maxOthers} is more than the ${agents - 1} other agents`);
   if (config.backend.kind === 'llama-cpp' && config.trainer.windowLength > config.backend.contextSize * 4) {
-    problems.push(`trainer.windowLength: ${config.trainer.windowLength} tokens is far beyond the ${config.backend.contextSize}-token context the debates run in`);
+    problems.push(
+      `trainer.windowLength: ${config.trainer.windowLength} tokens is far beyond the ${config.backend.contextSize}-token context the debates run in`,
+    );
   }
   return problems;
 }
@@ -112,7 +125,8 @@ export async function resolveRunConfig(raw: Record<string, unknown>, source: str
     problems.push(error.toOneLine());
   }
   if (loaded !== undefined) problems.push(...overlapProblems(loaded.finetuneProblems, loaded.evalProblems));
-  if (problems.length > 0 || loaded === undefined) throw new MaftError('CONFIG_INVALID', `invalid ${source}: ${problems.join('; ')}`);
+  if (problems.length > 0 || loaded === undefined)
+    throw new MaftError('CONFIG_INVALID', `invalid ${source}: ${problems.join('; ')}`);
   return { config, ...loaded };
 }
 
@@ -134,5 +148,7 @@ export function overlapProblems(finetune: readonly Problem[], held: readonly Pro
   const trained = new Set(finetune.map((problem) => normalise(problem.question)));
   const shared = held.filter((problem) => trained.has(normalise(problem.question)));
   if (shared.length === 0) return [];
-  return [`evalTask: ${shared.length} held-out problem(s) are also finetune problems (first: ${JSON.stringify(shared[0]?.id)}); the splits must be disjoint`];
+  return [
+    `evalTask: ${shared.length} held-out problem(s) are also finetune problems (first: ${JSON.stringify(shared[0]?.id)}); the splits must be disjoint`,
+  ];
 }

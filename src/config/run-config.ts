@@ -13,50 +13,172 @@ import { backendConfigSchema, samplingConfigSchema, societyShape, taskConfigSche
 
 /** The embedded LoRA trainer (ggml, in a child process): one job per model to finetune. */
 export const trainerConfigSchema = z.strictObject({
-  kind: z.literal('embedded').default('embedded').describe("`embedded`: maft's own LoRA trainer on ggml (CPU, no Python), for GGUF models on the llama-cpp backend."),
-  rank: z.int().min(1).max(256).default(8).describe("LoRA rank r. Default 8."),
-  alpha: z.number().positive().optional().describe("LoRA alpha (the update is scaled by alpha / r). Default 2 × rank."),
-  targets: z.array(z.enum(['q', 'k', 'v', 'o', 'gate', 'up', 'down'])).min(1).optional().describe("LoRA targets: any of q, k, v, o, gate, up, down. Default all seven."),
+  kind: z
+    .literal('embedded')
+    .default('embedded')
+    .describe(
+      "`embedded`: maft's own LoRA trainer on ggml (CPU, no Python), for GGUF models on the llama-cpp backend.",
+    ),
+  rank: z.int().min(1).max(256).default(8).describe('LoRA rank r. Default 8.'),
+  alpha: z.number().positive().optional().describe('LoRA alpha (the update is scaled by alpha / r). Default 2 × rank.'),
+  targets: z
+    .array(z.enum(['q', 'k', 'v', 'o', 'gate', 'up', 'down']))
+    .min(1)
+    .optional()
+    .describe('LoRA targets: any of q, k, v, o, gate, up, down. Default all seven.'),
   epochs: z.int().min(1).max(100).default(2).describe("Passes over each dataset. Default 2 (the paper's 2 epochs)."),
-  learningRate: z.number().gt(0).lt(1).default(1e-3).describe("Peak learning rate (linear warmup, then cosine decay to 10%). Default 1e-3."),
-  warmupShare: z.number().min(0).max(0.5).default(0.03).describe("Warmup as a share of the steps. Default 0.03 (the paper's 3%)."),
-  windowLength: z.int().min(16).max(32768).default(1024).describe("Tokens per training window. A longer row is cut at its head (prompt tokens first), and dropped when its completion alone does not fit; both are counted in the job's record and warned about. Default: the backend's context size (the longest conversation a debate can produce), 1024 without one."),
-  windowsPerStep: z.int().min(1).max(256).default(1).describe("Windows per optimizer step. Default 1."),
-  threads: z.int().min(1).optional().describe("ggml CPU threads (its workers spin: never more than free cores). Default: the backend's thread count."),
+  learningRate: z
+    .number()
+    .gt(0)
+    .lt(1)
+    .default(1e-3)
+    .describe('Peak learning rate (linear warmup, then cosine decay to 10%). Default 1e-3.'),
+  warmupShare: z
+    .number()
+    .min(0)
+    .max(0.5)
+    .default(0.03)
+    .describe("Warmup as a share of the steps. Default 0.03 (the paper's 3%)."),
+  windowLength: z
+    .int()
+    .min(16)
+    .max(32768)
+    .default(1024)
+    .describe(
+      "Tokens per training window. A longer row is cut at its head (prompt tokens first), and dropped when its completion alone does not fit; both are counted in the job's record and warned about. Default: the backend's context size (the longest conversation a debate can produce), 1024 without one.",
+    ),
+  windowsPerStep: z.int().min(1).max(256).default(1).describe('Windows per optimizer step. Default 1.'),
+  threads: z
+    .int()
+    .min(1)
+    .optional()
+    .describe("ggml CPU threads (its workers spin: never more than free cores). Default: the backend's thread count."),
 });
 
 export const runConfigSchema = z.strictObject({
-  task: taskConfigSchema.describe('The problems: the finetune split and, unless `evalTask` is given, the held-out split. Required.'),
-  evalTask: taskConfigSchema.optional().describe(
-    'Held-out problems from another source (e.g. a test file when `task` reads the train file). Default: the eval split of `task`. ' +
-      'A held-out problem whose question is also a finetune problem is refused.',
+  task: taskConfigSchema.describe(
+    'The problems: the finetune split and, unless `evalTask` is given, the held-out split. Required.',
   ),
-  split: z.strictObject({
-    seed: z.int().default(0).describe("Split seed. Default 0."),
-    finetuneCount: z.int().min(1).default(500).describe("Problems debated each iteration to make training data (no labels used). Default 500 (the paper)."),
-    evalCount: z.int().min(1).default(500).describe("Held-out problems every method is evaluated on. Default 500 (the paper)."),
-  }).prefault({}),
+  evalTask: taskConfigSchema
+    .optional()
+    .describe(
+      'Held-out problems from another source (e.g. a test file when `task` reads the train file). Default: the eval split of `task`. ' +
+        'A held-out problem whose question is also a finetune problem is refused.',
+    ),
+  split: z
+    .strictObject({
+      seed: z.int().default(0).describe('Split seed. Default 0.'),
+      finetuneCount: z
+        .int()
+        .min(1)
+        .default(500)
+        .describe('Problems debated each iteration to make training data (no labels used). Default 500 (the paper).'),
+      evalCount: z
+        .int()
+        .min(1)
+        .default(500)
+        .describe('Held-out problems every method is evaluated on. Default 500 (the paper).'),
+    })
+    .prefault({}),
   society: z.strictObject(societyShape).prefault({}).describe('The society: N agents debating M rounds.'),
   sampling: samplingConfigSchema.prefault({}),
-  seed: z.int().default(0).describe("The run's seed: every call's seed, shuffle, tie-break, data mix and LoRA init derive from it. Default 0."),
-  problemConcurrency: z.int().min(1).max(1024).default(4).describe("Problems debated at once (a backend's own concurrency bounds requests). Default 4."),
-  fallbacks: z.array(z.enum(answerFallbacks as [string, ...string[]])).optional().describe("The paper's extraction fallbacks when a reply has no \\boxed{} (given, they replace the default extraction's rules); default per answer type."),
-  grading: z.enum(gradingModes as [string, ...string[]]).default('default').describe("How answers are extracted and compared, for the vote, the finetuning data and the scores (docs/grading.md). `default`: the last \\boxed{}, then answer phrases, LaTeX math, the last number, and a MATH checker that also accepts units, `x = 1`, sets in any order and equal values; `paper`: the paper's checker exactly (last box, PRM800K's MATH check), to reproduce its numbers. Default default."),
-  promptsFile: z.string().optional().describe("A YAML/JSON file overriding some of the prompt templates. Default: maft's prompts."),
-  backend: backendConfigSchema.describe('Where every model call goes: the base model (finetuned models are adapters on it). Default: the shipped arithmetic model on the embedded engine.'),
-  iterations: z.int().min(0).max(50).default(2).describe("L, finetuning iterations. 0 evaluates the base society only. Default 2."),
-  methods: z.array(z.enum(methodNames)).min(1).default(['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft']).describe("The methods to evaluate on the held-out split (src/spec/methods.ts): base, majority, debate, multiagent-ft, single-agent-ft, majority-ft, star. Default: base, majority, debate, multiagent-ft, single-agent-ft (the paper's central contrast); with the openai backend base, majority, debate (the embedded trainer cannot serve it)."),
-  finetune: z.strictObject({
-    correctedShare: z.number().min(0).max(1).default(2 / 3).describe("w, the share of corrected rows (D⁻) in each critic's data, in [0, 1]. Default 2/3 (the released code's)."),
-    criticMix: z.enum(criticMixModes).default('keep-corrected').describe("`keep-corrected`: every D⁻ row, and D⁺ rows up to w's ratio (the released code's rule); `w`: D⁻ and D⁺ in the share w exactly (drops D⁻ rows when D⁺ is short); `all`: every D⁻ and D⁺ row. Default keep-corrected (docs/method.md, step 3)."),
-    from: z.enum(['previous', 'base']).default('previous').describe("`previous`: iteration k continues from iteration k−1's models (the released code's behaviour); `base`: every iteration trains fresh adapters on the base model. Default previous."),
-    critics: z.boolean().default(true).describe("Finetune critics too. false is the paper's \"without critic\" ablation: rounds ≥ 2 use the base model. Default true."),
-  }).prefault({}).describe('What the finetuning methods learn from.'),
-  star: z.strictObject({
-    iterations: z.int().min(1).max(50).optional().describe("STaR's own iteration count (Zelikman et al. iterate until accuracy stops rising). Default: `iterations`."),
-  }).prefault({}).describe('The STaR baseline: as in STaR, every iteration trains a fresh model from the base model on the data its latest model produced (never continues from the previous one).'),
+  seed: z
+    .int()
+    .default(0)
+    .describe(
+      "The run's seed: every call's seed, shuffle, tie-break, data mix and LoRA init derive from it. Default 0.",
+    ),
+  problemConcurrency: z
+    .int()
+    .min(1)
+    .max(1024)
+    .default(4)
+    .describe("Problems debated at once (a backend's own concurrency bounds requests). Default 4."),
+  fallbacks: z
+    .array(z.enum(answerFallbacks as [string, ...string[]]))
+    .optional()
+    .describe(
+      "The paper's extraction fallbacks when a reply has no \\boxed{} (given, they replace the default extraction's rules); default per answer type.",
+    ),
+  grading: z
+    .enum(gradingModes as [string, ...string[]])
+    .default('default')
+    .describe(
+      "How answers are extracted and compared, for the vote, the finetuning data and the scores (docs/grading.md). `default`: the last \\boxed{}, then answer phrases, LaTeX math, the last number, and a MATH checker that also accepts units, `x = 1`, sets in any order and equal values; `paper`: the paper's checker exactly (last box, PRM800K's MATH check), to reproduce its numbers. Default default.",
+    ),
+  promptsFile: z
+    .string()
+    .optional()
+    .describe("A YAML/JSON file overriding some of the prompt templates. Default: maft's prompts."),
+  backend: backendConfigSchema.describe(
+    'Where every model call goes: the base model (finetuned models are adapters on it). Default: the shipped arithmetic model on the embedded engine.',
+  ),
+  iterations: z
+    .int()
+    .min(0)
+    .max(50)
+    .default(2)
+    .describe('L, finetuning iterations. 0 evaluates the base society only. Default 2.'),
+  methods: z
+    .array(z.enum(methodNames))
+    .min(1)
+    .default(['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft'])
+    .describe(
+      "The methods to evaluate on the held-out split (src/spec/methods.ts): base, majority, debate, multiagent-ft, single-agent-ft, majority-ft, star. Default: base, majority, debate, multiagent-ft, single-agent-ft (the paper's central contrast); with the openai backend base, majority, debate (the embedded trainer cannot serve it).",
+    ),
+  finetune: z
+    .strictObject({
+      correctedShare: z
+        .number()
+        .min(0)
+        .max(1)
+        .default(2 / 3)
+        .describe(
+          "w, the share of corrected rows (D⁻) in each critic's data, in [0, 1]. Default 2/3 (the released code's).",
+        ),
+      criticMix: z
+        .enum(criticMixModes)
+        .default('keep-corrected')
+        .describe(
+          "`keep-corrected`: every D⁻ row, and D⁺ rows up to w's ratio (the released code's rule); `w`: D⁻ and D⁺ in the share w exactly (drops D⁻ rows when D⁺ is short); `all`: every D⁻ and D⁺ row. Default keep-corrected (docs/method.md, step 3).",
+        ),
+      from: z
+        .enum(['previous', 'base'])
+        .default('previous')
+        .describe(
+          "`previous`: iteration k continues from iteration k−1's models (the released code's behaviour); `base`: every iteration trains fresh adapters on the base model. Default previous.",
+        ),
+      critics: z
+        .boolean()
+        .default(true)
+        .describe(
+          'Finetune critics too. false is the paper\'s "without critic" ablation: rounds ≥ 2 use the base model. Default true.',
+        ),
+    })
+    .prefault({})
+    .describe('What the finetuning methods learn from.'),
+  star: z
+    .strictObject({
+      iterations: z
+        .int()
+        .min(1)
+        .max(50)
+        .optional()
+        .describe(
+          "STaR's own iteration count (Zelikman et al. iterate until accuracy stops rising). Default: `iterations`.",
+        ),
+    })
+    .prefault({})
+    .describe(
+      'The STaR baseline: as in STaR, every iteration trains a fresh model from the base model on the data its latest model produced (never continues from the previous one).',
+    ),
   trainer: trainerConfigSchema.prefault({}).describe('How each model is finetuned.'),
-  reportSamples: z.int().min(0).max(100).default(6).describe("Debates shown in the report per evaluated society. Default 6."),
+  reportSamples: z
+    .int()
+    .min(0)
+    .max(100)
+    .default(6)
+    .describe('Debates shown in the report per evaluated society. Default 6.'),
 });
 
 export type RunConfigInput = z.input<typeof runConfigSchema>;

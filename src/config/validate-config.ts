@@ -9,7 +9,11 @@ import { resolveConfigPaths } from './config-paths.js';
  * Validate a raw config against its zod schema. Every problem is reported at once, as `path: message`
  * joined by "; " in one CONFIG_INVALID error, so a user fixes a config in one pass, not one error per run.
  */
-export function validateConfig<Schema extends z.ZodType>(schema: Schema, raw: unknown, source: string): z.output<Schema> {
+export function validateConfig<Schema extends z.ZodType>(
+  schema: Schema,
+  raw: unknown,
+  source: string,
+): z.output<Schema> {
   const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {

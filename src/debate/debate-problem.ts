@@ -59,7 +59,13 @@ export async function debateProblem(
     turns.forEach((turn, index) => transcripts[index]?.turns.push(turn));
     const random = createRandom(deriveSeed(settings.seed, 'vote', problem.id, round));
     const equivalent = (a: string, b: string) => isEquivalent(a, b, settings.answerType, settings.extraction.mode);
-    votes.push(majorityVote(turns.map((turn) => turn.answer), equivalent, random));
+    votes.push(
+      majorityVote(
+        turns.map((turn) => turn.answer),
+        equivalent,
+        random,
+      ),
+    );
   }
   return {
     problemId: problem.id,
@@ -103,7 +109,10 @@ async function takeTurn(
       if (settings.summarizer === undefined) throw new Error('summarize is on but no summarizer model was given');
       const seed = deriveSeed(settings.seed, 'summary', problem.id, round, index);
       const content = renderPrompt(templates.summarize, { question: problem.question, responses });
-      summary = toModelCall(await settings.summarizer.complete(request([{ role: 'user', content }], settings, seed)), seed);
+      summary = toModelCall(
+        await settings.summarizer.complete(request([{ role: 'user', content }], settings, seed)),
+        seed,
+      );
       prompt = renderPrompt(templates.debateWithSummary, { summary: summary.text, question: problem.question });
     } else {
       prompt = renderPrompt(templates.debate, { responses, question: problem.question });

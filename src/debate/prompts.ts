@@ -36,7 +36,7 @@ export function defaultPromptTemplates(answerType: AnswerType): PromptTemplates 
   return {
     question: `Solve the following problem. Explain your reasoning step by step, then summarise it in a few bullet points. ${box}\n\nProblem: {question}`,
     debate: `Here are the solutions other agents gave to the problem:\n\n{responses}\n\nUse their reasoning as additional advice and examine your own solution and theirs step by step. Give an updated answer to the problem. ${box}`,
-    otherResponse: 'One agent\'s solution:\n```\n{response}\n```',
+    otherResponse: "One agent's solution:\n```\n{response}\n```",
     debateWithSummary: `Here is a summary of the solutions other agents gave to the problem:\n\n{summary}\n\nUse this summary carefully as additional advice and examine your own solution step by step. Give an updated answer to the problem. ${box}`,
     summarize:
       'Here are the solutions several agents gave to the problem "{question}":\n\n{responses}\n\nWrite a summary of the different opinions, explaining the reasoning behind each one and the final answer each one reached.',

@@ -38,7 +38,13 @@ export async function runDebates(
   let completionTokens = 0;
   let next = 0;
   const report = () =>
-    options.onProgress?.({ done, total: problems.length, resumed, completionTokens, elapsedMs: performance.now() - started });
+    options.onProgress?.({
+      done,
+      total: problems.length,
+      resumed,
+      completionTokens,
+      elapsedMs: performance.now() - started,
+    });
   report();
   let failed = false; // after one failure, workers finish (and keep) their current problem but take no new one
   const worker = async () => {
@@ -59,7 +65,9 @@ export async function runDebates(
       report();
     }
   };
-  const results = await Promise.allSettled(Array.from({ length: Math.min(options.concurrency, pending.length) }, worker));
+  const results = await Promise.allSettled(
+    Array.from({ length: Math.min(options.concurrency, pending.length) }, worker),
+  );
   const failure = results.find((result) => result.status === 'rejected');
   if (failure) throw failure.reason;
   return problems.map((problem) => log.get(problem.id) as DebateTranscript);

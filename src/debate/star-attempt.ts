@@ -24,15 +24,32 @@ export async function attemptStar(problem: Problem, model: ChatModel, settings: 
   const agent: DebateAgent = { generator: model, critic: model };
   const attempt = await debateProblem(problem, [agent], { ...settings, rounds: 1 });
   const first = attempt.agents[0]?.turns[0];
-  if (first === undefined || isEquivalent(first.answer, problem.answer, problem.answerType, settings.extraction.mode)) return { problemId: problem.id, attempt };
-  const prompt = hintedPrompt(renderPrompt(settings.templates.question, { question: problem.question }), problem.answer);
+  if (first === undefined || isEquivalent(first.answer, problem.answer, problem.answerType, settings.extraction.mode))
+    return { problemId: problem.id, attempt };
+  const prompt = hintedPrompt(
+    renderPrompt(settings.templates.question, { question: problem.question }),
+    problem.answer,
+  );
   const seed = deriveSeed(settings.seed, 'star-hint', problem.id);
   const reply = await model.complete({ messages: [{ role: 'user', content: prompt }], ...settings.sampling, seed });
   const answer = extractAnswer(reply.text, problem.answerType, settings.extraction);
   const response: ModelCall = {
-    text: reply.text, finishReason: reply.finishReason, usage: reply.usage, modelId: reply.modelId, seed, durationMs: reply.durationMs,
+    text: reply.text,
+    finishReason: reply.finishReason,
+    usage: reply.usage,
+    modelId: reply.modelId,
+    seed,
+    durationMs: reply.durationMs,
     ...(reply.thoughts !== undefined ? { thoughts: reply.thoughts } : {}),
   };
-  return { problemId: problem.id, attempt, hinted: { prompt, response, answer, correct: isEquivalent(answer, problem.answer, problem.answerType, settings.extraction.mode) } };
+  return {
+    problemId: problem.id,
+    attempt,
+    hinted: {
+      prompt,
+      response,
+      answer,
+      correct: isEquivalent(answer, problem.answer, problem.answerType, settings.extraction.mode),
+    },
+  };
 }
-

@@ -91,7 +91,10 @@ export function evaluateDebates(transcripts: readonly DebateTranscript[]): Debat
     problems,
     ...accuracyOf(roundCorrect[rounds - 1] ?? 0, problems),
     perRound: roundCorrect.map((correct, index) => ({ round: index + 1, ...accuracyOf(correct, problems) })),
-    perAgent: agentCorrect.map((row, agent) => ({ agent, perRound: row.map((correct) => accuracyOf(correct, problems)) })),
+    perAgent: agentCorrect.map((row, agent) => ({
+      agent,
+      perRound: row.map((correct) => accuracyOf(correct, problems)),
+    })),
     consensus: problems === 0 ? 0 : consensus / problems,
     noAnswerRate: problems === 0 ? 0 : noFinalAnswer / problems,
     unparsedReplyRate: responses === 0 ? 0 : missing / responses,

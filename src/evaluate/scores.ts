@@ -23,9 +23,12 @@ type Selection = 'first-answer' | 'first-vote' | 'final-vote';
 
 /** Where a method's score at an iteration comes from. */
 export function scoreSource(method: MethodName, iteration: number): { stage: string; selection: Selection } {
-  const selection: Selection = method === 'base' || method === 'star' ? 'first-answer'
-    : method === 'majority' || (method === 'majority-ft' && iteration === 0) ? 'first-vote'
-    : 'final-vote';
+  const selection: Selection =
+    method === 'base' || method === 'star'
+      ? 'first-answer'
+      : method === 'majority' || (method === 'majority-ft' && iteration === 0)
+        ? 'first-vote'
+        : 'final-vote';
   const stage = iteration === 0 || !isFinetuneMethod(method) ? baseEvalStage : stageId(method, iteration, 'eval');
   return { stage, selection };
 }
@@ -33,12 +36,19 @@ export function scoreSource(method: MethodName, iteration: number): { stage: str
 const callsOf = (transcript: DebateTranscript, selection: Selection): ModelCall[] =>
   transcript.agents.flatMap((agent) =>
     agent.turns
-      .filter((turn) => (selection === 'final-vote' ? true : turn.round === 1 && (selection === 'first-vote' || agent.agent === 0)))
+      .filter((turn) =>
+        selection === 'final-vote' ? true : turn.round === 1 && (selection === 'first-vote' || agent.agent === 0),
+      )
       .flatMap((turn) => (turn.summary ? [turn.response, turn.summary] : [turn.response])),
   );
 
 /** Score transcripts the way `selection` says. */
-export function scoreTranscripts(method: MethodName, iteration: number, transcripts: readonly DebateTranscript[], selection: Selection): MethodScore {
+export function scoreTranscripts(
+  method: MethodName,
+  iteration: number,
+  transcripts: readonly DebateTranscript[],
+  selection: Selection,
+): MethodScore {
   let correct = 0;
   let missing = 0;
   let tokens = 0;
@@ -48,9 +58,11 @@ export function scoreTranscripts(method: MethodName, iteration: number, transcri
   const agentCorrect = new Array<number>(agents).fill(0);
   for (const transcript of transcripts) {
     const answerType = transcript.answerType as AnswerType;
-    const right = (answer: string | null) => isEquivalent(answer, transcript.groundTruth, answerType, transcript.grading);
+    const right = (answer: string | null) =>
+      isEquivalent(answer, transcript.groundTruth, answerType, transcript.grading);
     const vote = selection === 'first-vote' ? transcript.votes[0] : transcript.votes[transcript.votes.length - 1];
-    const given = selection === 'first-answer' ? (transcript.agents[0]?.turns[0]?.answer ?? null) : (vote?.winner ?? null);
+    const given =
+      selection === 'first-answer' ? (transcript.agents[0]?.turns[0]?.answer ?? null) : (vote?.winner ?? null);
     if (right(given)) correct++;
     if (given === null) missing++;
     for (const call of callsOf(transcript, selection)) {
@@ -68,9 +80,21 @@ export function scoreTranscripts(method: MethodName, iteration: number, transcri
   const { accuracy, standardError } = accuracyOf(correct, problems);
   const society = selection !== 'first-answer' && agents > 1;
   return {
-    method, iteration, problems, correct, accuracy, standardError, tokens, modelSeconds: milliseconds / 1000,
+    method,
+    iteration,
+    problems,
+    correct,
+    accuracy,
+    standardError,
+    tokens,
+    modelSeconds: milliseconds / 1000,
     noAnswerRate: problems === 0 ? 0 : missing / problems,
-    ...(society ? { consensus: consensus / Math.max(1, problems), perAgentAccuracy: agentCorrect.map((count) => count / Math.max(1, problems)) } : {}),
+    ...(society
+      ? {
+          consensus: consensus / Math.max(1, problems),
+          perAgentAccuracy: agentCorrect.map((count) => count / Math.max(1, problems)),
+        }
+      : {}),
   };
 }
 
@@ -96,34 +120,62 @@ export function trainingCurves(entries: readonly RegistryEntry[]): TrainingCurve
   return entries
     .filter((entry) => entry.status === 'succeeded' && entry.result !== undefined)
     .map((entry) => ({
-      method: entry.method, iteration: entry.iteration, agent: entry.agent, role: entry.role, rows: entry.rows,
-      losses: entry.result?.losses ?? [], finalLoss: entry.result?.finalLoss ?? Number.NaN, seconds: (entry.result?.elapsedMs ?? 0) / 1000,
-      truncatedRows: entry.result?.truncatedRows ?? 0, droppedRows: entry.result?.droppedRows ?? 0,
+      method: entry.method,
+      iteration: entry.iteration,
+      agent: entry.agent,
+      role: entry.role,
+      rows: entry.rows,
+      losses: entry.result?.losses ?? [],
+      finalLoss: entry.result?.finalLoss ?? Number.NaN,
+      seconds: (entry.result?.elapsedMs ?? 0) / 1000,
+      truncatedRows: entry.result?.truncatedRows ?? 0,
+      droppedRows: entry.result?.droppedRows ?? 0,
     }));
 }
 
 /** The first `count` held-out problems (in split order) of an evaluated stage, as the report shows them. */
-export function sampleDebates(stage: string, method: MethodName, iteration: number, transcripts: readonly DebateTranscript[], problemIds: readonly string[], count: number): DebateSample[] {
+export function sampleDebates(
+  stage: string,
+  method: MethodName,
+  iteration: number,
+  transcripts: readonly DebateTranscript[],
+  problemIds: readonly string[],
+  count: number,
+): DebateSample[] {
   const byId = new Map(transcripts.map((transcript) => [transcript.problemId, transcript]));
   return problemIds.slice(0, count).flatMap((id) => {
     const transcript = byId.get(id);
     if (transcript === undefined) return [];
     const answerType = transcript.answerType as AnswerType;
-    const right = (answer: string | null) => isEquivalent(answer, transcript.groundTruth, answerType, transcript.grading);
+    const right = (answer: string | null) =>
+      isEquivalent(answer, transcript.groundTruth, answerType, transcript.grading);
     const rounds = transcript.votes.map((_, round) =>
       transcript.agents.map((agent) => {
         const turn = agent.turns[round];
         return {
-          text: turn?.response.text ?? '', answer: turn?.answer ?? null, correct: right(turn?.answer ?? null),
+          text: turn?.response.text ?? '',
+          answer: turn?.answer ?? null,
+          correct: right(turn?.answer ?? null),
           ...(turn?.summary ? { summary: turn.summary.text } : {}),
         };
       }),
     );
     const vote = transcript.votes[transcript.votes.length - 1];
-    return [{
-      stage, method, iteration, problemId: id, question: transcript.question, groundTruth: transcript.groundTruth, rounds,
-      vote: { winner: vote?.winner ?? null, classes: (vote?.classes ?? []).map(({ answer, count }) => ({ answer, count })) },
-      correct: right(vote?.winner ?? null),
-    }];
+    return [
+      {
+        stage,
+        method,
+        iteration,
+        problemId: id,
+        question: transcript.question,
+        groundTruth: transcript.groundTruth,
+        rounds,
+        vote: {
+          winner: vote?.winner ?? null,
+          classes: (vote?.classes ?? []).map(({ answer, count }) => ({ answer, count })),
+        },
+        correct: right(vote?.winner ?? null),
+      },
+    ];
   });
 }

@@ -83,9 +83,27 @@ export function buildGeneratorRows(
   return outcomes.flatMap((outcome) => {
     const own = outcome.agents[agent];
     const majority = outcome.finalMajority;
-    if (own === undefined || majority === null || !agreesWith(own.firstAnswer, majority, outcome.answerType, outcome.grading)) return [];
+    if (
+      own === undefined ||
+      majority === null ||
+      !agreesWith(own.firstAnswer, majority, outcome.answerType, outcome.grading)
+    )
+      return [];
     const answer = own.firstAnswer as string;
-    return rowOf({ outcome, agent: own, round: 1, truncated: own.firstTruncated, role: 'generator', kind: 'generator', answer, majority, iteration }, skipped);
+    return rowOf(
+      {
+        outcome,
+        agent: own,
+        round: 1,
+        truncated: own.firstTruncated,
+        role: 'generator',
+        kind: 'generator',
+        answer,
+        majority,
+        iteration,
+      },
+      skipped,
+    );
   });
 }
 
@@ -110,7 +128,20 @@ export function buildCriticCandidates(
     const confirmed = agreesWith(own.firstAnswer, majority, outcome.answerType, outcome.grading);
     const kind = confirmed ? 'critic-confirmed' : 'critic-corrected';
     const answer = own.finalAnswer as string;
-    const rows = rowOf({ outcome, agent: own, round: outcome.rounds, truncated: own.finalTruncated, role: 'critic', kind, answer, majority, iteration }, skipped);
+    const rows = rowOf(
+      {
+        outcome,
+        agent: own,
+        round: outcome.rounds,
+        truncated: own.finalTruncated,
+        role: 'critic',
+        kind,
+        answer,
+        majority,
+        iteration,
+      },
+      skipped,
+    );
     (confirmed ? candidates.confirmed : candidates.corrected).push(...rows);
   }
   return candidates;
@@ -126,8 +157,26 @@ export function buildMajorityRows(outcomes: readonly DebateOutcome[], agent: num
   return outcomes.flatMap((outcome) => {
     const own = outcome.agents[agent];
     const majority = outcome.firstRoundMajority;
-    if (own === undefined || majority === null || !agreesWith(own.firstAnswer, majority, outcome.answerType, outcome.grading)) return [];
+    if (
+      own === undefined ||
+      majority === null ||
+      !agreesWith(own.firstAnswer, majority, outcome.answerType, outcome.grading)
+    )
+      return [];
     const answer = own.firstAnswer as string;
-    return rowOf({ outcome, agent: own, round: 1, truncated: own.firstTruncated, role: 'generator', kind: 'majority', answer, majority, iteration }, skipped);
+    return rowOf(
+      {
+        outcome,
+        agent: own,
+        round: 1,
+        truncated: own.firstTruncated,
+        role: 'generator',
+        kind: 'majority',
+        answer,
+        majority,
+        iteration,
+      },
+      skipped,
+    );
   });
 }

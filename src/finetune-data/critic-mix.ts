@@ -73,10 +73,19 @@ export function mixCriticRows(candidates: CriticCandidates, settings: CriticMixS
   const { corrected, confirmed } = candidates;
   if (settings.mode === 'all') return inProblemOrder([...corrected, ...confirmed]);
   const counts = { corrected: corrected.length, confirmed: confirmed.length };
-  const plan = settings.mode === 'w' ? planCriticMix(counts, settings.correctedShare) : { corrected: corrected.length, confirmed: confirmedToKeep(counts, settings.correctedShare) };
+  const plan =
+    settings.mode === 'w'
+      ? planCriticMix(counts, settings.correctedShare)
+      : { corrected: corrected.length, confirmed: confirmedToKeep(counts, settings.correctedShare) };
   const draw = (rows: TrainingRow[], count: number, side: string) =>
-    shuffled(rows, createRandom(deriveSeed(settings.seed, 'critic-mix', settings.iteration, settings.agent, side))).slice(0, count);
-  return inProblemOrder([...draw(corrected, plan.corrected, 'corrected'), ...draw(confirmed, plan.confirmed, 'confirmed')]);
+    shuffled(
+      rows,
+      createRandom(deriveSeed(settings.seed, 'critic-mix', settings.iteration, settings.agent, side)),
+    ).slice(0, count);
+  return inProblemOrder([
+    ...draw(corrected, plan.corrected, 'corrected'),
+    ...draw(confirmed, plan.confirmed, 'confirmed'),
+  ]);
 }
 
 function inProblemOrder(rows: TrainingRow[]): TrainingRow[] {

@@ -29,7 +29,14 @@ export interface DatasetFile {
 
 export interface DatasetCounts {
   problems: number;
-  agents: { agent: number; generator: number; corrected: number; confirmed: number; critic: number; skipped: SkippedReplies }[];
+  agents: {
+    agent: number;
+    generator: number;
+    corrected: number;
+    confirmed: number;
+    critic: number;
+    skipped: SkippedReplies;
+  }[];
   pooled: { singleAgent: number; majority: number };
 }
 
@@ -72,8 +79,17 @@ const exporters: Record<ExportFormat, { extension: string; render: (rows: readon
 };
 
 /** Every file of the datasets: canonical rows, each requested format, and summary.json (last). */
-export function datasetFiles(datasets: SocietyDatasets, formats: readonly ExportFormat[], source: string): DatasetFile[] {
-  const summary = { iteration: datasets.settings.iteration, source, settings: datasets.settings, ...countDatasets(datasets) };
+export function datasetFiles(
+  datasets: SocietyDatasets,
+  formats: readonly ExportFormat[],
+  source: string,
+): DatasetFile[] {
+  const summary = {
+    iteration: datasets.settings.iteration,
+    source,
+    settings: datasets.settings,
+    ...countDatasets(datasets),
+  };
   return namedDatasetFiles(dataDirectory(datasets.settings.iteration), namedDatasets(datasets), formats, summary);
 }
 
@@ -94,7 +110,8 @@ export function namedDatasetFiles(
   }));
   for (const format of formats) {
     const { extension, render } = exporters[format];
-    for (const [name, rows] of named) files.push({ name: `${directory}/${format}/${name}.${extension}`, text: render(rows) });
+    for (const [name, rows] of named)
+      files.push({ name: `${directory}/${format}/${name}.${extension}`, text: render(rows) });
   }
   const fullSummary = { ...summary, formats, files: files.map((file) => file.name) };
   files.push({ name: `${directory}/summary.json`, text: `${JSON.stringify(fullSummary, null, 2)}\n` });

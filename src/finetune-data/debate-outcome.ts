@@ -44,13 +44,21 @@ export function compareProblemIds(a: string, b: string): number {
 }
 
 /** `answer ≡ majority` under the problem's answer type; a missing answer or majority never agrees. */
-export function agreesWith(answer: string | null, majority: string | null, answerType: AnswerType, grading: GradingMode = 'default'): boolean {
+export function agreesWith(
+  answer: string | null,
+  majority: string | null,
+  answerType: AnswerType,
+  grading: GradingMode = 'default',
+): boolean {
   return isEquivalent(answer, majority, answerType, grading);
 }
 
 export function readDebateOutcome(transcript: DebateTranscript): DebateOutcome {
   const fail = (message: string): never => {
-    throw new MaftError('INPUT_INVALID', `debate record of problem ${JSON.stringify(transcript.problemId)}: ${message}`);
+    throw new MaftError(
+      'INPUT_INVALID',
+      `debate record of problem ${JSON.stringify(transcript.problemId)}: ${message}`,
+    );
   };
   const answerType = transcript.answerType as AnswerType;
   if (!answerTypes.includes(answerType)) fail(`unknown answer type ${JSON.stringify(transcript.answerType)}`);

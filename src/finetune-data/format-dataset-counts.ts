@@ -6,13 +6,24 @@ import type { DatasetCounts } from './dataset-files.js';
 import type { DatasetSettings } from './society-datasets.js';
 
 export function formatDatasetCounts(counts: DatasetCounts, settings: DatasetSettings, title: string): string {
-  const mix = settings.criticMix === 'all' ? 'critic mix: all of D⁻ and D⁺' : `critic mix: w = ${formatShare(settings.correctedShare)}`;
+  const mix =
+    settings.criticMix === 'all'
+      ? 'critic mix: all of D⁻ and D⁺'
+      : `critic mix: w = ${formatShare(settings.correctedShare)}`;
   const header = ['agent', 'generator', 'D⁻ corrected', 'D⁺ confirmed', 'critic (mixed)'];
-  const body = counts.agents.map((agent) =>
-    [String(agent.agent), String(agent.generator), String(agent.corrected), String(agent.confirmed), String(agent.critic)],
-  );
+  const body = counts.agents.map((agent) => [
+    String(agent.agent),
+    String(agent.generator),
+    String(agent.corrected),
+    String(agent.confirmed),
+    String(agent.critic),
+  ]);
   const widths = header.map((cell, column) => Math.max(cell.length, ...body.map((row) => (row[column] ?? '').length)));
-  const line = (cells: string[]) => `  ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd()}`;
+  const line = (cells: string[]) =>
+    `  ${cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd()}`;
   return [
     `${title}`,
     `  iteration ${settings.iteration}, ${counts.problems} problems, ${counts.agents.length} agents, ${mix}, seed ${settings.seed}`,
@@ -37,12 +48,19 @@ export function datasetWarnings(counts: DatasetCounts, settings: DatasetSettings
   for (const agent of counts.agents) {
     const { truncated, blank } = agent.skipped;
     if (truncated + blank > 0) {
-      warnings.push(`agent ${agent.agent}: ${truncated + blank} agreeing replies left out (${truncated} cut by the token limit, ${blank} blank)`);
+      warnings.push(
+        `agent ${agent.agent}: ${truncated + blank} agreeing replies left out (${truncated} cut by the token limit, ${blank} blank)`,
+      );
     }
-    if (agent.generator === 0) warnings.push(`agent ${agent.agent}: no generator rows (no trainable round-1 reply agreed with the final majority)`);
+    if (agent.generator === 0)
+      warnings.push(
+        `agent ${agent.agent}: no generator rows (no trainable round-1 reply agreed with the final majority)`,
+      );
     if (agent.critic === 0 && agent.corrected + agent.confirmed > 0 && settings.criticMix === 'w') {
       const empty = agent.corrected === 0 ? 'D⁻' : 'D⁺';
-      warnings.push(`agent ${agent.agent}: no critic rows: ${empty} is empty, so no mix with w = ${formatShare(settings.correctedShare)} exists (--critic-mix all keeps every row)`);
+      warnings.push(
+        `agent ${agent.agent}: no critic rows: ${empty} is empty, so no mix with w = ${formatShare(settings.correctedShare)} exists (--critic-mix all keeps every row)`,
+      );
     }
   }
   return warnings;

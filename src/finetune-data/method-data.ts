@@ -34,38 +34,61 @@ export interface MethodDataSettings extends DatasetSettings {
   critics: boolean;
 }
 
-export function buildDebateMethodData(method: Exclude<FinetuneMethod, 'star'>, transcripts: readonly DebateTranscript[], settings: MethodDataSettings): MethodData {
+export function buildDebateMethodData(
+  method: Exclude<FinetuneMethod, 'star'>,
+  transcripts: readonly DebateTranscript[],
+  settings: MethodDataSettings,
+): MethodData {
   const society = buildSocietyDatasets(transcripts, settings);
   const { iteration } = settings;
   if (method === 'multiagent-ft') {
     return {
       datasets: society.agents.flatMap((own): ModelDataset[] => [
         { name: `agent-${own.agent}-generator`, agent: own.agent, role: 'generator', rows: own.generator },
-        ...(settings.critics ? [{ name: `agent-${own.agent}-critic`, agent: own.agent, role: 'critic' as const, rows: own.critic }] : []),
+        ...(settings.critics
+          ? [{ name: `agent-${own.agent}-critic`, agent: own.agent, role: 'critic' as const, rows: own.critic }]
+          : []),
       ]),
       sizes: society.agents.map((own) => {
         const kept = settings.critics ? own.critic : [];
         return {
-          method, iteration, agent: own.agent, generator: own.generator.length, corrected: own.corrected.length, confirmed: own.confirmed.length,
-          ...keptCounts(kept), critic: kept.length,
+          method,
+          iteration,
+          agent: own.agent,
+          generator: own.generator.length,
+          corrected: own.corrected.length,
+          confirmed: own.confirmed.length,
+          ...keptCounts(kept),
+          critic: kept.length,
         };
       }),
     };
   }
   // single-agent-ft-nodebate learns from the same single-agent answers as majority-ft (round 1, no debate).
   const rows = method === 'single-agent-ft' ? society.pooled.singleAgent : society.pooled.majority;
-  const name = method === 'single-agent-ft' ? 'single-agent' : method === 'single-agent-ft-nodebate' ? 'single-agent-nodebate' : 'majority';
+  const name =
+    method === 'single-agent-ft'
+      ? 'single-agent'
+      : method === 'single-agent-ft-nodebate'
+        ? 'single-agent-nodebate'
+        : 'majority';
   const critic = rows.filter((row) => row.metadata.role === 'critic');
   const pooledCritics = method === 'single-agent-ft';
   return {
     datasets: [{ name, agent: null, role: 'single', rows }],
-    sizes: [{
-      method, iteration, agent: null, generator: rows.length - critic.length,
-      // The candidates of every agent, before the mix — the same definition as the per-agent sizes.
-      corrected: pooledCritics ? society.agents.reduce((sum, own) => sum + own.corrected.length, 0) : 0,
-      confirmed: pooledCritics ? society.agents.reduce((sum, own) => sum + own.confirmed.length, 0) : 0,
-      ...keptCounts(critic), critic: critic.length,
-    }],
+    sizes: [
+      {
+        method,
+        iteration,
+        agent: null,
+        generator: rows.length - critic.length,
+        // The candidates of every agent, before the mix — the same definition as the per-agent sizes.
+        corrected: pooledCritics ? society.agents.reduce((sum, own) => sum + own.corrected.length, 0) : 0,
+        confirmed: pooledCritics ? society.agents.reduce((sum, own) => sum + own.confirmed.length, 0) : 0,
+        ...keptCounts(critic),
+        critic: critic.length,
+      },
+    ],
   };
 }
 
@@ -75,7 +98,19 @@ export function buildStarMethodData(records: readonly StarRecord[], iteration: n
   return {
     datasets: [{ name: 'star', agent: null, role: 'single', rows }],
     // For STaR, "corrected" counts the hinted retries kept (its analogue of D⁻).
-    sizes: [{ method: 'star', iteration, agent: null, generator: rows.length - rationalized, corrected: rationalized, confirmed: 0, correctedKept: 0, confirmedKept: 0, critic: 0 }],
+    sizes: [
+      {
+        method: 'star',
+        iteration,
+        agent: null,
+        generator: rows.length - rationalized,
+        corrected: rationalized,
+        confirmed: 0,
+        correctedKept: 0,
+        confirmedKept: 0,
+        critic: 0,
+      },
+    ],
   };
 }
 

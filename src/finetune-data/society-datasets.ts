@@ -48,7 +48,10 @@ export interface SocietyDatasets {
 }
 
 /** Build every dataset. Refuses (INPUT_INVALID) no debates, a problem debated twice, or societies of different sizes. */
-export function buildSocietyDatasets(transcripts: readonly DebateTranscript[], settings: DatasetSettings): SocietyDatasets {
+export function buildSocietyDatasets(
+  transcripts: readonly DebateTranscript[],
+  settings: DatasetSettings,
+): SocietyDatasets {
   if (!Number.isInteger(settings.iteration) || settings.iteration < 1) {
     throw new MaftError('CONFIG_INVALID', `the iteration must be a whole number ≥ 1, not ${settings.iteration}`);
   }
@@ -62,7 +65,10 @@ export function buildSocietyDatasets(transcripts: readonly DebateTranscript[], s
   const society = outcomes[0]?.agents.length ?? 0;
   const odd = outcomes.find((outcome) => outcome.agents.length !== society);
   if (odd !== undefined) {
-    throw new MaftError('INPUT_INVALID', `problem ${JSON.stringify(odd.problemId)} has ${odd.agents.length} agents, others ${society}`);
+    throw new MaftError(
+      'INPUT_INVALID',
+      `problem ${JSON.stringify(odd.problemId)} has ${odd.agents.length} agents, others ${society}`,
+    );
   }
 
   const { iteration } = settings;
@@ -70,7 +76,13 @@ export function buildSocietyDatasets(transcripts: readonly DebateTranscript[], s
     const skipped: SkippedReplies = { truncated: 0, blank: 0 };
     const generator = buildGeneratorRows(outcomes, agent, iteration, skipped);
     const candidates = buildCriticCandidates(outcomes, agent, iteration, skipped);
-    const critic = mixCriticRows(candidates, { mode: settings.criticMix, correctedShare: settings.correctedShare, seed: settings.seed, iteration, agent });
+    const critic = mixCriticRows(candidates, {
+      mode: settings.criticMix,
+      correctedShare: settings.correctedShare,
+      seed: settings.seed,
+      iteration,
+      agent,
+    });
     return { agent, generator, ...candidates, critic, skipped };
   });
   return {

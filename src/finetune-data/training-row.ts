@@ -18,7 +18,8 @@ export type TrainingRole = 'generator' | 'critic';
  * - `star`: a first answer that is right (STaR; the ground truth is used); `star-rationalized`: a wrong first
  *   answer's retry with the true answer as a hint, right, trained as the reply to the plain prompt.
  */
-export type TrainingRowKind = 'generator' | 'critic-corrected' | 'critic-confirmed' | 'majority' | 'star' | 'star-rationalized';
+export type TrainingRowKind =
+  'generator' | 'critic-corrected' | 'critic-confirmed' | 'majority' | 'star' | 'star-rationalized';
 
 export interface TrainingRowMetadata {
   /** The agent whose reply the completion is (0-based, as in the debate records). */
@@ -57,5 +58,8 @@ export function hasOnlyNonBlankMessages(prompt: readonly ChatMessage[], completi
 
 /** Parse a JSONL file of canonical rows (rows/<dataset>.jsonl). */
 export function parseRows(text: string): TrainingRow[] {
-  return text.split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as TrainingRow);
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as TrainingRow);
 }

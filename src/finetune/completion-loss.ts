@@ -6,7 +6,11 @@ import type { TrainingSession } from '../trainer/training-session.js';
  * current weights: what the loss is on data it is not trained on. Uses the trainer's own forward pass, which
  * matches llama.cpp's inference (see test/trainer/forward-parity.test.ts).
  */
-export function completionLoss(session: TrainingSession, examples: readonly TokenizedExample[], windowLength: number): number {
+export function completionLoss(
+  session: TrainingSession,
+  examples: readonly TokenizedExample[],
+  windowLength: number,
+): number {
   const { windows } = packExamples(examples, windowLength);
   let total = 0;
   let count = 0;

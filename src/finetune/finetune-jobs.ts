@@ -8,7 +8,16 @@ import type { BlockMatrixName } from '../trainer/model/model-weights.js';
 import type { TrainingPlan, TrainingProgress } from '../trainer/training-plan.js';
 import { deriveSeed } from '../util/random.js';
 import { packageVersion } from '../util/package-version.js';
-import { adapterArtifact, findEntry, parseRegistry, registryArtifact, withEntry, type ModelKey, type ModelRegistry, type RegistryEntry } from './model-registry.js';
+import {
+  adapterArtifact,
+  findEntry,
+  parseRegistry,
+  registryArtifact,
+  withEntry,
+  type ModelKey,
+  type ModelRegistry,
+  type RegistryEntry,
+} from './model-registry.js';
 import { runTrainingJob } from './run-training-job.js';
 import { tokenizeRows } from './tokenize-rows.js';
 
@@ -83,11 +92,20 @@ export async function runFinetuneJobs(
     const label = jobLabel(key);
     const dataHash = canonicalHash(job.rows);
     const base: Omit<RegistryEntry, 'status'> = {
-      ...key, base: baseModel, rows: job.rows.length, dataHash, trainer, versions, updatedAt: new Date().toISOString(),
+      ...key,
+      base: baseModel,
+      rows: job.rows.length,
+      dataHash,
+      trainer,
+      versions,
+      updatedAt: new Date().toISOString(),
       ...(job.initialAdapter !== undefined ? { initialAdapter: job.initialAdapter } : {}),
     };
     const previous = findEntry(registry, key);
-    const same = previous !== undefined && previous.dataHash === dataHash && previous.initialAdapter === job.initialAdapter &&
+    const same =
+      previous !== undefined &&
+      previous.dataHash === dataHash &&
+      previous.initialAdapter === job.initialAdapter &&
       canonicalHash(previous.trainer) === canonicalHash(trainer);
     if (same && (previous.status === 'succeeded' || previous.status === 'skipped')) continue;
     if (job.rows.length === 0) {
@@ -127,11 +145,27 @@ export async function runFinetuneJobs(
         },
       });
       save({
-        ...base, status: 'succeeded', adapter, updatedAt: new Date().toISOString(),
-        result: { steps: result.steps, finalLoss: result.finalLoss, tokensPerSecond: result.tokensPerSecond, elapsedMs: result.elapsedMs, losses: losses.map((loss) => Number(loss.toFixed(4))), truncatedRows: result.truncatedExamples, droppedRows: result.droppedExamples },
+        ...base,
+        status: 'succeeded',
+        adapter,
+        updatedAt: new Date().toISOString(),
+        result: {
+          steps: result.steps,
+          finalLoss: result.finalLoss,
+          tokensPerSecond: result.tokensPerSecond,
+          elapsedMs: result.elapsedMs,
+          losses: losses.map((loss) => Number(loss.toFixed(4))),
+          truncatedRows: result.truncatedExamples,
+          droppedRows: result.droppedExamples,
+        },
       });
     } catch (error) {
-      save({ ...base, status: 'failed', reason: error instanceof Error ? error.message : String(error), updatedAt: new Date().toISOString() });
+      save({
+        ...base,
+        status: 'failed',
+        reason: error instanceof Error ? error.message : String(error),
+        updatedAt: new Date().toISOString(),
+      });
     }
   }
   const keys = new Set(jobs.map((job) => adapterArtifact(job)));

@@ -35,7 +35,15 @@ export interface RegistryEntry extends ModelKey {
   /** The trainer settings of the job. */
   trainer: Record<string, unknown>;
   /** `truncatedRows` / `droppedRows`: rows cut at the head to fit the window / left out (the reply alone does not fit). */
-  result?: { steps: number; finalLoss: number; tokensPerSecond: number; elapsedMs: number; losses?: number[]; truncatedRows?: number; droppedRows?: number };
+  result?: {
+    steps: number;
+    finalLoss: number;
+    tokensPerSecond: number;
+    elapsedMs: number;
+    losses?: number[];
+    truncatedRows?: number;
+    droppedRows?: number;
+  };
   /** Why the job failed, or why it was skipped (no data: the model stays what it was). */
   reason?: string;
   versions: { maft: string; nodeLlamaCpp: string };
@@ -72,7 +80,10 @@ export function findEntry(registry: ModelRegistry, key: ModelKey): RegistryEntry
 export function withEntry(registry: ModelRegistry, entry: RegistryEntry): ModelRegistry {
   const entries = [...registry.entries.filter((other) => !sameKey(other, entry)), entry].sort(
     (a, b) =>
-      a.method.localeCompare(b.method) || a.iteration - b.iteration || (a.agent ?? -1) - (b.agent ?? -1) || a.role.localeCompare(b.role),
+      a.method.localeCompare(b.method) ||
+      a.iteration - b.iteration ||
+      (a.agent ?? -1) - (b.agent ?? -1) ||
+      a.role.localeCompare(b.role),
   );
   return { entries };
 }
@@ -83,12 +94,21 @@ export function withEntry(registry: ModelRegistry, entry: RegistryEntry): ModelR
  */
 export function latestAdapter(registry: ModelRegistry, key: ModelKey): string | undefined {
   return registry.entries
-    .filter((entry) => sameKey({ ...entry, iteration: key.iteration }, key) && entry.iteration <= key.iteration && entry.status === 'succeeded')
+    .filter(
+      (entry) =>
+        sameKey({ ...entry, iteration: key.iteration }, key) &&
+        entry.iteration <= key.iteration &&
+        entry.status === 'succeeded',
+    )
     .sort((a, b) => b.iteration - a.iteration)[0]?.adapter;
 }
 
 /** Each agent's generator and critic adapter of multiagent FT at `iteration` (undefined: the base model). */
-export function societyAdapters(registry: ModelRegistry, iteration: number, agents: number): { generator?: string; critic?: string }[] {
+export function societyAdapters(
+  registry: ModelRegistry,
+  iteration: number,
+  agents: number,
+): { generator?: string; critic?: string }[] {
   return Array.from({ length: agents }, (_, agent) => {
     const generator = latestAdapter(registry, { method: 'multiagent-ft', iteration, agent, role: 'generator' });
     const critic = latestAdapter(registry, { method: 'multiagent-ft', iteration, agent, role: 'critic' });

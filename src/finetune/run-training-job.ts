@@ -14,7 +14,10 @@ export interface TrainingJobOptions {
 function childEntry(): { file: string; execArgv: string[] } {
   const here = fileURLToPath(import.meta.url);
   const fromSource = here.endsWith('.ts');
-  return { file: here.replace(/run-training-job\.(ts|js)$/, `training-child.${fromSource ? 'ts' : 'js'}`), execArgv: fromSource ? ['--import', 'tsx'] : [] };
+  return {
+    file: here.replace(/run-training-job\.(ts|js)$/, `training-child.${fromSource ? 'ts' : 'js'}`),
+    execArgv: fromSource ? ['--import', 'tsx'] : [],
+  };
 }
 
 /**
@@ -23,10 +26,18 @@ function childEntry(): { file: string; execArgv: string[] } {
  * turned into one clear MaftError naming what happened and the last step reached. The parent, and the run,
  * carry on: a job that did not finish left no result file (results are written atomically).
  */
-export function runTrainingJob(planFile: string, plan: Pick<TrainingPlan, 'outputPath'>, options: TrainingJobOptions = {}): Promise<TrainingResult> {
+export function runTrainingJob(
+  planFile: string,
+  plan: Pick<TrainingPlan, 'outputPath'>,
+  options: TrainingJobOptions = {},
+): Promise<TrainingResult> {
   const { file, execArgv } = childEntry();
   return new Promise((resolve, reject) => {
-    const child = fork(file, [planFile], { execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], ...(options.signal ? { signal: options.signal } : {}) });
+    const child = fork(file, [planFile], {
+      execArgv,
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     if (child.pid !== undefined) options.onStart?.(child.pid);
     let stderr = '';
     let lastStep = 0;
@@ -34,13 +45,23 @@ export function runTrainingJob(planFile: string, plan: Pick<TrainingPlan, 'outpu
     child.stderr?.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
     });
-    child.on('message', (message: { type: string; progress?: TrainingProgress; result?: TrainingResult; code?: string; message?: string }) => {
-      if (message.type === 'progress' && message.progress) {
-        lastStep = message.progress.step;
-        options.onProgress?.(message.progress);
-      } else if (message.type === 'result' && message.result) outcome = { result: message.result };
-      else if (message.type === 'error') outcome = { code: message.code ?? 'INTERNAL', message: message.message ?? 'unknown error' };
-    });
+    child.on(
+      'message',
+      (message: {
+        type: string;
+        progress?: TrainingProgress;
+        result?: TrainingResult;
+        code?: string;
+        message?: string;
+      }) => {
+        if (message.type === 'progress' && message.progress) {
+          lastStep = message.progress.step;
+          options.onProgress?.(message.progress);
+        } else if (message.type === 'result' && message.result) outcome = { result: message.result };
+        else if (message.type === 'error')
+          outcome = { code: message.code ?? 'INTERNAL', message: message.message ?? 'unknown error' };
+      },
+    );
     child.on('error', (error) => {
       if (error.name === 'AbortError') reject(new MaftError('ABORTED', `training of ${plan.outputPath} was cancelled`));
       else reject(new MaftError('TRAINING_FAILED', `cannot start the trainer process: ${error.message}`));
@@ -52,7 +73,11 @@ export function runTrainingJob(planFile: string, plan: Pick<TrainingPlan, 'outpu
         return reject(new MaftError(known, outcome.message.split('\n')[0] ?? outcome.message));
       }
       const how = signal !== null ? `was killed by ${signal}` : `exited with code ${code}`;
-      const last = stderr.trim().split('\n').filter((line) => line.trim() !== '').at(-1);
+      const last = stderr
+        .trim()
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .at(-1);
       reject(
         new MaftError(
           'TRAINING_CRASHED',

@@ -30,7 +30,10 @@ export async function tokenizeRows(modelPath: string, rows: readonly ChatRow[]):
     try {
       const wrapper = resolveChatWrapper(model);
       const endOfTurn = model.tokens.eot ?? model.tokens.eos;
-      if (endOfTurn === null) throw new MaftError('INPUT_INVALID', 'the model has no end-of-turn or end-of-sequence token', { file: modelPath });
+      if (endOfTurn === null)
+        throw new MaftError('INPUT_INVALID', 'the model has no end-of-turn or end-of-sequence token', {
+          file: modelPath,
+        });
       return rows.map((row) => {
         const history = toChatHistory(row.prompt); // ends with the open assistant turn
         const prompt = wrapper.generateContextState({ chatHistory: history }).contextText.tokenize(model.tokenizer);

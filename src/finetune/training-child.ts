@@ -36,7 +36,11 @@ try {
   await send(
     isMaftError(error)
       ? { type: 'error', code: error.code, message: error.message }
-      : { type: 'error', code: 'INTERNAL', message: error instanceof Error ? (error.stack ?? error.message) : String(error) },
+      : {
+          type: 'error',
+          code: 'INTERNAL',
+          message: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        },
   );
   process.exitCode = 1;
 }

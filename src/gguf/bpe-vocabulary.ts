@@ -8,7 +8,13 @@
  * pre-tokenized piece (the qwen2 regex splits words with their leading space, and digits one by one). The
  * ChatML tokens come last, as in Qwen's vocabularies.
  */
-import { chatMlEndToken, chatMlStartToken, chatMlTemplate, tinyVocabularyLatex, tinyVocabularyWords } from './chatml.js';
+import {
+  chatMlEndToken,
+  chatMlStartToken,
+  chatMlTemplate,
+  tinyVocabularyLatex,
+  tinyVocabularyWords,
+} from './chatml.js';
 import { gguf, type GgufMetadata } from './gguf-types.js';
 import { tokenTypes, type TinyVocabulary } from './spm-vocabulary.js';
 
@@ -25,7 +31,8 @@ export function byteToUnicodeTable(): string[] {
 
 export function createBpeVocabulary(): TinyVocabulary {
   const byteToUnicode = byteToUnicodeTable();
-  const encode = (text: string): string[] => [...Buffer.from(text, 'utf8')].map((byte) => byteToUnicode[byte] as string);
+  const encode = (text: string): string[] =>
+    [...Buffer.from(text, 'utf8')].map((byte) => byteToUnicode[byte] as string);
 
   const tokens: string[] = [...byteToUnicode];
   const known = new Set(tokens);

@@ -13,7 +13,8 @@ import { writeGgufFile, type GgufWriteResult } from './write-gguf.js';
  */
 export async function convertModelToF32(input: string, output: string): Promise<GgufWriteResult> {
   const info = await readGgufFileInfo(input, { logWarnings: false });
-  if (info.infoEndOffset === undefined) throw new MaftError('INPUT_INVALID', 'the GGUF tensor info could not be read', { file: input });
+  if (info.infoEndOffset === undefined)
+    throw new MaftError('INPUT_INVALID', 'the GGUF tensor info could not be read', { file: input });
   const metadata = await readGgufMetadata(input, info.infoEndOffset);
   metadata['general.file_type'] = gguf.uint32(0); // LLAMA_FTYPE_ALL_F32
   const handle = await open(input, 'r');
@@ -22,7 +23,9 @@ export async function convertModelToF32(input: string, output: string): Promise<
       const count = tensor.dimensions.reduce((product: number, size) => product * Number(size), 1);
       const isF16 = tensor.ggmlType === ggmlTypes.F16.id;
       if (!isF16 && tensor.ggmlType !== ggmlTypes.F32.id) {
-        throw new MaftError('INPUT_INVALID', `tensor ${tensor.name}: only F16 and F32 tensors can be converted`, { file: input });
+        throw new MaftError('INPUT_INVALID', `tensor ${tensor.name}: only F16 and F32 tensors can be converted`, {
+          file: input,
+        });
       }
       return {
         name: tensor.name,
@@ -32,7 +35,8 @@ export async function convertModelToF32(input: string, output: string): Promise<
           const bytes = Buffer.alloc(count * (isF16 ? 2 : 4));
           await handle.read(bytes, 0, bytes.length, Number(tensor.fileOffset));
           const values = new Float32Array(count);
-          for (let index = 0; index < count; index++) values[index] = isF16 ? float16BitsToFloat32(bytes.readUInt16LE(index * 2)) : bytes.readFloatLE(index * 4);
+          for (let index = 0; index < count; index++)
+            values[index] = isF16 ? float16BitsToFloat32(bytes.readUInt16LE(index * 2)) : bytes.readFloatLE(index * 4);
           return values;
         },
       };

@@ -52,7 +52,10 @@ export function elementCount(tensor: Pick<GgufTensor, 'name' | 'shape'>): number
 export function tensorByteLength(tensor: GgufTensor): number {
   const { blockSize, bytesPerBlock } = ggmlTypes[tensor.type];
   if ((tensor.shape[0] ?? 0) % blockSize !== 0) {
-    throw new MaftError('INPUT_INVALID', `tensor ${tensor.name}: ${tensor.type} needs shape[0] divisible by ${blockSize}`);
+    throw new MaftError(
+      'INPUT_INVALID',
+      `tensor ${tensor.name}: ${tensor.type} needs shape[0] divisible by ${blockSize}`,
+    );
   }
   return (elementCount(tensor) / blockSize) * bytesPerBlock;
 }

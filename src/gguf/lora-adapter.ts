@@ -39,7 +39,10 @@ export function describeLoraAdapter(options: LoraAdapterOptions): GgufFileDescri
   const tensors: GgufTensor[] = [];
   for (const weight of options.weights) {
     if (!weight.target.endsWith('.weight') || weight.target.startsWith('token_embd')) {
-      throw new MaftError('INPUT_INVALID', `LoRA target ${weight.target}: expected a block weight such as blk.0.attn_q.weight`);
+      throw new MaftError(
+        'INPUT_INVALID',
+        `LoRA target ${weight.target}: expected a block weight such as blk.0.attn_q.weight`,
+      );
     }
     tensors.push(
       { name: `${weight.target}.lora_a`, shape: [weight.inputSize, weight.rank], type, data: weight.a },

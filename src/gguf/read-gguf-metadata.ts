@@ -17,40 +17,90 @@ export function parseGgufMetadata(bytes: Buffer, file = 'GGUF'): GgufMetadata {
   const need = (count: number): void => {
     if (at + count > bytes.length) throw new MaftError('INPUT_INVALID', `${file}: metadata ends early`, { file });
   };
-  const u32 = (): number => { need(4); const value = bytes.readUInt32LE(at); at += 4; return value; };
-  const u64 = (): bigint => { need(8); const value = bytes.readBigUInt64LE(at); at += 8; return value; };
+  const u32 = (): number => {
+    need(4);
+    const value = bytes.readUInt32LE(at);
+    at += 4;
+    return value;
+  };
+  const u64 = (): bigint => {
+    need(8);
+    const value = bytes.readBigUInt64LE(at);
+    at += 8;
+    return value;
+  };
   const count = (): number => {
     const value = u64();
-    if (value > BigInt(bytes.length)) throw new MaftError('INPUT_INVALID', `${file}: implausible length ${value}`, { file });
+    if (value > BigInt(bytes.length))
+      throw new MaftError('INPUT_INVALID', `${file}: implausible length ${value}`, { file });
     return Number(value);
   };
-  const string = (): string => { const length = count(); need(length); const value = bytes.toString('utf8', at, at + length); at += length; return value; };
+  const string = (): string => {
+    const length = count();
+    need(length);
+    const value = bytes.toString('utf8', at, at + length);
+    at += length;
+    return value;
+  };
   const scalar = (type: GgufScalarType): unknown => {
     switch (type) {
-      case 'uint8': need(1); return bytes.readUInt8(at++);
-      case 'int8': need(1); return bytes.readInt8(at++);
-      case 'uint16': need(2); at += 2; return bytes.readUInt16LE(at - 2);
-      case 'int16': need(2); at += 2; return bytes.readInt16LE(at - 2);
-      case 'uint32': need(4); at += 4; return bytes.readUInt32LE(at - 4);
-      case 'int32': need(4); at += 4; return bytes.readInt32LE(at - 4);
-      case 'float32': need(4); at += 4; return bytes.readFloatLE(at - 4);
-      case 'float64': need(8); at += 8; return bytes.readDoubleLE(at - 8);
-      case 'uint64': need(8); at += 8; return bytes.readBigUInt64LE(at - 8);
-      case 'int64': need(8); at += 8; return bytes.readBigInt64LE(at - 8);
-      case 'bool': need(1); return bytes.readUInt8(at++) !== 0;
-      case 'string': return string();
+      case 'uint8':
+        need(1);
+        return bytes.readUInt8(at++);
+      case 'int8':
+        need(1);
+        return bytes.readInt8(at++);
+      case 'uint16':
+        need(2);
+        at += 2;
+        return bytes.readUInt16LE(at - 2);
+      case 'int16':
+        need(2);
+        at += 2;
+        return bytes.readInt16LE(at - 2);
+      case 'uint32':
+        need(4);
+        at += 4;
+        return bytes.readUInt32LE(at - 4);
+      case 'int32':
+        need(4);
+        at += 4;
+        return bytes.readInt32LE(at - 4);
+      case 'float32':
+        need(4);
+        at += 4;
+        return bytes.readFloatLE(at - 4);
+      case 'float64':
+        need(8);
+        at += 8;
+        return bytes.readDoubleLE(at - 8);
+      case 'uint64':
+        need(8);
+        at += 8;
+        return bytes.readBigUInt64LE(at - 8);
+      case 'int64':
+        need(8);
+        at += 8;
+        return bytes.readBigInt64LE(at - 8);
+      case 'bool':
+        need(1);
+        return bytes.readUInt8(at++) !== 0;
+      case 'string':
+        return string();
     }
   };
   const typeOf = (): GgufScalarType | 'array' => {
     const id = u32();
     const name = typeNames.get(id);
-    if (name === undefined) throw new MaftError('INPUT_INVALID', `${file}: unknown metadata value type ${id}`, { file });
+    if (name === undefined)
+      throw new MaftError('INPUT_INVALID', `${file}: unknown metadata value type ${id}`, { file });
     return name;
   };
 
   if (u32() !== 0x46554747) throw new MaftError('INPUT_INVALID', `${file}: not a GGUF file`, { file });
   const version = u32();
-  if (version !== 2 && version !== 3) throw new MaftError('INPUT_INVALID', `${file}: GGUF version ${version} is not supported`, { file });
+  if (version !== 2 && version !== 3)
+    throw new MaftError('INPUT_INVALID', `${file}: GGUF version ${version} is not supported`, { file });
   u64(); // tensor count
   const entries = count();
   const metadata: GgufMetadata = {};
@@ -62,7 +112,8 @@ export function parseGgufMetadata(bytes: Buffer, file = 'GGUF'): GgufMetadata {
       continue;
     }
     const itemType = typeOf();
-    if (itemType === 'array') throw new MaftError('INPUT_INVALID', `${file}: ${key} is an array of arrays`, { file, field: key });
+    if (itemType === 'array')
+      throw new MaftError('INPUT_INVALID', `${file}: ${key} is an array of arrays`, { file, field: key });
     const length = count();
     const values: unknown[] = new Array<unknown>(length);
     for (let item = 0; item < length; item++) values[item] = scalar(itemType);

@@ -7,7 +7,13 @@
  * concatenation is a token, so every multi-character piece comes with all its prefixes to be reachable.
  * Characters outside the vocabulary are spelled with byte tokens, so every string round-trips.
  */
-import { chatMlEndToken, chatMlStartToken, chatMlTemplate, tinyVocabularyLatex, tinyVocabularyWords } from './chatml.js';
+import {
+  chatMlEndToken,
+  chatMlStartToken,
+  chatMlTemplate,
+  tinyVocabularyLatex,
+  tinyVocabularyWords,
+} from './chatml.js';
 import { gguf, type GgufMetadata } from './gguf-types.js';
 
 /** llama.cpp's `llama_token_type` values as stored in `tokenizer.ggml.token_type`. */
@@ -28,7 +34,10 @@ export interface TinyVocabulary {
  * `words`: whole words that get their own (`▁`-prefixed and bare) tokens; default maft's tiny list. A model
  * trained on fixed prompts (the arithmetic base model) passes the prompts' words, so each costs one token.
  */
-export function createSpmVocabulary(words: readonly string[] = tinyVocabularyWords, options: { readonly spacedDigits?: boolean } = {}): TinyVocabulary {
+export function createSpmVocabulary(
+  words: readonly string[] = tinyVocabularyWords,
+  options: { readonly spacedDigits?: boolean } = {},
+): TinyVocabulary {
   const tokens: string[] = [];
   const scores: number[] = [];
   const types: number[] = [];
@@ -58,7 +67,9 @@ export function createSpmVocabulary(words: readonly string[] = tinyVocabularyWor
   const pieces = [
     ...words.map((word) => spaceMarker + word),
     ...words,
-    ...(options.spacedDigits === false ? '+-*/=()' : '0123456789+-*/=()').split('').map((symbol) => spaceMarker + symbol),
+    ...(options.spacedDigits === false ? '+-*/=()' : '0123456789+-*/=()')
+      .split('')
+      .map((symbol) => spaceMarker + symbol),
     ...tinyVocabularyLatex,
     ...tinyVocabularyLatex.map((piece) => spaceMarker + piece),
     '\n\n',

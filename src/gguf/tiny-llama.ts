@@ -50,7 +50,9 @@ export interface TinyModelOptions {
   readonly spacedDigits?: boolean;
 }
 
-export type TinyModelHyperparameters = Required<Omit<TinyModelOptions, 'name' | 'vocabularyWords' | 'spacedDigits'>> & { readonly name: string };
+export type TinyModelHyperparameters = Required<Omit<TinyModelOptions, 'name' | 'vocabularyWords' | 'spacedDigits'>> & {
+  readonly name: string;
+};
 
 export interface TinyModel extends GgufFileDescription {
   readonly hyperparameters: TinyModelHyperparameters;
@@ -90,7 +92,13 @@ export function resolveTinyModelOptions(options: TinyModelOptions = {}): TinyMod
 export function createTinyLlamaModel(options: TinyModelOptions = {}): TinyModel {
   const hyperparameters = resolveTinyModelOptions(options);
   const { architecture: arch, embeddingLength: embd, feedForwardLength: ff, weightType } = hyperparameters;
-  const vocabulary = arch === 'llama' ? createSpmVocabulary(options.vocabularyWords, options.spacedDigits === undefined ? {} : { spacedDigits: options.spacedDigits }) : createBpeVocabulary();
+  const vocabulary =
+    arch === 'llama'
+      ? createSpmVocabulary(
+          options.vocabularyWords,
+          options.spacedDigits === undefined ? {} : { spacedDigits: options.spacedDigits },
+        )
+      : createBpeVocabulary();
   const vocabularySize = vocabulary.tokens.length;
   const headSize = embd / hyperparameters.headCount;
   const kvLength = headSize * hyperparameters.headCountKv;
@@ -120,7 +128,12 @@ export function createTinyLlamaModel(options: TinyModelOptions = {}): TinyModel 
     name,
     shape,
     type: shape.length > 1 ? weightType : 'F32',
-    data: () => randomFloats(deriveSeed(seed, name), shape.reduce((product, size) => product * size, 1), initStandardDeviation),
+    data: () =>
+      randomFloats(
+        deriveSeed(seed, name),
+        shape.reduce((product, size) => product * size, 1),
+        initStandardDeviation,
+      ),
   });
   const ones = (name: string, length: number): GgufTensor => ({
     name,

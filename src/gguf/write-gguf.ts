@@ -73,7 +73,10 @@ async function writeTensor(file: FileHandle, placement: GgufTensorPlacement, ali
     }
   } else {
     if (data.length !== byteLength) {
-      throw new MaftError('INPUT_INVALID', `tensor ${tensor.name}: ${data.length} bytes, ${tensor.type} needs ${byteLength}`);
+      throw new MaftError(
+        'INPUT_INVALID',
+        `tensor ${tensor.name}: ${data.length} bytes, ${tensor.type} needs ${byteLength}`,
+      );
     }
     await writeFully(file, data);
   }

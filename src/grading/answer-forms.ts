@@ -12,7 +12,10 @@ const mathWords = new Set(['sqrt', 'pi', 'sin', 'cos', 'tan', 'log', 'ln', 'exp'
 
 export function cleanAnswer(text: string, referenceIsEquation: boolean, referenceHasLetters = true): string {
   let x = text.trim();
-  x = x.replace(/^\$+|\$+$/g, '').replace(/^\\[[(]|\\[\])]$/g, '').trim();
+  x = x
+    .replace(/^\$+|\$+$/g, '')
+    .replace(/^\\[[(]|\\[\])]$/g, '')
+    .trim();
   x = x.replace(/\\displaystyle|\\mathrm\{\s*\}/g, '');
   x = x.replace(/\\[cdt]frac/g, '\\frac');
   x = x.replace(/\\(?:left|right)\s*\.|\\(?:left|right|bigl|bigr|Bigl|Bigr|big|Big)\b\s*/g, '');
@@ -22,14 +25,19 @@ export function cleanAnswer(text: string, referenceIsEquation: boolean, referenc
   x = x.replace(/\\%|%|\s*\\text\s*\{\s*(?:percent|pct)\s*\}|\s*\b(?:percentage|percent|pct)\b/g, '');
   x = x.replace(/\\\$|\$|€|£|\\euro\b/g, '');
   for (let round = 0; round < 3; round++) {
-    const unit = /\s*\\(?:text|mbox|mathrm|textnormal|textbf|operatorname)\s*\{\s*[a-zA-Z][a-zA-Z .]*\}(?:\s*\^\s*\{?\d\}?)?\s*\.?$/.exec(x);
+    const unit =
+      /\s*\\(?:text|mbox|mathrm|textnormal|textbf|operatorname)\s*\{\s*[a-zA-Z][a-zA-Z .]*\}(?:\s*\^\s*\{?\d\}?)?\s*\.?$/.exec(
+        x,
+      );
     if (unit === null || !isNumberLike(x.slice(0, unit.index))) break;
     x = x.slice(0, unit.index);
   }
   // A trailing word is a unit; a one-letter unit (`12 m`, `5 g`) only when the reference has no letters at all,
   // and never a letter that is usually an unknown (`2 x` is 2x).
   const unitWord = referenceHasLetters ? '[a-zA-Z]{2,}' : '(?:[a-zA-Z]{2,}|[mgslLhJNWVA])';
-  const word = new RegExp(`^(.*?\\d[^a-zA-Z]*?)\\s+(${unitWord}(?:\\s+[a-zA-Z]+)*)(?:\\s*\\^\\s*\\{?\\d\\}?)?\\s*\\.?$`).exec(x);
+  const word = new RegExp(
+    `^(.*?\\d[^a-zA-Z]*?)\\s+(${unitWord}(?:\\s+[a-zA-Z]+)*)(?:\\s*\\^\\s*\\{?\\d\\}?)?\\s*\\.?$`,
+  ).exec(x);
   if (word !== null && isNumberLike(word[1] ?? '') && !(word[2] ?? '').split(/\s+/).some((w) => mathWords.has(w))) {
     x = word[1] ?? x;
   }
@@ -38,7 +46,10 @@ export function cleanAnswer(text: string, referenceIsEquation: boolean, referenc
     const named = /^\s*(?:[a-zA-Z](?:_\{?[a-zA-Z0-9]+\}?)?|[a-zA-Z]\s*\([^()=]*\)|\\[a-zA-Z]+)\s*=\s*([^=]+)$/.exec(x);
     if (named?.[1] !== undefined && !/^\s*\\(?:frac|sqrt)/.test(x)) x = named[1];
   }
-  return x.trim().replace(/[.,;]$/, '').trim();
+  return x
+    .trim()
+    .replace(/[.,;]$/, '')
+    .trim();
 }
 
 /** Digits, signs, fractions and roots only: what a unit may follow. */

@@ -47,7 +47,8 @@ export function setElements(text: string): string[] | null {
     if (/[{}]/.test(inner.replace(/\{[^{}]*\}/g, ''))) return null;
     return limited(splitTopLevel(inner).filter((part) => part !== ''));
   }
-  if (/^[([]/.test(trimmed) && /[)\]]$/.test(trimmed) && (enclosed(trimmed, trimmed[0] ?? '', trimmed.at(-1) ?? ''))) return null;
+  if (/^[([]/.test(trimmed) && /[)\]]$/.test(trimmed) && enclosed(trimmed, trimmed[0] ?? '', trimmed.at(-1) ?? ''))
+    return null;
   const parts = splitTopLevel(trimmed.replace(/\s+(?:or|and)\s+/g, ', ')).filter((part) => part !== '');
   if (parts.length < 2 || parts.some((part) => /^\d{3}(?:\D|$)/.test(part))) return null; // `1,000` is a number
   return limited(parts);
@@ -126,7 +127,11 @@ export function readInequality(text: string): Inequality | null {
 }
 
 /** Pair two lists as multisets under `same`; true when every element finds its own partner. */
-export function matchUnordered(given: string[], reference: string[], same: (given: string, reference: string) => boolean): boolean {
+export function matchUnordered(
+  given: string[],
+  reference: string[],
+  same: (given: string, reference: string) => boolean,
+): boolean {
   if (given.length !== reference.length) return false;
   const used = new Array<boolean>(given.length).fill(false);
   return reference.every((element) => {

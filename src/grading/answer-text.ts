@@ -135,7 +135,10 @@ function hasUnknown(text: string): boolean {
  * computation (`x^2 = 5`), and when it is one of several (`x = 1 \text{ or } x = -2`).
  */
 export function statedValue(math: string): string {
-  const trimmed = math.trim().replace(/[.,;]$/, '').trim();
+  const trimmed = math
+    .trim()
+    .replace(/[.,;]$/, '')
+    .trim();
   if (/\\[lg]eq?\b|[<>≤≥]|\\neq|\\approx/.test(trimmed)) return trimmed;
   const sides = trimmed.split('=');
   if (sides.length < 2 || /,|\bor\b|\band\b/.test(trimmed)) return trimmed;
@@ -154,7 +157,8 @@ export function phraseAnswer(phrase: string): string {
   const prose = phrase.replace(/\$[^$]*\$|\\\([^]*?\\\)|\\[a-zA-Z]+(?:\{[^{}]*\})?/g, ' ');
   if (!/[a-zA-Z]{3,}\s+[a-zA-Z]{2,}/.test(prose)) return phrase;
   let tail: string | null = null;
-  for (const match of phrase.matchAll(/\b(?:is|are|was|equals)\s+|:\s*/g)) tail = phrase.slice(match.index + match[0].length);
+  for (const match of phrase.matchAll(/\b(?:is|are|was|equals)\s+|:\s*/g))
+    tail = phrase.slice(match.index + match[0].length);
   if (tail !== null && tail.trim() !== '') return tail.trim();
   const spans = mathSpans(phrase);
   return spans[spans.length - 1]?.content ?? phrase;

@@ -41,10 +41,18 @@ export function explainEquivalence(
     }
     case 'math':
       if (mode === 'default') return explainMathEquivalence(given, groundTruth);
-      return verdict(isMathEquivalent(given, groundTruth), "equal under the paper's checker", "not equal under the paper's checker");
+      return verdict(
+        isMathEquivalent(given, groundTruth),
+        "equal under the paper's checker",
+        "not equal under the paper's checker",
+      );
     case 'choice': {
       const a = parseChoice(given);
-      return verdict(a !== null && a === parseChoice(groundTruth), 'same letter', a === null ? 'not a letter' : 'different letter');
+      return verdict(
+        a !== null && a === parseChoice(groundTruth),
+        'same letter',
+        a === null ? 'not a letter' : 'different letter',
+      );
     }
     case 'exact':
       return verdict(given.trim() === groundTruth.trim(), 'same text', 'different text');

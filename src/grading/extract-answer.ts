@@ -28,7 +28,13 @@ export type AnswerFallback =
   /** The last `(B)`, or a line starting `B)` (choice tasks only). */
   | 'last-letter';
 
-export const answerFallbacks: readonly AnswerFallback[] = ['hashes', 'final-line', 'answer-is', 'last-number', 'last-letter'];
+export const answerFallbacks: readonly AnswerFallback[] = [
+  'hashes',
+  'final-line',
+  'answer-is',
+  'last-number',
+  'last-letter',
+];
 
 export interface ExtractionOptions {
   /** `default` (extraction by priorities) or `paper` (the paper's box-then-fallbacks). Default `default`. */
@@ -57,7 +63,8 @@ export function extractAnswer(text: string, answerType: AnswerType, options: Ext
 
 /** The extracted answer and the rule (or the paper's fallback) that found it. */
 export function explainExtraction(text: string, answerType: AnswerType, options: ExtractionOptions = {}): Extraction {
-  if ((options.mode ?? 'default') === 'default' && options.fallbacks === undefined) return extractByRules(text, answerType);
+  if ((options.mode ?? 'default') === 'default' && options.fallbacks === undefined)
+    return extractByRules(text, answerType);
   const boxed = extractLastBoxed(text);
   if (boxed !== null) {
     const value = answerType === 'choice' ? parseChoice(boxed) : boxed.trim();
@@ -95,7 +102,10 @@ function applyFallback(text: string, fallback: AnswerFallback, answerType: Answe
 /** Reduce a fallback's captured phrase to the answer itself. */
 function refine(phrase: string | null, answerType: AnswerType): string | null {
   if (phrase === null) return null;
-  const trimmed = phrase.trim().replace(/^\$+|\$+$/g, '').trim();
+  const trimmed = phrase
+    .trim()
+    .replace(/^\$+|\$+$/g, '')
+    .trim();
   if (trimmed === '') return null;
   if (answerType === 'numeric') return lastNumber(trimmed) ?? null;
   if (answerType === 'choice') return parseChoice(trimmed);

@@ -35,11 +35,7 @@ export function gradeLine(
     const truth = readText(fields, 'ground_truth', location, false);
     return explainAnswer(given, truth ?? '', answerType, options);
   }
-  throw new MaftError(
-    'INPUT_INVALID',
-    'expected {"response", "answer"} or {"given", "ground_truth"}',
-    location,
-  );
+  throw new MaftError('INPUT_INVALID', 'expected {"response", "answer"} or {"given", "ground_truth"}', location);
 }
 
 function readText(

@@ -21,7 +21,14 @@ import { parseGraderText } from './math-expression-parser.js';
 import { normalizeGrader } from './math-grader-normalize.js';
 import { isMathEquivalent } from './math-equivalence.js';
 import { cleanAnswer, isEquation } from './answer-forms.js';
-import { matchUnordered, readInequality, readMatrix, setElements, tupleElements, unionParts } from './answer-structures.js';
+import {
+  matchUnordered,
+  readInequality,
+  readMatrix,
+  setElements,
+  tupleElements,
+  unionParts,
+} from './answer-structures.js';
 
 export interface Verdict {
   correct: boolean;
@@ -37,23 +44,32 @@ export const minimumDecimalDigits = 6;
 /** Whether `given` is equivalent to the reference answer `groundTruth`, and why. Never throws. */
 export function explainMathEquivalence(given: string, groundTruth: string): Verdict {
   if (isMathEquivalent(given, groundTruth)) return { correct: true, reason: "equal under the paper's checker" };
-  if (given.length > maxLength || groundTruth.length > maxLength) return { correct: false, reason: 'too long to compare further' };
+  if (given.length > maxLength || groundTruth.length > maxLength)
+    return { correct: false, reason: 'too long to compare further' };
   try {
-    return widened(given, groundTruth, 0) ?? { correct: false, reason: 'not equal (paper checker, units, shapes, value)' };
+    return (
+      widened(given, groundTruth, 0) ?? { correct: false, reason: 'not equal (paper checker, units, shapes, value)' }
+    );
   } catch {
     return { correct: false, reason: 'not shown equal (comparison failed)' };
   }
 }
 
 function same(given: string, reference: string, depth: number): boolean {
-  return isMathEquivalent(given, reference) || (depth < maxDepth && widened(given, reference, depth + 1)?.correct === true);
+  return (
+    isMathEquivalent(given, reference) || (depth < maxDepth && widened(given, reference, depth + 1)?.correct === true)
+  );
 }
 
 function widened(given: string, reference: string, depth: number): Verdict | null {
   const referenceClean = cleanAnswer(reference, true);
   const referenceHasLetters = /[a-zA-Z]/.test(referenceClean.replace(/\\[a-zA-Z]+/g, ''));
   const givenClean = cleanAnswer(given, isEquation(referenceClean), referenceHasLetters);
-  if ((givenClean !== given || referenceClean !== reference) && givenClean !== '' && isMathEquivalent(givenClean, referenceClean)) {
+  if (
+    (givenClean !== given || referenceClean !== reference) &&
+    givenClean !== '' &&
+    isMathEquivalent(givenClean, referenceClean)
+  ) {
     return { correct: true, reason: 'equal once units, \\text{}, percent or `x =` are dropped' };
   }
   return shapes(givenClean, referenceClean, depth) ?? values(givenClean, referenceClean);
@@ -64,7 +80,8 @@ function shapes(given: string, reference: string, depth: number): Verdict | null
   const referenceEquation = sidesOf(reference);
   if (referenceEquation !== null) {
     const equation = sidesOf(given);
-    const ok = equation !== null && equation.left === referenceEquation.left && element(equation.right, referenceEquation.right);
+    const ok =
+      equation !== null && equation.left === referenceEquation.left && element(equation.right, referenceEquation.right);
     return ok ? { correct: true, reason: 'same equation (same left side, equal right sides)' } : null;
   }
   const referenceMatrix = readMatrix(reference);

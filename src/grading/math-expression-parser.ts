@@ -78,7 +78,8 @@ class ExpressionParser {
       if (this.isOp('*') || this.isOp('/')) {
         const operator = this.tokens[this.index++]?.text === '*' ? 'Multiply' : 'Divide';
         left = [operator, left, this.parseUnary()];
-      } else if (this.startsAtom()) left = ['Multiply', left, this.parsePower()]; // implicit multiplication
+      } else if (this.startsAtom())
+        left = ['Multiply', left, this.parsePower()]; // implicit multiplication
       else return left;
     }
   }
@@ -169,7 +170,9 @@ function symbolName(name: string): string {
 }
 
 function containsPower(json: MathJson): boolean {
-  return Array.isArray(json) && (json[0] === 'Power' || json.some((part) => Array.isArray(part) && containsPower(part)));
+  return (
+    Array.isArray(json) && (json[0] === 'Power' || json.some((part) => Array.isArray(part) && containsPower(part)))
+  );
 }
 
 /** Whether every number literal in `json` is at most `limit` in size (decimals and big integers are not). */

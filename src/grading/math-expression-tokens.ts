@@ -18,8 +18,30 @@ export const functionNames = new Map([
 /** Names sympy defines (so never splits) that we do not model: refusing them is the safe reading. */
 const unsupportedNames = new Set(['oo', 'nan', 'zoo', 're', 'im', 'li', 'ff', 'rf', 'jn', 'yn', 'fu']);
 const greekNames = new Set([
-  'mu', 'nu', 'xi', 'pi', 'eta', 'phi', 'chi', 'psi', 'rho', 'tau', 'beta', 'zeta', 'iota', 'alpha', 'gamma',
-  'delta', 'theta', 'kappa', 'sigma', 'omega', 'lambda', 'epsilon', 'upsilon', 'omicron',
+  'mu',
+  'nu',
+  'xi',
+  'pi',
+  'eta',
+  'phi',
+  'chi',
+  'psi',
+  'rho',
+  'tau',
+  'beta',
+  'zeta',
+  'iota',
+  'alpha',
+  'gamma',
+  'delta',
+  'theta',
+  'kappa',
+  'sigma',
+  'omega',
+  'lambda',
+  'epsilon',
+  'upsilon',
+  'omicron',
 ]);
 
 export function tokenize(text: string): Token[] {
@@ -41,7 +63,7 @@ function splitName(name: string): Token[] {
   if (unsupportedNames.has(name)) throw new Refused(`unsupported name ${name}`);
   const whole = functionNames.has(name) || name === 'pi' || greekNames.has(name) || name.includes('_');
   if (whole || [...name].length === 1) return [{ kind: 'name', text: name }];
-  return (name.match(/\p{N}+|\p{L}/gu) ?? []).map(
-    (part): Token => (/^\p{N}/u.test(part) ? { kind: 'number', text: part } : { kind: 'name', text: part }),
+  return (name.match(/\p{N}+|\p{L}/gu) ?? []).map((part): Token =>
+    /^\p{N}/u.test(part) ? { kind: 'number', text: part } : { kind: 'name', text: part },
   );
 }

@@ -9,8 +9,22 @@
 import { LatexTextError, latexToText } from './math-latex-text.js';
 
 const unitWords = [
-  'degree', 'cm', 'centimeter', 'meter', 'mile', 'second', 'minute', 'hour', 'day', 'week', 'month', 'year',
-  'foot', 'feet', 'inch', 'yard',
+  'degree',
+  'cm',
+  'centimeter',
+  'meter',
+  'mile',
+  'second',
+  'minute',
+  'hour',
+  'day',
+  'week',
+  'month',
+  'year',
+  'foot',
+  'feet',
+  'inch',
+  'yard',
 ];
 const unitPatterns = unitWords.map((unit) => new RegExp(`${unit}(es)?(s)? *(\\^[0-9]+)?`, 'g'));
 
@@ -48,7 +62,10 @@ export function normalizeGrader(input: string): string {
 
 /** `_parse_latex`: `\frac` gets a leading space so that `7\frac{1}{2}` reads as a mixed number. */
 function parseLatex(latex: string): string {
-  const prepared = latex.replaceAll('\\tfrac', '\\frac').replaceAll('\\dfrac', '\\frac').replaceAll('\\frac', ' \\frac');
+  const prepared = latex
+    .replaceAll('\\tfrac', '\\frac')
+    .replaceAll('\\dfrac', '\\frac')
+    .replaceAll('\\frac', ' \\frac');
   return latexToText(prepared)
     .replaceAll('√', 'sqrt')
     .replaceAll('π', 'pi')

@@ -23,13 +23,31 @@ const environmentArguments = new Map(
  */
 export const droppedWithArguments = new Map(
   Object.entries({
-    mbox: '{', textsf: '{', texttt: '{', textup: '{', textmd: '{', ensuremath: '{', label: '{', verb: '{',
-    color: '[{', hphantom: '[{', vphantom: '[{', xrightarrow: '[{', xleftarrow: '[{',
+    mbox: '{',
+    textsf: '{',
+    texttt: '{',
+    textup: '{',
+    textmd: '{',
+    ensuremath: '{',
+    label: '{',
+    verb: '{',
+    color: '[{',
+    hphantom: '[{',
+    vphantom: '[{',
+    xrightarrow: '[{',
+    xleftarrow: '[{',
   }),
 );
 const argumentSpecs = new Map([
   ...Object.entries({
-    frac: '{{', nicefrac: '{{', textfrac: '{{', sqrt: '[{', textcolor: '[{{', colorbox: '[{{', hspace: '{', vspace: '{',
+    frac: '{{',
+    nicefrac: '{{',
+    textfrac: '{{',
+    sqrt: '[{',
+    textcolor: '[{{',
+    colorbox: '[{{',
+    hspace: '{',
+    vspace: '{',
   }),
   ...[...accentMarks.keys()].map((name): [string, string] => [name, '{']),
   ...droppedWithArguments,
@@ -73,7 +91,12 @@ class Parser {
         this.position++;
         break;
       }
-      if (character === '\\' && closer !== null && closer !== '}' && this.source.startsWith(`\\end{${closer}}`, this.position)) {
+      if (
+        character === '\\' &&
+        closer !== null &&
+        closer !== '}' &&
+        this.source.startsWith(`\\end{${closer}}`, this.position)
+      ) {
         this.position += `\\end{${closer}}`.length;
         break;
       }
@@ -109,7 +132,9 @@ class Parser {
     }
     const name = this.readMacroName();
     if (name === 'begin') return this.parseEnvironment();
-    const args = [...(argumentSpecs.get(name) ?? '')].map((slot) => (slot === '[' ? this.parseOptional() : this.parseArgument()));
+    const args = [...(argumentSpecs.get(name) ?? '')].map((slot) =>
+      slot === '[' ? this.parseOptional() : this.parseArgument(),
+    );
     return { kind: 'macro', name, args };
   }
 

@@ -46,7 +46,10 @@ function evaluate(json: MathJson): Rational {
     case 'Add':
     case 'Subtract':
       if (b === undefined) throw new NotRational('missing operand');
-      return make(a.numerator * b.denominator + (head === 'Add' ? 1n : -1n) * b.numerator * a.denominator, a.denominator * b.denominator);
+      return make(
+        a.numerator * b.denominator + (head === 'Add' ? 1n : -1n) * b.numerator * a.denominator,
+        a.denominator * b.denominator,
+      );
     case 'Multiply':
       if (b === undefined) throw new NotRational('missing operand');
       return make(a.numerator * b.numerator, a.denominator * b.denominator);
@@ -100,6 +103,9 @@ export function rationalToDouble(value: Rational): number {
   const negative = value.numerator < 0n;
   const numerator = negative ? -value.numerator : value.numerator;
   const shift = 25 - (numerator.toString().length - value.denominator.toString().length);
-  const scaled = shift >= 0 ? (numerator * 10n ** BigInt(shift)) / value.denominator : numerator / (value.denominator * 10n ** BigInt(-shift));
+  const scaled =
+    shift >= 0
+      ? (numerator * 10n ** BigInt(shift)) / value.denominator
+      : numerator / (value.denominator * 10n ** BigInt(-shift));
   return Number(`${negative ? '-' : ''}${scaled}e${-shift}`);
 }

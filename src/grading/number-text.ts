@@ -36,13 +36,18 @@ function hasStrayDigitSpaces(text: string): boolean {
  * `a = b = 18` gives `18`: the value after the last `=` of a chain is what was found.
  */
 export function readNumberAnswer(text: string): string | null {
-  const trimmed = text.trim().replace(/^\$+|\$+$/g, '').replace(/\.$/, '').trim();
+  const trimmed = text
+    .trim()
+    .replace(/^\$+|\$+$/g, '')
+    .replace(/\.$/, '')
+    .trim();
   if (trimmed === '' || trimmed.length > 200) return null;
   const candidates = [trimmed];
   const lastEquals = trimmed.lastIndexOf('=');
   // `2 \cdot 9 = 18` states 18, but `-1 = 3` (a number equal to another) states nothing.
   const firstSide = trimmed.slice(0, trimmed.indexOf('=')).trim();
-  if (lastEquals >= 0 && parseRational(withDecimalPoint(firstSide)) === null) candidates.push(trimmed.slice(lastEquals + 1).trim());
+  if (lastEquals >= 0 && parseRational(withDecimalPoint(firstSide)) === null)
+    candidates.push(trimmed.slice(lastEquals + 1).trim());
   for (const candidate of candidates) {
     if (candidate === '' || hasStrayDigitSpaces(candidate)) continue;
     const normalised = withDecimalPoint(candidate).replace(/^−/, '-');
@@ -52,7 +57,9 @@ export function readNumberAnswer(text: string): string | null {
     // `-12 dollars`, `$1,080`, `x = 7`: the number itself (what the vote shows), when it alone is the value.
     const tokens = numbersIn(normalised).map((token) => token.replace(/\$\s?/, '').replace(/\s/g, ''));
     const only = tokens.length === 1 ? parseRational(tokens[0] ?? '') : null;
-    return only !== null && only.numerator === value.numerator && only.denominator === value.denominator ? (tokens[0] ?? normalised) : normalised;
+    return only !== null && only.numerator === value.numerator && only.denominator === value.denominator
+      ? (tokens[0] ?? normalised)
+      : normalised;
   }
   return null;
 }
@@ -77,7 +84,8 @@ export function lastNumberIn(input: string): string | null {
   if (decimalComma !== null) {
     const before = text[last.index - 1] ?? '';
     const after = text.slice(last.index + last[0].length, last.index + last[0].length + 2);
-    const inList = (before !== '' && '([{'.includes(before)) || /^,\s?\d/.test(after) || /\d,\s?$/.test(text.slice(0, last.index));
+    const inList =
+      (before !== '' && '([{'.includes(before)) || /^,\s?\d/.test(after) || /\d,\s?$/.test(text.slice(0, last.index));
     const [, sign = '', head = '', tail = ''] = decimalComma;
     const thousands = tail.length === 3 && head.length <= 3 && !head.startsWith('0');
     if (!thousands) token = inList ? tail : `${sign}${head}.${tail}`;

@@ -53,7 +53,12 @@ export function debateSeed(runSeed: number, split: 'finetune' | 'eval', dataIter
 }
 
 /** A stage's debate settings: `split` and the iteration whose data the debate makes (finetune split) pick the seed. */
-export function debateSettings(context: RunContext, rounds: number, split: 'finetune' | 'eval' = 'eval', dataIteration = 1): DebateSettings {
+export function debateSettings(
+  context: RunContext,
+  rounds: number,
+  split: 'finetune' | 'eval' = 'eval',
+  dataIteration = 1,
+): DebateSettings {
   const { config } = context;
   return {
     rounds,

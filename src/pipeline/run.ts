@@ -5,7 +5,14 @@
  */
 import type { RunContext } from './run-context.js';
 import { runIteration } from './run-iteration.js';
-import { baseEvalStage, baseFinetuneStage, finetuneMethodsOf, lastIteration, methodIterations, needsBaseFinetuneDebate } from '../run-store/run-plan.js';
+import {
+  baseEvalStage,
+  baseFinetuneStage,
+  finetuneMethodsOf,
+  lastIteration,
+  methodIterations,
+  needsBaseFinetuneDebate,
+} from '../run-store/run-plan.js';
 import type { RunResults } from '../spec/run-results.js';
 import { debateBaseSociety } from './stages.js';
 import { writeRunResults } from './write-results.js';

@@ -20,7 +20,11 @@ export function splitProblems(context: RunContext, split: 'finetune' | 'eval'): 
 }
 
 /** The checked records log of stage `id`, which answers `split`. */
-export function stageLog<T extends { problemId: string }>(context: RunContext, id: string, split: 'finetune' | 'eval'): JsonlLog<T> {
+export function stageLog<T extends { problemId: string }>(
+  context: RunContext,
+  id: string,
+  split: 'finetune' | 'eval',
+): JsonlLog<T> {
   const problems = new Map(splitProblems(context, split).map((problem) => [problem.id, problem.question]));
   return context.run.log<T>(id, { keyOf: (record) => record.problemId, problems });
 }
@@ -41,8 +45,13 @@ export function verifyDoneStages(context: RunContext): string[] {
     const log = stageLog(context, stage.id, stage.split);
     const total = splitProblems(context, stage.split).length;
     if (log.size === total && log.repair === undefined) continue;
-    const torn = log.repair === undefined ? '' : `torn last line ${log.repair.line} (${log.repair.reason}) cut away, kept in ${log.repair.keptIn}; `;
-    context.log(`maft run: ${log.file}: ${torn}stage ${stage.id} was done but holds ${log.size} of ${total} records: reopened to redo ${total - log.size} problem(s)`);
+    const torn =
+      log.repair === undefined
+        ? ''
+        : `torn last line ${log.repair.line} (${log.repair.reason}) cut away, kept in ${log.repair.keptIn}; `;
+    context.log(
+      `maft run: ${log.file}: ${torn}stage ${stage.id} was done but holds ${log.size} of ${total} records: reopened to redo ${total - log.size} problem(s)`,
+    );
     context.run.markStage(stage.id, 'running');
     reopened.push(stage.id);
   }
@@ -54,13 +63,21 @@ export function verifyDoneStages(context: RunContext): string[] {
  * stage's records belong to it (producer, problems, no duplicate), read without changing a byte. A refused
  * record so leaves the run directory exactly as it was. Torn or short done stages pass: opening repairs them.
  */
-export function checkStoredRecords(directory: string, config: RunConfig, problems: { finetune: readonly Problem[]; eval: readonly Problem[] }): void {
+export function checkStoredRecords(
+  directory: string,
+  config: RunConfig,
+  problems: { finetune: readonly Problem[]; eval: readonly Problem[] },
+): void {
   if (!existsSync(path.join(directory, 'config.json'))) return;
   const reader = readRun(directory);
   if (configFingerprint(reader.config) !== configFingerprint(config)) return; // opening refuses the changed config
   for (const stage of planRun(config)) {
     if (stage.split === undefined) continue;
     const own = problems[stage.split];
-    reader.records(stage.id, { total: own.length, problems: new Map(own.map((problem) => [problem.id, problem.question])), finished: false });
+    reader.records(stage.id, {
+      total: own.length,
+      problems: new Map(own.map((problem) => [problem.id, problem.question])),
+      finished: false,
+    });
   }
 }

@@ -26,10 +26,14 @@ import { attemptStar, type StarRecord } from '../debate/star-attempt.js';
  */
 function requireDone(context: RunContext, input: string, hint: string): void {
   const state = context.run.stageState(input);
-  if (state !== 'done') throw new MaftError('INPUT_INVALID', `stage ${input} is ${state}, not done: run ${hint} first`, { file: context.run.directory });
+  if (state !== 'done')
+    throw new MaftError('INPUT_INVALID', `stage ${input} is ${state}, not done: run ${hint} first`, {
+      file: context.run.directory,
+    });
 }
 
-const trainHint = (method: FinetuneMethod, iteration: number) => `maft finetune --method ${method} --iteration ${iteration}`;
+const trainHint = (method: FinetuneMethod, iteration: number) =>
+  `maft finetune --method ${method} --iteration ${iteration}`;
 
 /**
  * Run `work` as stage `id` unless it is done; mark it running, then done with `details`; refresh the results.
@@ -57,28 +61,49 @@ async function stage(
 }
 
 /** A society debates a split into records/<id>.jsonl. */
-async function debateSplit(context: RunContext, id: string, split: 'finetune' | 'eval', plan: SocietyPlan, dataIteration = 1): Promise<Record<string, unknown>> {
+async function debateSplit(
+  context: RunContext,
+  id: string,
+  split: 'finetune' | 'eval',
+  plan: SocietyPlan,
+  dataIteration = 1,
+): Promise<Record<string, unknown>> {
   const problems = splitProblems(context, split);
   const society = await context.models.openSociety(plan);
   try {
     const log = stageLog<DebateTranscript>(context, id, split);
     const progress = context.progress?.(id);
     const started = performance.now();
-    await runDebates(problems, society.agents, { ...debateSettings(context, plan.rounds, split, dataIteration), summarizer: society.summarizer }, log, {
-      concurrency: context.config.problemConcurrency,
-      onProgress: (state) => {
-        progress?.update(state);
-        crashPoint(`${id}:record-${state.done}`);
+    await runDebates(
+      problems,
+      society.agents,
+      { ...debateSettings(context, plan.rounds, split, dataIteration), summarizer: society.summarizer },
+      log,
+      {
+        concurrency: context.config.problemConcurrency,
+        onProgress: (state) => {
+          progress?.update(state);
+          crashPoint(`${id}:record-${state.done}`);
+        },
       },
-    });
+    );
     progress?.finish();
-    return { problems: problems.length, agents: plan.agents.length, rounds: plan.rounds, seconds: (performance.now() - started) / 1000 };
+    return {
+      problems: problems.length,
+      agents: plan.agents.length,
+      rounds: plan.rounds,
+      seconds: (performance.now() - started) / 1000,
+    };
   } finally {
     await society.release();
   }
 }
 
-const shape = (context: RunContext) => ({ agents: context.config.society.agents, rounds: context.config.society.rounds, critics: context.config.finetune.critics });
+const shape = (context: RunContext) => ({
+  agents: context.config.society.agents,
+  rounds: context.config.society.rounds,
+  critics: context.config.finetune.critics,
+});
 
 /** The base society (iteration 0) debates a split: `base/eval` or `base/finetune`. */
 export function debateBaseSociety(context: RunContext, split: 'finetune' | 'eval', id: string): Promise<void> {
@@ -89,7 +114,8 @@ export function debateBaseSociety(context: RunContext, split: 'finetune' | 'eval
 export function answerFinetuneSplit(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
   if (method !== 'star' && iteration === 1) return Promise.resolve(); // iteration 1 learns from the base society's debate
   const id = stageId(method, iteration, 'finetune');
-  if (iteration >= 2 && context.run.stageState(id) !== 'done') requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
+  if (iteration >= 2 && context.run.stageState(id) !== 'done')
+    requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
   const plan = methodSociety(method, iteration - 1, readRunRegistry(context.run), shape(context));
   if (method !== 'star') return stage(context, id, () => debateSplit(context, id, 'finetune', plan, iteration));
   return stage(context, id, async () => {
@@ -113,72 +139,150 @@ export function answerFinetuneSplit(context: RunContext, method: FinetuneMethod,
 
 /** Votes → the method's training rows of iteration k, written under data/<method>/iteration-<k>/. */
 export function buildTrainingData(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
-  return stage(context, stageId(method, iteration, 'data'), async () => {
-    const source = dataSourceStage(method, iteration);
-    requireDone(context, source, `maft debate --split finetune --method ${method} --iteration ${iteration}`);
-    const { finetune, seed } = context.config;
-    const data: MethodData = method === 'star'
-      ? buildStarMethodData(stageLog<StarRecord>(context, source, 'finetune').records(), iteration)
-      : buildDebateMethodData(method, stageLog<DebateTranscript>(context, source, 'finetune').records(), {
-          iteration, correctedShare: finetune.correctedShare, criticMix: finetune.criticMix, seed, critics: finetune.critics,
-        });
-    const files = namedDatasetFiles(datasetDirectory(method, iteration), data.datasets.map((dataset) => [dataset.name, dataset.rows]), ['openai', 'trl', 'sharegpt'], {
-      method, iteration, source, sizes: data.sizes, models: data.datasets.map(({ name, agent, role, rows }) => ({ name, agent, role, rows: rows.length })),
-    });
-    for (const [index, file] of files.entries()) {
-      context.run.writeArtifact(file.name, file.text);
-      crashPoint(`${stageId(method, iteration, 'data')}:file-${index + 1}`);
-    }
-    return { source, sizes: data.sizes };
-  }, () => false); // data is rebuilt whole: a failed attempt keeps nothing
+  return stage(
+    context,
+    stageId(method, iteration, 'data'),
+    async () => {
+      const source = dataSourceStage(method, iteration);
+      requireDone(context, source, `maft debate --split finetune --method ${method} --iteration ${iteration}`);
+      const { finetune, seed } = context.config;
+      const data: MethodData =
+        method === 'star'
+          ? buildStarMethodData(stageLog<StarRecord>(context, source, 'finetune').records(), iteration)
+          : buildDebateMethodData(method, stageLog<DebateTranscript>(context, source, 'finetune').records(), {
+              iteration,
+              correctedShare: finetune.correctedShare,
+              criticMix: finetune.criticMix,
+              seed,
+              critics: finetune.critics,
+            });
+      const files = namedDatasetFiles(
+        datasetDirectory(method, iteration),
+        data.datasets.map((dataset) => [dataset.name, dataset.rows]),
+        ['openai', 'trl', 'sharegpt'],
+        {
+          method,
+          iteration,
+          source,
+          sizes: data.sizes,
+          models: data.datasets.map(({ name, agent, role, rows }) => ({ name, agent, role, rows: rows.length })),
+        },
+      );
+      for (const [index, file] of files.entries()) {
+        context.run.writeArtifact(file.name, file.text);
+        crashPoint(`${stageId(method, iteration, 'data')}:file-${index + 1}`);
+      }
+      return { source, sizes: data.sizes };
+    },
+    () => false,
+  ); // data is rebuilt whole: a failed attempt keeps nothing
 }
 
 /** The method's models of iteration k: one LoRA job per dataset, each continuing from iteration k − 1's model. */
 export function trainModels(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
-  return stage(context, stageId(method, iteration, 'train'), async () => {
-    requireDone(context, stageId(method, iteration, 'data'), `maft build-data --method ${method} --iteration ${iteration}`);
-    if (context.config.finetune.from === 'previous' && method !== 'star' && iteration > 1) requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
-    const directory = datasetDirectory(method, iteration);
-    const summary = JSON.parse(context.run.readArtifact(`${directory}/summary.json`) ?? 'null') as { models: { name: string; agent: number | null; role: FinetuneJob['role'] }[] } | null;
-    if (summary === null) throw new MaftError('INTERNAL', `no training data at artifacts/${directory}`);
-    const registry = readRunRegistry(context.run);
-    const jobs: FinetuneJob[] = summary.models.map(({ name, agent, role }) => {
-      const key = { method, iteration, agent, role };
-      const previous = startingAdapter(key, context.config.finetune.from, registry);
-      return { ...key, rows: parseRows(context.run.readArtifact(`${directory}/rows/${name}.jsonl`) ?? ''), ...(previous !== undefined ? { initialAdapter: previous } : {}) };
-    });
-    const { trainer, backend, seed } = context.config;
-    if (backend.kind !== 'llama-cpp') throw new MaftError('CONFIG_INVALID', 'the embedded trainer needs the llama-cpp backend', { field: 'trainer.kind' });
-    const outcome = await runFinetuneJobs(context.run, backend.model, jobs, {
-      rank: trainer.rank, alpha: trainer.alpha ?? 2 * trainer.rank, ...(trainer.targets ? { targets: trainer.targets.map(loraTarget) } : {}),
-      epochs: trainer.epochs, learningRate: trainer.learningRate, warmupShare: trainer.warmupShare, windowLength: trainer.windowLength,
-      windowsPerStep: trainer.windowsPerStep, threads: trainer.threads ?? backend.threads, seed,
-    }, (label, progress) => {
-      crashPoint(`${stageId(method, iteration, 'train')}:step-${progress.step}`);
-      if (progress.step === progress.totalSteps) context.log(`${label}: ${progress.totalSteps} steps, loss ${progress.loss.toFixed(3)}, ${progress.tokensPerSecond.toFixed(0)} tok/s`);
-    });
-    if (outcome.failed.length > 0) {
-      const first = outcome.failed[0];
-      throw new MaftError('TRAINING_FAILED', `${outcome.failed.length} of ${outcome.entries.length} training jobs failed (first: ${first?.reason ?? 'unknown'}); run the same command again to retry them`);
-    }
-    const truncatedRows = outcome.entries.reduce((sum, entry) => sum + (entry.result?.truncatedRows ?? 0), 0);
-    const droppedRows = outcome.entries.reduce((sum, entry) => sum + (entry.result?.droppedRows ?? 0), 0);
-    if (truncatedRows + droppedRows > 0) {
-      context.log(`maft: warning: ${stageId(method, iteration, 'train')}: ${truncatedRows} training rows cut at the head and ${droppedRows} left out to fit the ${trainer.windowLength}-token window (trainer.windowLength)`);
-    }
-    return { jobs: outcome.entries.length, trained: outcome.entries.filter((entry) => entry.status === 'succeeded').length, truncatedRows, droppedRows };
-  }, () => readRunRegistry(context.run).entries.some((entry) => entry.method === method && entry.iteration === iteration));
+  return stage(
+    context,
+    stageId(method, iteration, 'train'),
+    async () => {
+      requireDone(
+        context,
+        stageId(method, iteration, 'data'),
+        `maft build-data --method ${method} --iteration ${iteration}`,
+      );
+      if (context.config.finetune.from === 'previous' && method !== 'star' && iteration > 1)
+        requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
+      const directory = datasetDirectory(method, iteration);
+      const summary = JSON.parse(context.run.readArtifact(`${directory}/summary.json`) ?? 'null') as {
+        models: { name: string; agent: number | null; role: FinetuneJob['role'] }[];
+      } | null;
+      if (summary === null) throw new MaftError('INTERNAL', `no training data at artifacts/${directory}`);
+      const registry = readRunRegistry(context.run);
+      const jobs: FinetuneJob[] = summary.models.map(({ name, agent, role }) => {
+        const key = { method, iteration, agent, role };
+        const previous = startingAdapter(key, context.config.finetune.from, registry);
+        return {
+          ...key,
+          rows: parseRows(context.run.readArtifact(`${directory}/rows/${name}.jsonl`) ?? ''),
+          ...(previous !== undefined ? { initialAdapter: previous } : {}),
+        };
+      });
+      const { trainer, backend, seed } = context.config;
+      if (backend.kind !== 'llama-cpp')
+        throw new MaftError('CONFIG_INVALID', 'the embedded trainer needs the llama-cpp backend', {
+          field: 'trainer.kind',
+        });
+      const outcome = await runFinetuneJobs(
+        context.run,
+        backend.model,
+        jobs,
+        {
+          rank: trainer.rank,
+          alpha: trainer.alpha ?? 2 * trainer.rank,
+          ...(trainer.targets ? { targets: trainer.targets.map(loraTarget) } : {}),
+          epochs: trainer.epochs,
+          learningRate: trainer.learningRate,
+          warmupShare: trainer.warmupShare,
+          windowLength: trainer.windowLength,
+          windowsPerStep: trainer.windowsPerStep,
+          threads: trainer.threads ?? backend.threads,
+          seed,
+        },
+        (label, progress) => {
+          crashPoint(`${stageId(method, iteration, 'train')}:step-${progress.step}`);
+          if (progress.step === progress.totalSteps)
+            context.log(
+              `${label}: ${progress.totalSteps} steps, loss ${progress.loss.toFixed(3)}, ${progress.tokensPerSecond.toFixed(0)} tok/s`,
+            );
+        },
+      );
+      if (outcome.failed.length > 0) {
+        const first = outcome.failed[0];
+        throw new MaftError(
+          'TRAINING_FAILED',
+          `${outcome.failed.length} of ${outcome.entries.length} training jobs failed (first: ${first?.reason ?? 'unknown'}); run the same command again to retry them`,
+        );
+      }
+      const truncatedRows = outcome.entries.reduce((sum, entry) => sum + (entry.result?.truncatedRows ?? 0), 0);
+      const droppedRows = outcome.entries.reduce((sum, entry) => sum + (entry.result?.droppedRows ?? 0), 0);
+      if (truncatedRows + droppedRows > 0) {
+        context.log(
+          `maft: warning: ${stageId(method, iteration, 'train')}: ${truncatedRows} training rows cut at the head and ${droppedRows} left out to fit the ${trainer.windowLength}-token window (trainer.windowLength)`,
+        );
+      }
+      return {
+        jobs: outcome.entries.length,
+        trained: outcome.entries.filter((entry) => entry.status === 'succeeded').length,
+        truncatedRows,
+        droppedRows,
+      };
+    },
+    () =>
+      readRunRegistry(context.run).entries.some((entry) => entry.method === method && entry.iteration === iteration),
+  );
 }
 
 /** The method's models of iteration k answer the held-out split. */
 export function evaluateOnHeldOut(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
   const id = stageId(method, iteration, 'eval');
-  if (context.run.stageState(id) !== 'done') requireDone(context, stageId(method, iteration, 'train'), trainHint(method, iteration));
-  return stage(context, id, () => debateSplit(context, id, 'eval', methodSociety(method, iteration, readRunRegistry(context.run), shape(context))));
+  if (context.run.stageState(id) !== 'done')
+    requireDone(context, stageId(method, iteration, 'train'), trainHint(method, iteration));
+  return stage(context, id, () =>
+    debateSplit(context, id, 'eval', methodSociety(method, iteration, readRunRegistry(context.run), shape(context))),
+  );
 }
 
 const loraTarget = (name: 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down') =>
-  ({ q: 'attn_q', k: 'attn_k', v: 'attn_v', o: 'attn_output', gate: 'ffn_gate', up: 'ffn_up', down: 'ffn_down' } as const)[name];
+  (
+    ({
+      q: 'attn_q',
+      k: 'attn_k',
+      v: 'attn_v',
+      o: 'attn_output',
+      gate: 'ffn_gate',
+      up: 'ffn_up',
+      down: 'ffn_down',
+    }) as const
+  )[name];
 
 /**
  * The stage that answers a split at an iteration, as `maft debate` and `maft eval` name it: the eval split at
@@ -186,7 +290,12 @@ const loraTarget = (name: 'q' | 'k' | 'v' | 'o' | 'gate' | 'up' | 'down') =>
  * at iteration k is the debate whose records make iteration k's data (k = 1: the base society's
  * `base/finetune`; STaR: its attempts with iteration k − 1's model). Returns the stage id it ran.
  */
-export async function answerSplit(context: RunContext, split: 'finetune' | 'eval', method: FinetuneMethod, iteration: number): Promise<string> {
+export async function answerSplit(
+  context: RunContext,
+  split: 'finetune' | 'eval',
+  method: FinetuneMethod,
+  iteration: number,
+): Promise<string> {
   if (split === 'eval' && iteration === 0) {
     await debateBaseSociety(context, 'eval', baseEvalStage);
     return baseEvalStage;
@@ -195,7 +304,12 @@ export async function answerSplit(context: RunContext, split: 'finetune' | 'eval
     await evaluateOnHeldOut(context, method, iteration);
     return stageId(method, iteration, 'eval');
   }
-  if (iteration === 0) throw new MaftError('CONFIG_INVALID', 'the finetune split is debated for iteration 1 or later (iteration k\'s data)', { field: '--iteration' });
+  if (iteration === 0)
+    throw new MaftError(
+      'CONFIG_INVALID',
+      "the finetune split is debated for iteration 1 or later (iteration k's data)",
+      { field: '--iteration' },
+    );
   const source = dataSourceStage(method, iteration);
   if (source === baseFinetuneStage) await debateBaseSociety(context, 'finetune', baseFinetuneStage);
   else await answerFinetuneSplit(context, method, iteration);

@@ -32,19 +32,31 @@ export function collectRunResults(view: RunView): RunResults {
   const done = plan.filter((stage) => view.stageState(stage.id) === 'done');
   const evaluated = new Map<string, readonly DebateTranscript[]>();
   for (const stage of done) {
-    if (stage.kind === 'debate' && stage.split === 'eval') evaluated.set(stage.id, view.records<DebateTranscript>(stage.id));
+    if (stage.kind === 'debate' && stage.split === 'eval')
+      evaluated.set(stage.id, view.records<DebateTranscript>(stage.id));
   }
   const datasets: DatasetSize[] = [];
   for (const stage of done) {
     if (stage.kind !== 'data' || stage.method === 'base') continue;
-    const summary = JSON.parse(view.readArtifact(`${datasetDirectory(stage.method, stage.iteration)}/summary.json`) ?? 'null') as { sizes?: DatasetSize[] } | null;
+    const summary = JSON.parse(
+      view.readArtifact(`${datasetDirectory(stage.method, stage.iteration)}/summary.json`) ?? 'null',
+    ) as { sizes?: DatasetSize[] } | null;
     datasets.push(...(summary?.sizes ?? []));
   }
   const samples: DebateSample[] = [];
   for (const stage of done) {
     if (stage.kind !== 'debate' || stage.split !== 'eval') continue;
     const method = stage.method === 'base' ? 'debate' : stage.method;
-    samples.push(...sampleDebates(stage.id, method, stage.iteration, evaluated.get(stage.id) ?? [], view.evalProblemIds, config.reportSamples));
+    samples.push(
+      ...sampleDebates(
+        stage.id,
+        method,
+        stage.iteration,
+        evaluated.get(stage.id) ?? [],
+        view.evalProblemIds,
+        config.reportSamples,
+      ),
+    );
   }
   return {
     maftVersion: packageVersion(),
@@ -58,9 +70,15 @@ export function collectRunResults(view: RunView): RunResults {
     evalProblems: config.split.evalCount,
     methods: [...config.methods],
     progress: { done: done.length, total: plan.length, finished: done.length === plan.length },
-    scores: computeScores(config.methods, (method) => (isFinetuneMethod(method) ? methodIterations(config, method) : 0), evaluated),
+    scores: computeScores(
+      config.methods,
+      (method) => (isFinetuneMethod(method) ? methodIterations(config, method) : 0),
+      evaluated,
+    ),
     datasets,
-    training: trainingCurves(parseRegistry(view.readArtifact(registryArtifact)).entries.filter((entry) => isFinetuneMethod(entry.method))),
+    training: trainingCurves(
+      parseRegistry(view.readArtifact(registryArtifact)).entries.filter((entry) => isFinetuneMethod(entry.method)),
+    ),
     samples,
   };
 }
@@ -70,7 +88,8 @@ export function writeRunResults(context: RunContext): RunResults {
   const results = collectRunResults({
     config: context.config,
     stageState: (stage) => run.stageState(stage),
-    records: <T>(stage: string) => stageLog<T & { problemId: string }>(context, stage, stageSplit(context, stage) ?? 'eval').records(),
+    records: <T>(stage: string) =>
+      stageLog<T & { problemId: string }>(context, stage, stageSplit(context, stage) ?? 'eval').records(),
     readArtifact: (name) => run.readArtifact(name),
     evalProblemIds: context.evalProblems.map((problem) => problem.id),
   });

@@ -17,7 +17,11 @@ export interface ChartLibraries {
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 /** JSON safe inside a script element. */
-const scriptJson = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+const scriptJson = (value: unknown) =>
+  JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 /** A library's source safe inside a script element. */
 const scriptSource = (source: string) => source.replace(/<\/script/gi, '<\\/script');
 
@@ -25,10 +29,16 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
   const grid = resultsGrid(results);
   const table = `<table><thead><tr>${(grid[0] ?? []).map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${grid
     .slice(1)
-    .map((row) => `<tr>${row.map((cell, column) => (column === 0 ? `<th>${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell) || '–'}</td>`)).join('')}</tr>`)
+    .map(
+      (row) =>
+        `<tr>${row.map((cell, column) => (column === 0 ? `<th>${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell) || '–'}</td>`)).join('')}</tr>`,
+    )
     .join('')}</tbody></table>`;
-  const progress = results.progress.finished ? 'finished' : `in progress: ${results.progress.done} of ${results.progress.total} stages done`;
-  const meta = `${escapeHtml(results.task)} · ${results.agents} agents × ${results.rounds} rounds · ${results.iterations} iterations · ` +
+  const progress = results.progress.finished
+    ? 'finished'
+    : `in progress: ${results.progress.done} of ${results.progress.total} stages done`;
+  const meta =
+    `${escapeHtml(results.task)} · ${results.agents} agents × ${results.rounds} rounds · ${results.iterations} iterations · ` +
     `${results.finetuneProblems} finetune / ${results.evalProblems} held-out problems · model ${escapeHtml(results.model.split('/').at(-1) ?? results.model)} · ${progress}`;
   return `<!doctype html>
 <html lang="en">

@@ -20,32 +20,85 @@ export function renderReportMarkdown(results: RunResults, title: string): string
   ];
   const societies = results.scores.filter((score) => score.consensus !== undefined);
   if (societies.length > 0) {
-    lines.push('## Societies', '', markdownTable([
-      ['method', 'iteration', 'consensus %', 'agents\' own accuracy %', 'tokens', 'call time s (summed, queueing included)'],
-      ...societies.map((score) => [
-        methodLabels[score.method], String(score.iteration), (100 * (score.consensus ?? 0)).toFixed(1),
-        (score.perAgentAccuracy ?? []).map((value) => (100 * value).toFixed(1)).join(' / '), String(score.tokens), score.modelSeconds.toFixed(0),
+    lines.push(
+      '## Societies',
+      '',
+      markdownTable([
+        [
+          'method',
+          'iteration',
+          'consensus %',
+          "agents' own accuracy %",
+          'tokens',
+          'call time s (summed, queueing included)',
+        ],
+        ...societies.map((score) => [
+          methodLabels[score.method],
+          String(score.iteration),
+          (100 * (score.consensus ?? 0)).toFixed(1),
+          (score.perAgentAccuracy ?? []).map((value) => (100 * value).toFixed(1)).join(' / '),
+          String(score.tokens),
+          score.modelSeconds.toFixed(0),
+        ]),
       ]),
-    ]), '');
+      '',
+    );
   }
   if (results.datasets.length > 0) {
-    lines.push('## Finetuning data', '', markdownTable([
-      ['method', 'iteration', 'model', '|generator|', '|D⁻| candidates', '|D⁺| candidates', 'critic rows: D⁻ + D⁺ kept'],
-      ...results.datasets.map((size) => [
-        methodLabels[size.method], String(size.iteration), size.agent === null ? 'shared' : `agent ${size.agent}`,
-        String(size.generator), String(size.corrected), String(size.confirmed), `${size.critic} = ${size.correctedKept ?? '?'} + ${size.confirmedKept ?? '?'}`,
+    lines.push(
+      '## Finetuning data',
+      '',
+      markdownTable([
+        [
+          'method',
+          'iteration',
+          'model',
+          '|generator|',
+          '|D⁻| candidates',
+          '|D⁺| candidates',
+          'critic rows: D⁻ + D⁺ kept',
+        ],
+        ...results.datasets.map((size) => [
+          methodLabels[size.method],
+          String(size.iteration),
+          size.agent === null ? 'shared' : `agent ${size.agent}`,
+          String(size.generator),
+          String(size.corrected),
+          String(size.confirmed),
+          `${size.critic} = ${size.correctedKept ?? '?'} + ${size.confirmedKept ?? '?'}`,
+        ]),
       ]),
-    ]), '');
+      '',
+    );
   }
   if (results.training.length > 0) {
-    lines.push('## Training', '', markdownTable([
-      ['method', 'iteration', 'model', 'rows', 'rows cut / dropped (window)', 'steps', 'first → last loss', 'seconds'],
-      ...results.training.map((curve) => [
-        methodLabels[curve.method], String(curve.iteration), curve.agent === null ? 'shared' : `agent ${curve.agent} ${curve.role}`, String(curve.rows),
-        `${curve.truncatedRows ?? 0} / ${curve.droppedRows ?? 0}`,
-        String(curve.losses.length), `${curve.losses[0]?.toFixed(3) ?? '–'} → ${curve.losses.at(-1)?.toFixed(3) ?? '–'}`, curve.seconds.toFixed(0),
+    lines.push(
+      '## Training',
+      '',
+      markdownTable([
+        [
+          'method',
+          'iteration',
+          'model',
+          'rows',
+          'rows cut / dropped (window)',
+          'steps',
+          'first → last loss',
+          'seconds',
+        ],
+        ...results.training.map((curve) => [
+          methodLabels[curve.method],
+          String(curve.iteration),
+          curve.agent === null ? 'shared' : `agent ${curve.agent} ${curve.role}`,
+          String(curve.rows),
+          `${curve.truncatedRows ?? 0} / ${curve.droppedRows ?? 0}`,
+          String(curve.losses.length),
+          `${curve.losses[0]?.toFixed(3) ?? '–'} → ${curve.losses.at(-1)?.toFixed(3) ?? '–'}`,
+          curve.seconds.toFixed(0),
+        ]),
       ]),
-    ]), '');
+      '',
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -13,8 +13,12 @@ const require = createRequire(import.meta.url);
 
 /** The charting libraries' browser builds, next to their CommonJS entries (the packages do not export them). */
 export function chartLibraries(): ChartLibraries {
-  const beside = (entry: string, file: string) => readFileSync(path.join(path.dirname(require.resolve(entry)), file), 'utf8');
-  return { chart: beside('chart.js', 'chart.umd.min.js'), errorBars: beside('chartjs-chart-error-bars', 'index.umd.min.js') };
+  const beside = (entry: string, file: string) =>
+    readFileSync(path.join(path.dirname(require.resolve(entry)), file), 'utf8');
+  return {
+    chart: beside('chart.js', 'chart.umd.min.js'),
+    errorBars: beside('chartjs-chart-error-bars', 'index.umd.min.js'),
+  };
 }
 
 export function reportTitle(results: RunResults): string {
@@ -27,7 +31,10 @@ export function renderReports(results: RunResults): { html: string; markdown: st
 }
 
 /** Render into the run's artifacts; returns the two paths. */
-export function writeReportFiles(run: { writeArtifact(name: string, text: string): string }, results: RunResults): { html: string; markdown: string } {
+export function writeReportFiles(
+  run: { writeArtifact(name: string, text: string): string },
+  results: RunResults,
+): { html: string; markdown: string } {
   const { html, markdown } = renderReports(results);
   return { html: run.writeArtifact('report.html', html), markdown: run.writeArtifact('report.md', markdown) };
 }

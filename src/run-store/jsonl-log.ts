@@ -112,7 +112,9 @@ export class JsonlLog<T> {
     const key = this.options.keyOf(record);
     if (this.byKey.has(key)) {
       if (this.options.onDuplicate === 'ignore') return;
-      throw new MaftError('INTERNAL', `a record with key ${JSON.stringify(key)} is already in the log`, { file: this.file });
+      throw new MaftError('INTERNAL', `a record with key ${JSON.stringify(key)} is already in the log`, {
+        file: this.file,
+      });
     }
     const stamped = this.options.stamp === undefined ? record : ({ ...record, ...this.options.stamp } as T);
     const line = JSON.stringify(stamped);
@@ -141,7 +143,11 @@ export class JsonlLog<T> {
     const key = this.options.keyOf(record);
     if (this.byKey.has(key)) {
       if (this.options.onDuplicate === 'ignore') return;
-      throw new MaftError('RUN_CORRUPT', `duplicate key ${JSON.stringify(key)} (a record is written once); remove the line`, { file: this.file, line });
+      throw new MaftError(
+        'RUN_CORRUPT',
+        `duplicate key ${JSON.stringify(key)} (a record is written once); remove the line`,
+        { file: this.file, line },
+      );
     }
     this.byKey.set(key, record);
     this.inOrder.push(record);

@@ -44,7 +44,10 @@ const segmentPattern = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
 
 export function checkName(name: string, what: string): void {
   if (!name.split('/').every((segment) => segmentPattern.test(segment))) {
-    throw new MaftError('INTERNAL', `invalid ${what} name ${JSON.stringify(name)} (use segments like iteration-1/debate)`);
+    throw new MaftError(
+      'INTERNAL',
+      `invalid ${what} name ${JSON.stringify(name)} (use segments like iteration-1/debate)`,
+    );
   }
 }
 

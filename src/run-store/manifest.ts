@@ -95,11 +95,13 @@ export function parseManifest(value: unknown, file: string): RunManifest {
         ? `unknown manifest format ${JSON.stringify(manifest.format)} (this maft reads format 1)`
         : manifest.recordFormat !== undefined && manifest.recordFormat !== 2
           ? `unknown record format ${JSON.stringify(manifest.recordFormat)} (this maft reads 2)`
-        : typeof manifest.stages !== 'object' || manifest.stages === null || !Array.isArray(manifest.sessions)
-          ? 'missing stages or sessions'
-          : Object.entries(manifest.stages).find(([, marker]) => marker.state !== 'running' && marker.state !== 'done')
-            ? 'a stage marker has an unknown state'
-            : undefined;
+          : typeof manifest.stages !== 'object' || manifest.stages === null || !Array.isArray(manifest.sessions)
+            ? 'missing stages or sessions'
+            : Object.entries(manifest.stages).find(
+                  ([, marker]) => marker.state !== 'running' && marker.state !== 'done',
+                )
+              ? 'a stage marker has an unknown state'
+              : undefined;
   if (problem !== undefined) throw new MaftError('RUN_CORRUPT', problem, { file });
   return manifest as RunManifest;
 }

@@ -49,7 +49,9 @@ export function openRun<C>(directory: string, config: C, options: OpenRunOptions
   const notify = options.notify ?? ((line: string) => process.stderr.write(`${line}\n`));
   const stale = lock.takenOverFrom;
   if (stale !== undefined) {
-    notify(`maft: ${layout.lock}: took over the lock of pid ${stale.pid} (${stale.command.join(' ') || 'unknown command'}, since ${stale.startedAt}), which is no longer running`);
+    notify(
+      `maft: ${layout.lock}: took over the lock of pid ${stale.pid} (${stale.command.join(' ') || 'unknown command'}, since ${stale.startedAt}), which is no longer running`,
+    );
   } else if (lock.replacedUnreadable) {
     notify(`maft: ${layout.lock}: replaced a lock file maft could not read (not written by maft)`);
   }

@@ -42,7 +42,9 @@ export function readRun(directory: string): RunReader {
   const config = readJsonIfExists(layout.config);
   const manifestValue = readJsonIfExists(layout.manifest);
   if (config === undefined || manifestValue === undefined) {
-    throw new MaftError('INPUT_INVALID', 'not a maft run directory (no config.json or manifest.json)', { file: directory });
+    throw new MaftError('INPUT_INVALID', 'not a maft run directory (no config.json or manifest.json)', {
+      file: directory,
+    });
   }
   const manifest = parseManifest(manifestValue, layout.manifest);
   const fingerprint = configFingerprint(config);
@@ -58,8 +60,17 @@ export function readRun(directory: string): RunReader {
         return [];
       }
       const scan = scanJsonl(fs.readFileSync(file), file);
-      for (const line of scan.lines) checkRecordProducer(line.value, { file, line: line.line }, { config: fingerprint, stage }, manifest.recordFormat === 2);
-      checkStageRecords(scan.lines, file, { total: expect.total ?? Number.POSITIVE_INFINITY, ...(expect.problems ? { problems: expect.problems } : {}) });
+      for (const line of scan.lines)
+        checkRecordProducer(
+          line.value,
+          { file, line: line.line },
+          { config: fingerprint, stage },
+          manifest.recordFormat === 2,
+        );
+      checkStageRecords(scan.lines, file, {
+        total: expect.total ?? Number.POSITIVE_INFINITY,
+        ...(expect.problems ? { problems: expect.problems } : {}),
+      });
       if (done && scan.torn !== undefined) {
         throw new MaftError(
           'RUN_CORRUPT',
@@ -67,7 +78,8 @@ export function readRun(directory: string): RunReader {
           { file, line: scan.torn.line },
         );
       }
-      if (done && expect.total !== undefined && scan.lines.length < expect.total) throw shortStage(file, stage, scan.lines.length, expect.total);
+      if (done && expect.total !== undefined && scan.lines.length < expect.total)
+        throw shortStage(file, stage, scan.lines.length, expect.total);
       return scan.lines.map((line) => line.value as T);
     },
   };

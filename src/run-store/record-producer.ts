@@ -35,21 +35,34 @@ export interface RecordWhere {
  * Check one parsed record line against the stage reading it: a JSON object whose `producer` equals `expected`
  * (required when `stamped`, the run's records being format 2). Its identity (`problemId`) is the log's key.
  */
-export function checkRecordProducer(value: unknown, where: RecordWhere, expected: RecordProducer, stamped: boolean): void {
+export function checkRecordProducer(
+  value: unknown,
+  where: RecordWhere,
+  expected: RecordProducer,
+  stamped: boolean,
+): void {
   const fail = (field: string, message: string) => {
-    throw new MaftError('RUN_CORRUPT', `${message}; remove the line (or run maft run again to redo the problem)`, { ...where, field });
+    throw new MaftError('RUN_CORRUPT', `${message}; remove the line (or run maft run again to redo the problem)`, {
+      ...where,
+      field,
+    });
   };
   if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('(record)', 'expected a JSON object');
   const record = value as { producer?: unknown };
   if (record.producer === undefined) {
-    if (stamped) fail('producer', 'missing: this run stamps every record with its producer, so this line did not come from it');
+    if (stamped)
+      fail('producer', 'missing: this run stamps every record with its producer, so this line did not come from it');
     return;
   }
   const producer = record.producer as Partial<RecordProducer>;
   if (producer.config !== expected.config) {
-    fail('producer.config', `written under another config (${String(producer.config)}; this run's is ${expected.config})`);
+    fail(
+      'producer.config',
+      `written under another config (${String(producer.config)}; this run's is ${expected.config})`,
+    );
   }
-  if (producer.stage !== expected.stage) fail('producer.stage', `written by stage ${String(producer.stage)}, not ${expected.stage}`);
+  if (producer.stage !== expected.stage)
+    fail('producer.stage', `written by stage ${String(producer.stage)}, not ${expected.stage}`);
 }
 
 /**
@@ -66,12 +79,20 @@ export function checkStageRecords(
     const record = value as { problemId: string };
     const first = seen.get(record.problemId);
     if (first !== undefined) {
-      throw new MaftError('RUN_CORRUPT', `duplicate problem ${JSON.stringify(record.problemId)} (first on line ${first}); remove the line`, { file, line, field: 'problemId' });
+      throw new MaftError(
+        'RUN_CORRUPT',
+        `duplicate problem ${JSON.stringify(record.problemId)} (first on line ${first}); remove the line`,
+        { file, line, field: 'problemId' },
+      );
     }
     seen.set(record.problemId, line);
     if (expect.problems !== undefined) checkRecordProblem(value, { file, line }, expect.problems);
     if (seen.size > expect.total) {
-      throw new MaftError('RUN_CORRUPT', `record ${seen.size} of a stage of ${expect.total} problems; remove the line`, { file, line });
+      throw new MaftError(
+        'RUN_CORRUPT',
+        `record ${seen.size} of a stage of ${expect.total} problems; remove the line`,
+        { file, line },
+      );
     }
   }
 }
@@ -81,10 +102,18 @@ export function checkRecordProblem(value: unknown, where: RecordWhere, problems:
   const record = value as { problemId: string; question?: unknown; attempt?: { question?: unknown } };
   const question = problems.get(record.problemId);
   if (question === undefined) {
-    throw new MaftError('RUN_CORRUPT', `${JSON.stringify(record.problemId)} is not one of this stage's problems; remove the line`, { ...where, field: 'problemId' });
+    throw new MaftError(
+      'RUN_CORRUPT',
+      `${JSON.stringify(record.problemId)} is not one of this stage's problems; remove the line`,
+      { ...where, field: 'problemId' },
+    );
   }
   const written = record.question ?? record.attempt?.question;
   if (written !== undefined && written !== question) {
-    throw new MaftError('RUN_CORRUPT', `the record's question is not this run's problem ${JSON.stringify(record.problemId)}; remove the line`, { ...where, field: 'question' });
+    throw new MaftError(
+      'RUN_CORRUPT',
+      `the record's question is not this run's problem ${JSON.stringify(record.problemId)}; remove the line`,
+      { ...where, field: 'question' },
+    );
   }
 }

@@ -46,7 +46,9 @@ export class RequestCache<R> {
   /** Open (or create) the cache file. Only one process may write it at a time (the run's lock covers it). */
   static open<R>(file: string): RequestCache<R> {
     // `ignore`: a response cached twice (the same request answered by two concurrent workers) is harmless.
-    return new RequestCache(JsonlLog.open<CachedResponse<R>>(file, { keyOf: (entry) => entry.key, onDuplicate: 'ignore' }));
+    return new RequestCache(
+      JsonlLog.open<CachedResponse<R>>(file, { keyOf: (entry) => entry.key, onDuplicate: 'ignore' }),
+    );
   }
 
   get file(): string {

@@ -50,7 +50,11 @@ export function lastIteration(input: RunPlanInput): number {
 export const baseEvalStage = 'base/eval';
 export const baseFinetuneStage = 'base/finetune';
 
-export function stageId(method: FinetuneMethod, iteration: number, part: 'finetune' | 'data' | 'train' | 'eval'): string {
+export function stageId(
+  method: FinetuneMethod,
+  iteration: number,
+  part: 'finetune' | 'data' | 'train' | 'eval',
+): string {
   return `${method}/iteration-${iteration}/${part}`;
 }
 
@@ -75,20 +79,51 @@ export function dataSourceStage(method: FinetuneMethod, iteration: number): stri
 }
 
 export function planRun(input: RunPlanInput): PlannedStage[] {
-  const stages: PlannedStage[] = [{ id: baseEvalStage, kind: 'debate', method: 'base', iteration: 0, split: 'eval', modelsOf: 0 }];
-  if (needsBaseFinetuneDebate(input)) stages.push({ id: baseFinetuneStage, kind: 'debate', method: 'base', iteration: 0, split: 'finetune', modelsOf: 0 });
+  const stages: PlannedStage[] = [
+    { id: baseEvalStage, kind: 'debate', method: 'base', iteration: 0, split: 'eval', modelsOf: 0 },
+  ];
+  if (needsBaseFinetuneDebate(input))
+    stages.push({
+      id: baseFinetuneStage,
+      kind: 'debate',
+      method: 'base',
+      iteration: 0,
+      split: 'finetune',
+      modelsOf: 0,
+    });
   const methods = finetuneMethodsOf(input.methods);
   for (let iteration = 1; iteration <= lastIteration(input); iteration++) {
     for (const method of methods) {
       if (iteration > methodIterations(input, method)) continue;
       if (method === 'star') {
-        stages.push({ id: stageId(method, iteration, 'finetune'), kind: 'star-attempts', method, iteration, split: 'finetune', modelsOf: iteration - 1 });
+        stages.push({
+          id: stageId(method, iteration, 'finetune'),
+          kind: 'star-attempts',
+          method,
+          iteration,
+          split: 'finetune',
+          modelsOf: iteration - 1,
+        });
       } else if (iteration >= 2) {
-        stages.push({ id: stageId(method, iteration, 'finetune'), kind: 'debate', method, iteration, split: 'finetune', modelsOf: iteration - 1 });
+        stages.push({
+          id: stageId(method, iteration, 'finetune'),
+          kind: 'debate',
+          method,
+          iteration,
+          split: 'finetune',
+          modelsOf: iteration - 1,
+        });
       }
       stages.push({ id: stageId(method, iteration, 'data'), kind: 'data', method, iteration });
       stages.push({ id: stageId(method, iteration, 'train'), kind: 'train', method, iteration });
-      stages.push({ id: stageId(method, iteration, 'eval'), kind: 'debate', method, iteration, split: 'eval', modelsOf: iteration });
+      stages.push({
+        id: stageId(method, iteration, 'eval'),
+        kind: 'debate',
+        method,
+        iteration,
+        split: 'eval',
+        modelsOf: iteration,
+      });
     }
   }
   return stages;

@@ -6,7 +6,16 @@
 import { MaftError } from '../errors/maft-error.js';
 
 /** Words that make a key a secret: `apiKey`, `api_key`, `token`, `hfToken`, `clientSecret`, `password`… */
-const secretWords = new Set(['token', 'secret', 'secrets', 'password', 'passwd', 'credential', 'credentials', 'authorization']);
+const secretWords = new Set([
+  'token',
+  'secret',
+  'secrets',
+  'password',
+  'passwd',
+  'credential',
+  'credentials',
+  'authorization',
+]);
 /** Pairs of words that make a key a secret: `apiKey`, `accessKey`, `privateKey`. */
 const secretPairs = [
   ['api', 'key'],
@@ -32,7 +41,9 @@ export function isSecretKey(key: string): boolean {
   const last = words[words.length - 1];
   if (last === undefined || referenceWords.has(last)) return false;
   if (words.some((word) => secretWords.has(word) || word === 'apikey')) return true;
-  return secretPairs.some(([first, second]) => words.some((word, index) => word === first && words[index + 1] === second));
+  return secretPairs.some(([first, second]) =>
+    words.some((word, index) => word === first && words[index + 1] === second),
+  );
 }
 
 /** The dotted paths of secret-named keys that hold a value (empty strings, null and booleans are no secret). */

@@ -18,7 +18,16 @@ import { problemFromMessages } from './problem-from-messages.js';
 export type DebateEvent =
   | { event: 'start'; society: string; agents: number; rounds: number; seed: number }
   | { event: 'summary'; round: number; model: string; completion_tokens: number }
-  | { event: 'reply'; round: number; agent: number; role: 'generator' | 'critic'; model: string; answer: string | null; finish_reason: string; completion_tokens: number };
+  | {
+      event: 'reply';
+      round: number;
+      agent: number;
+      role: 'generator' | 'critic';
+      model: string;
+      answer: string | null;
+      finish_reason: string;
+      completion_tokens: number;
+    };
 
 export interface CallMeter {
   calls: number;
@@ -57,12 +66,18 @@ export async function answerWithSociety(task: SocietyTask, call: SocietyCall): P
   const problem = problemFromMessages(call.messages, task.task, task.answerType);
   const extraction = task.fallbacks === undefined ? {} : { fallbacks: task.fallbacks as AnswerFallback[] };
   let round = 1;
-  const observe = (model: ChatModel, onResponse: (response: ChatResponse, messages: ChatMessage[]) => void): ChatModel => ({
+  const observe = (
+    model: ChatModel,
+    onResponse: (response: ChatResponse, messages: ChatMessage[]) => void,
+  ): ChatModel => ({
     id: model.id,
     complete: async (request) => {
       const response = await model.complete({ ...request, signal });
       meter.calls++;
-      meter.usage = { promptTokens: meter.usage.promptTokens + response.usage.promptTokens, completionTokens: meter.usage.completionTokens + response.usage.completionTokens };
+      meter.usage = {
+        promptTokens: meter.usage.promptTokens + response.usage.promptTokens,
+        completionTokens: meter.usage.completionTokens + response.usage.completionTokens,
+      };
       onResponse(response, request.messages);
       return response;
     },
@@ -72,14 +87,25 @@ export async function answerWithSociety(task: SocietyTask, call: SocietyCall): P
       const turn = messages.filter((message) => message.role === 'user').length;
       round = Math.max(round, turn);
       onEvent?.({
-        event: 'reply', round: turn, agent: index, role, model: response.modelId, answer: extractAnswer(response.text, task.answerType, extraction),
-        finish_reason: toOpenAiFinishReason(response.finishReason), completion_tokens: response.usage.completionTokens,
+        event: 'reply',
+        round: turn,
+        agent: index,
+        role,
+        model: response.modelId,
+        answer: extractAnswer(response.text, task.answerType, extraction),
+        finish_reason: toOpenAiFinishReason(response.finishReason),
+        completion_tokens: response.usage.completionTokens,
       });
     };
     return { generator: observe(agent.generator, reply('generator')), critic: observe(agent.critic, reply('critic')) };
   });
   const summarizer = observe(models.summarizer, (response) =>
-    onEvent?.({ event: 'summary', round: round + 1, model: response.modelId, completion_tokens: response.usage.completionTokens }),
+    onEvent?.({
+      event: 'summary',
+      round: round + 1,
+      model: response.modelId,
+      completion_tokens: response.usage.completionTokens,
+    }),
   );
   const { seed: _seed, ...overrides } = call.sampling;
   const settings: DebateSettings = {
@@ -119,5 +145,10 @@ export async function answerWithModel(
   const response = await model.complete({ messages, ...sampling, signal });
   meter.calls++;
   meter.usage = response.usage;
-  return { text: response.text, finishReason: toOpenAiFinishReason(response.finishReason), usage: toOpenAiUsage(response.usage), modelId: response.modelId };
+  return {
+    text: response.text,
+    finishReason: toOpenAiFinishReason(response.finishReason),
+    usage: toOpenAiUsage(response.usage),
+    modelId: response.modelId,
+  };
 }

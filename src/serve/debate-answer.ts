@@ -55,7 +55,8 @@ export interface DebateExtension {
 
 export type OpenAiFinishReason = 'stop' | 'length';
 
-export const toOpenAiFinishReason = (reason: FinishReason): OpenAiFinishReason => (reason === 'length' ? 'length' : 'stop');
+export const toOpenAiFinishReason = (reason: FinishReason): OpenAiFinishReason =>
+  reason === 'length' ? 'length' : 'stop';
 
 export const toOpenAiUsage = (usage: TokenUsage): OpenAiUsage => ({
   prompt_tokens: usage.promptTokens,
@@ -64,7 +65,10 @@ export const toOpenAiUsage = (usage: TokenUsage): OpenAiUsage => ({
 });
 
 export function addUsage(total: TokenUsage, call: { usage: TokenUsage }): TokenUsage {
-  return { promptTokens: total.promptTokens + call.usage.promptTokens, completionTokens: total.completionTokens + call.usage.completionTokens };
+  return {
+    promptTokens: total.promptTokens + call.usage.promptTokens,
+    completionTokens: total.completionTokens + call.usage.completionTokens,
+  };
 }
 
 export interface DebateAnswer {
@@ -96,14 +100,25 @@ export function debateAnswer(transcript: DebateTranscript, society: string, seed
       replies: transcript.agents.flatMap((agent) => {
         const turn = agent.turns[index];
         if (turn === undefined) return [];
-        return [{
-          agent: agent.agent, role: turn.role, model: turn.response.modelId, text: turn.response.text, answer: turn.answer,
-          finish_reason: toOpenAiFinishReason(turn.response.finishReason), usage: toOpenAiUsage(turn.response.usage), shown_agents: turn.shownAgents,
-          ...(turn.summary !== undefined ? { summary: summaryOf(turn.summary) } : {}),
-        }];
+        return [
+          {
+            agent: agent.agent,
+            role: turn.role,
+            model: turn.response.modelId,
+            text: turn.response.text,
+            answer: turn.answer,
+            finish_reason: toOpenAiFinishReason(turn.response.finishReason),
+            usage: toOpenAiUsage(turn.response.usage),
+            shown_agents: turn.shownAgents,
+            ...(turn.summary !== undefined ? { summary: summaryOf(turn.summary) } : {}),
+          },
+        ];
       }),
       vote: {
-        winner: vote.winner, classes: vote.classes.map(({ answer, members, count }) => ({ answer, members, count })), tied: vote.tied, missing: vote.missing,
+        winner: vote.winner,
+        classes: vote.classes.map(({ answer, members, count }) => ({ answer, members, count })),
+        tied: vote.tied,
+        missing: vote.missing,
         margin: vote.winner === null ? 0 : (sizes[0] ?? 0) - (sizes[1] ?? 0),
       },
     };
@@ -113,8 +128,15 @@ export function debateAnswer(transcript: DebateTranscript, society: string, seed
     finishReason: toOpenAiFinishReason(chosenTurn?.response.finishReason ?? 'stop'),
     usage: toOpenAiUsage(total),
     extension: {
-      society, seed, answer_type: transcript.answerType, question: transcript.question, agents: transcript.agents.length,
-      answer: finalVote?.winner ?? null, chosen_agent: chosen, rounds, tokens_per_agent: perAgent,
+      society,
+      seed,
+      answer_type: transcript.answerType,
+      question: transcript.question,
+      agents: transcript.agents.length,
+      answer: finalVote?.winner ?? null,
+      chosen_agent: chosen,
+      rounds,
+      tokens_per_agent: perAgent,
     },
   };
 }

@@ -24,7 +24,8 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
     request.on('end', () => (tooLarge ? reject(tooLargeError(limit)) : resolve(Buffer.concat(chunks))));
     request.on('error', reject);
     request.on('close', () => {
-      if (!request.complete) reject(tooLarge ? tooLargeError(limit) : new Error('the client closed the connection while sending'));
+      if (!request.complete)
+        reject(tooLarge ? tooLargeError(limit) : new Error('the client closed the connection while sending'));
     });
   });
 }
@@ -32,10 +33,19 @@ export function readBody(request: IncomingMessage, limit: number): Promise<Buffe
 const tooLargeError = (limit: number) =>
   new ServeError(413, 'invalid_request_error', 'request_too_large', `the request body is larger than ${limit} bytes`);
 
-export function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   if (response.headersSent) return;
   const text = JSON.stringify(body);
-  response.writeHead(status, { ...headers, 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  response.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+  });
   response.end(text);
 }
 
@@ -51,7 +61,12 @@ export interface EventStream {
 }
 
 export function openEventStream(response: ServerResponse, headers: Record<string, string> = {}): EventStream {
-  response.writeHead(200, { ...headers, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
+  response.writeHead(200, {
+    ...headers,
+    'Content-Type': 'text/event-stream',
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+  });
   response.flushHeaders();
   const write = (text: string) => {
     if (!response.destroyed && !response.writableEnded) response.write(text);

@@ -30,7 +30,11 @@ export interface ServedModelOptions {
 }
 
 export function openServedModelSource(backend: BackendConfig, options: ServedModelOptions): ServedModelSource {
-  const source = createModelSource(backend, { agents: options.agents, problemConcurrency: options.concurrency, adapterPath: options.adapterPath });
+  const source = createModelSource(backend, {
+    agents: options.agents,
+    problemConcurrency: options.concurrency,
+    adapterPath: options.adapterPath,
+  });
   const opened = new Map<string, Promise<OpenSociety>>();
   return {
     open(name, plan) {

@@ -53,8 +53,16 @@ export function servedCatalog(
   const societies = [base];
   for (const method of methods) {
     for (let iteration = 1; iteration <= iterations; iteration++) {
-      const trained = registry.entries.some((entry) => entry.method === method && entry.iteration === iteration && entry.status === 'succeeded');
-      if (trained) societies.push({ name: societyName(method, iteration), method, iteration, plan: methodSociety(method, iteration, registry, shape) });
+      const trained = registry.entries.some(
+        (entry) => entry.method === method && entry.iteration === iteration && entry.status === 'succeeded',
+      );
+      if (trained)
+        societies.push({
+          name: societyName(method, iteration),
+          method,
+          iteration,
+          plan: methodSociety(method, iteration, registry, shape),
+        });
     }
   }
   const multiagent = societies.filter((society) => society.method === 'multiagent-ft');
@@ -67,12 +75,15 @@ export function servedCatalog(
 
 /** Every name a request may use as `model`, as `/v1/models` lists them. */
 export function servedModelNames(catalog: ServedCatalog): string[] {
-  return [defaultSocietyName, ...catalog.societies.map((society) => society.name), ...catalog.agentModels.map((model) => model.name)];
+  return [
+    defaultSocietyName,
+    ...catalog.societies.map((society) => society.name),
+    ...catalog.agentModels.map((model) => model.name),
+  ];
 }
 
 export type ResolvedModelName =
-  | { kind: 'society'; society: ServedSociety }
-  | { kind: 'agent'; model: ServedAgentModel; society: ServedSociety };
+  { kind: 'society'; society: ServedSociety } | { kind: 'agent'; model: ServedAgentModel; society: ServedSociety };
 
 /** The served model a request's `model` names, or undefined (exact names only: nothing is looked up on disk). */
 export function resolveModelName(catalog: ServedCatalog, name: string): ResolvedModelName | undefined {
@@ -82,4 +93,3 @@ export function resolveModelName(catalog: ServedCatalog, name: string): Resolved
   const model = catalog.agentModels.find((candidate) => candidate.name === name);
   return model === undefined ? undefined : { kind: 'agent', model, society: catalog.defaultSociety };
 }
-

@@ -58,7 +58,8 @@ export function loadServedSetup(target: string | undefined, options: ServedSetup
   }
   if (options.threads !== undefined) {
     const backend = (raw as { backend?: Record<string, unknown> }).backend;
-    if (backend?.['kind'] === 'llama-cpp') raw = { ...(raw as object), backend: { ...backend, threads: options.threads } };
+    if (backend?.['kind'] === 'llama-cpp')
+      raw = { ...(raw as object), backend: { ...backend, threads: options.threads } };
   }
   const source = target === undefined ? 'embedded default' : isRun ? `run ${target}` : `config ${target}`;
   const config = validateConfig(runConfigSchema, raw, source);

@@ -16,7 +16,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isMaftError } from '../errors/maft-error.js';
 import { Admission } from './admission.js';
 import { createKeyCheck } from './api-key.js';
-import { answerWithModel, answerWithSociety, type CallMeter, type DebateEvent, type SocietyTask } from './answer-request.js';
+import {
+  answerWithModel,
+  answerWithSociety,
+  type CallMeter,
+  type DebateEvent,
+  type SocietyTask,
+} from './answer-request.js';
 import { parseChatRequest, type ChatCompletionRequest } from './chat-request.js';
 import { openEventStream, readBody, sendError, sendJson } from './http-io.js';
 import { openServedModelSource, type ServedModelSource } from './open-society-models.js';
@@ -24,9 +30,15 @@ import type { RequestLogEntry, RequestOutcome } from './request-log.js';
 import { loadServedSetup, type ServedSetup } from './served-setup.js';
 import { resolveModelName, servedModelNames, type ResolvedModelName } from './served-models.js';
 import { badRequest, ServeError } from './serve-error.js';
-import { defaultServerLimits, type SocietyServerLimits, type SocietyServerLogging, type SocietyServerSecurity } from './server-options.js';
+import {
+  defaultServerLimits,
+  type SocietyServerLimits,
+  type SocietyServerLogging,
+  type SocietyServerSecurity,
+} from './server-options.js';
 
-export interface SocietyServerOptions extends Partial<SocietyServerLimits>, SocietyServerSecurity, SocietyServerLogging {
+export interface SocietyServerOptions
+  extends Partial<SocietyServerLimits>, SocietyServerSecurity, SocietyServerLogging {
   /** A run directory, a `maft run` config file, or undefined: the embedded default's base society. */
   target?: string;
   /** llama.cpp threads, overriding the config's. */
@@ -55,7 +67,11 @@ export interface SocietyServer {
 export async function createSocietyServer(options: SocietyServerOptions = {}): Promise<SocietyServer> {
   const setup = loadServedSetup(options.target, options.threads === undefined ? {} : { threads: options.threads });
   const concurrency = options.concurrency ?? defaultServerLimits.concurrency;
-  const source = openServedModelSource(setup.config.backend, { adapterPath: setup.adapterFile, agents: setup.config.society.agents, concurrency });
+  const source = openServedModelSource(setup.config.backend, {
+    adapterPath: setup.adapterFile,
+    agents: setup.config.society.agents,
+    concurrency,
+  });
   try {
     // The default society's models load now: a broken adapter fails the start, not the first request.
     const { name, plan } = setup.catalog.defaultSociety;
@@ -89,9 +105,14 @@ class SocietyRequestHandler {
     this.models = servedModelNames(setup.catalog);
     const { config } = setup;
     this.task = {
-      task: setup.task, answerType: setup.answerType, templates: setup.templates, fallbacks: config.fallbacks,
+      task: setup.task,
+      answerType: setup.answerType,
+      templates: setup.templates,
+      fallbacks: config.fallbacks,
       maxOthers: config.society.maxOthers ?? Math.max(1, config.society.agents - 1),
-      summarize: config.society.summarize, uniqueIds: config.society.uniqueIds, sampling: config.sampling,
+      summarize: config.society.summarize,
+      uniqueIds: config.society.uniqueIds,
+      sampling: config.sampling,
     };
   }
 
@@ -100,7 +121,11 @@ class SocietyRequestHandler {
       handle: (request, response) => void this.handle(request, response),
       models: this.models,
       setup: this.setup,
-      stats: () => ({ ...this.admission.stats(), draining: this.draining, activeGenerations: this.source.activeGenerations() }),
+      stats: () => ({
+        ...this.admission.stats(),
+        draining: this.draining,
+        activeGenerations: this.source.activeGenerations(),
+      }),
       close: () => (this.closing ??= this.close()),
     };
   }
@@ -114,8 +139,13 @@ class SocietyRequestHandler {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const started = performance.now();
     const entry: RequestLogEntry = {
-      time: new Date().toISOString(), id: `req-${randomBytes(6).toString('hex')}`, method: request.method ?? '', path: (request.url ?? '').split('?')[0] ?? '',
-      status: 0, outcome: 'ok', duration_ms: 0,
+      time: new Date().toISOString(),
+      id: `req-${randomBytes(6).toString('hex')}`,
+      method: request.method ?? '',
+      path: (request.url ?? '').split('?')[0] ?? '',
+      status: 0,
+      outcome: 'ok',
+      duration_ms: 0,
     };
     const cors = this.corsHeaders(request);
     this.inFlight++;
@@ -127,7 +157,8 @@ class SocietyRequestHandler {
       entry.error = failure.code;
       if (failure.status === 500) entry.detail = error instanceof Error ? error.message : String(error);
       if (response.headersSent) response.end();
-      else if (!response.destroyed) sendError(response, failure, { ...cors, ...(this.draining ? { Connection: 'close' } : {}) });
+      else if (!response.destroyed)
+        sendError(response, failure, { ...cors, ...(this.draining ? { Connection: 'close' } : {}) });
       else response.statusCode = failure.status;
     } finally {
       // Logged once the request's work has stopped (a cancelled debate's calls included).
@@ -136,17 +167,29 @@ class SocietyRequestHandler {
       try {
         this.options.log?.(entry);
       } catch (error) {
-        process.emitWarning(`maft serve: cannot write the request log: ${error instanceof Error ? error.message : String(error)}`);
+        process.emitWarning(
+          `maft serve: cannot write the request log: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       if (--this.inFlight === 0) this.idle?.();
     }
   }
 
-  private async route(request: IncomingMessage, response: ServerResponse, entry: RequestLogEntry, cors: Record<string, string>): Promise<void> {
+  private async route(
+    request: IncomingMessage,
+    response: ServerResponse,
+    entry: RequestLogEntry,
+    cors: Record<string, string>,
+  ): Promise<void> {
     const { method } = request;
     const path = entry.path;
     if (method === 'OPTIONS' && cors['Access-Control-Allow-Origin'] !== undefined) {
-      response.writeHead(204, { ...cors, 'Access-Control-Allow-Methods': 'GET, POST, OPTIONS', 'Access-Control-Allow-Headers': 'Authorization, Content-Type', 'Access-Control-Max-Age': '600' });
+      response.writeHead(204, {
+        ...cors,
+        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+        'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+        'Access-Control-Max-Age': '600',
+      });
       response.end();
       return;
     }
@@ -154,13 +197,24 @@ class SocietyRequestHandler {
       sendJson(response, 200, { status: this.draining ? 'draining' : 'ok', ...this.admission.stats() }, cors);
       return;
     }
-    if (!path.startsWith('/v1/')) throw new ServeError(404, 'not_found_error', 'not_found', `no such endpoint: ${method} ${path}`);
+    if (!path.startsWith('/v1/'))
+      throw new ServeError(404, 'not_found_error', 'not_found', `no such endpoint: ${method} ${path}`);
     if (!this.checkKey(request.headers.authorization)) {
-      throw new ServeError(401, 'authentication_error', 'invalid_api_key', 'Incorrect or missing API key (send it as "Authorization: Bearer <key>")');
+      throw new ServeError(
+        401,
+        'authentication_error',
+        'invalid_api_key',
+        'Incorrect or missing API key (send it as "Authorization: Bearer <key>")',
+      );
     }
     if (path === '/v1/models' && method === 'GET') {
       const created = Math.floor(Date.now() / 1000);
-      sendJson(response, 200, { object: 'list', data: this.models.map((id) => ({ id, object: 'model', created, owned_by: 'maft' })) }, cors);
+      sendJson(
+        response,
+        200,
+        { object: 'list', data: this.models.map((id) => ({ id, object: 'model', created, owned_by: 'maft' })) },
+        cors,
+      );
       return;
     }
     if (path.startsWith('/v1/models/') && method === 'GET') {
@@ -169,9 +223,17 @@ class SocietyRequestHandler {
       sendJson(response, 200, { id, object: 'model', created: Math.floor(Date.now() / 1000), owned_by: 'maft' }, cors);
       return;
     }
-    if (path !== '/v1/chat/completions') throw new ServeError(404, 'not_found_error', 'not_found', `no such endpoint: ${method} ${path}`);
-    if (method !== 'POST') throw new ServeError(405, 'invalid_request_error', 'method_not_allowed', `${method} ${path}: use POST`);
-    if (this.draining) throw new ServeError(503, 'server_error', 'shutting_down', 'the server is shutting down; retry elsewhere or later');
+    if (path !== '/v1/chat/completions')
+      throw new ServeError(404, 'not_found_error', 'not_found', `no such endpoint: ${method} ${path}`);
+    if (method !== 'POST')
+      throw new ServeError(405, 'invalid_request_error', 'method_not_allowed', `${method} ${path}: use POST`);
+    if (this.draining)
+      throw new ServeError(
+        503,
+        'server_error',
+        'shutting_down',
+        'the server is shutting down; retry elsewhere or later',
+      );
     const body = await readBody(request, this.limits.maxBodyBytes);
     let json: unknown;
     try {
@@ -188,11 +250,31 @@ class SocietyRequestHandler {
     await this.complete(chat, target, response, entry, cors);
   }
 
-  private async complete(chat: ChatCompletionRequest, target: ResolvedModelName, response: ServerResponse, entry: RequestLogEntry, cors: Record<string, string>): Promise<void> {
+  private async complete(
+    chat: ChatCompletionRequest,
+    target: ResolvedModelName,
+    response: ServerResponse,
+    entry: RequestLogEntry,
+    cors: Record<string, string>,
+  ): Promise<void> {
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new ServeError(504, 'timeout_error', 'timeout', `the request took longer than ${this.limits.timeoutMs} ms and was cancelled`)), this.limits.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        controller.abort(
+          new ServeError(
+            504,
+            'timeout_error',
+            'timeout',
+            `the request took longer than ${this.limits.timeoutMs} ms and was cancelled`,
+          ),
+        ),
+      this.limits.timeoutMs,
+    );
     const onClose = () => {
-      if (!response.writableFinished) controller.abort(new ServeError(499, 'invalid_request_error', 'client_closed', 'the client closed the connection'));
+      if (!response.writableFinished)
+        controller.abort(
+          new ServeError(499, 'invalid_request_error', 'client_closed', 'the client closed the connection'),
+        );
     };
     response.once('close', onClose);
     const { signal } = controller;
@@ -200,14 +282,27 @@ class SocietyRequestHandler {
     const queuedAt = performance.now();
     const id = `chatcmpl-${randomBytes(12).toString('hex')}`;
     const created = Math.floor(Date.now() / 1000);
-    const chunk = (fields: Record<string, unknown>) => ({ id, object: 'chat.completion.chunk', created, model: chat.model, ...fields });
+    const chunk = (fields: Record<string, unknown>) => ({
+      id,
+      object: 'chat.completion.chunk',
+      created,
+      model: chat.model,
+      ...fields,
+    });
     let release: (() => void) | undefined;
     let stream: ReturnType<typeof openEventStream> | undefined;
     try {
       const slot = this.admission.tryEnter(signal);
       if (slot === undefined) {
         const wait = this.admission.retryAfterSeconds();
-        throw new ServeError(429, 'rate_limit_error', 'rate_limit_exceeded', `the server is busy (${this.limits.concurrency} running, ${this.limits.queueSize} queued); retry after ${wait} s`, null, { 'Retry-After': String(wait) });
+        throw new ServeError(
+          429,
+          'rate_limit_error',
+          'rate_limit_exceeded',
+          `the server is busy (${this.limits.concurrency} running, ${this.limits.queueSize} queued); retry after ${wait} s`,
+          null,
+          { 'Retry-After': String(wait) },
+        );
       }
       if (chat.stream) stream = openEventStream(response, cors);
       release = await slot;
@@ -216,16 +311,33 @@ class SocietyRequestHandler {
       const sampling = { ...this.task.sampling, ...chat.sampling };
       if (target.kind === 'agent') {
         const agent = models.agents[target.model.agent];
-        if (agent === undefined) throw new ServeError(500, 'server_error', 'internal', `no agent ${target.model.agent}`);
+        if (agent === undefined)
+          throw new ServeError(500, 'server_error', 'internal', `no agent ${target.model.agent}`);
         const answer = await answerWithModel(agent[target.model.role], chat.messages, sampling, signal, meter);
-        const extension = { maft: { society: target.society.name, agent: target.model.agent, role: target.model.role, model: answer.modelId } };
+        const extension = {
+          maft: {
+            society: target.society.name,
+            agent: target.model.agent,
+            role: target.model.role,
+            model: answer.modelId,
+          },
+        };
         this.reply(chat, answer, extension, response, stream, chunk, entry, cors, id, created);
         return;
       }
       const seed = chat.sampling.seed ?? randomInt(0, 2 ** 31);
-      const onEvent = stream === undefined ? undefined : (event: DebateEvent) => stream?.send(chunk({ choices: [], maft: event }));
+      const onEvent =
+        stream === undefined ? undefined : (event: DebateEvent) => stream?.send(chunk({ choices: [], maft: event }));
       const answer = await answerWithSociety(this.task, {
-        society: target.society.name, rounds: target.society.plan.rounds, models, messages: chat.messages, sampling: chat.sampling, seed, signal, meter, ...(onEvent ? { onEvent } : {}),
+        society: target.society.name,
+        rounds: target.society.plan.rounds,
+        models,
+        messages: chat.messages,
+        sampling: chat.sampling,
+        seed,
+        signal,
+        meter,
+        ...(onEvent ? { onEvent } : {}),
       });
       this.reply(chat, answer, { maft: answer.extension }, response, stream, chunk, entry, cors, id, created);
     } catch (error) {
@@ -253,7 +365,11 @@ class SocietyRequestHandler {
 
   private reply(
     chat: ChatCompletionRequest,
-    answer: { text: string; finishReason: 'stop' | 'length'; usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number } },
+    answer: {
+      text: string;
+      finishReason: 'stop' | 'length';
+      usage: { prompt_tokens: number; completion_tokens: number; total_tokens: number };
+    },
     extension: Record<string, unknown>,
     response: ServerResponse,
     stream: ReturnType<typeof openEventStream> | undefined,
@@ -265,19 +381,42 @@ class SocietyRequestHandler {
   ): void {
     if (this.options.logContent === true) entry.reply = answer.text;
     if (stream !== undefined) {
-      stream.send(chunk({ choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }] }));
-      stream.send(chunk({ choices: [{ index: 0, delta: { content: answer.text }, logprobs: null, finish_reason: null }] }));
-      stream.send(chunk({ choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: answer.finishReason }], ...extension }));
+      stream.send(
+        chunk({
+          choices: [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }],
+        }),
+      );
+      stream.send(
+        chunk({ choices: [{ index: 0, delta: { content: answer.text }, logprobs: null, finish_reason: null }] }),
+      );
+      stream.send(
+        chunk({ choices: [{ index: 0, delta: {}, logprobs: null, finish_reason: answer.finishReason }], ...extension }),
+      );
       if (chat.includeUsage) stream.send(chunk({ choices: [], usage: answer.usage }));
       stream.done();
       return;
     }
-    sendJson(response, 200, {
-      id, object: 'chat.completion', created, model: chat.model,
-      choices: [{ index: 0, message: { role: 'assistant', content: answer.text, refusal: null }, logprobs: null, finish_reason: answer.finishReason }],
-      usage: answer.usage,
-      ...extension,
-    }, cors);
+    sendJson(
+      response,
+      200,
+      {
+        id,
+        object: 'chat.completion',
+        created,
+        model: chat.model,
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: answer.text, refusal: null },
+            logprobs: null,
+            finish_reason: answer.finishReason,
+          },
+        ],
+        usage: answer.usage,
+        ...extension,
+      },
+      cors,
+    );
   }
 
   private corsHeaders(request: IncomingMessage): Record<string, string> {
@@ -293,18 +432,33 @@ const outcomeOf = (status: number): RequestOutcome =>
   status === 499 ? 'client_closed' : status === 504 ? 'timeout' : status >= 500 ? 'error' : 'rejected';
 
 const unknownModel = (name: string) =>
-  new ServeError(404, 'invalid_request_error', 'model_not_found', `The model \`${name}\` does not exist (GET /v1/models lists the served ones)`, 'model');
+  new ServeError(
+    404,
+    'invalid_request_error',
+    'model_not_found',
+    `The model \`${name}\` does not exist (GET /v1/models lists the served ones)`,
+    'model',
+  );
 
 /** Any failure as the error a client gets: a prompt too long for the context is the client's (400). */
 function toServeError(error: unknown): ServeError {
   if (error instanceof ServeError) return error;
-  if (isMaftError(error) && error.code === 'INPUT_INVALID') return badRequest('context_length_exceeded', error.message, 'messages');
-  if (isMaftError(error) && error.code === 'TIMEOUT') return new ServeError(504, 'timeout_error', 'timeout', error.message);
+  if (isMaftError(error) && error.code === 'INPUT_INVALID')
+    return badRequest('context_length_exceeded', error.message, 'messages');
+  if (isMaftError(error) && error.code === 'TIMEOUT')
+    return new ServeError(504, 'timeout_error', 'timeout', error.message);
   return new ServeError(500, 'server_error', 'internal_error', 'the server failed to answer (see its log)');
 }
 
 /** The options that are set, so a given `undefined` never replaces a default. */
 function definedOnly(options: SocietyServerOptions): Partial<SocietyServerLimits> {
-  const keys: (keyof SocietyServerLimits)[] = ['concurrency', 'queueSize', 'timeoutMs', 'maxBodyBytes', 'maxMessageChars', 'maxMessages'];
+  const keys: (keyof SocietyServerLimits)[] = [
+    'concurrency',
+    'queueSize',
+    'timeoutMs',
+    'maxBodyBytes',
+    'maxMessageChars',
+    'maxMessages',
+  ];
   return Object.fromEntries(keys.filter((key) => options[key] !== undefined).map((key) => [key, options[key]]));
 }

@@ -21,7 +21,8 @@ import type { SocietyPlan } from './society-plan.js';
 export async function checkBackend(backend: BackendConfig): Promise<void> {
   if (backend.kind === 'openai') return checkEndpoint(backend.baseUrl);
   if (!isRemoteModelSource(backend.model)) {
-    if (!existsSync(backend.model)) throw new MaftError('FILE_NOT_FOUND', 'no such model file', { file: backend.model });
+    if (!existsSync(backend.model))
+      throw new MaftError('FILE_NOT_FOUND', 'no such model file', { file: backend.model });
     await assertGgufFile(backend.model, 'model');
   }
 }
@@ -68,16 +69,26 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
   if (backend.kind === 'openai') {
     const model = viaCache(
       createOpenAiCompatibleModel({
-        baseURL: backend.baseUrl, model: backend.model, apiKeyEnv: backend.apiKeyEnv, concurrency: backend.concurrency,
-        timeoutMs: backend.timeoutMs, maxRetries: backend.maxRetries,
+        baseURL: backend.baseUrl,
+        model: backend.model,
+        apiKeyEnv: backend.apiKeyEnv,
+        concurrency: backend.concurrency,
+        timeoutMs: backend.timeoutMs,
+        maxRetries: backend.maxRetries,
       }),
     );
     return {
       openSociety: async (plan) => {
         if (plan.agents.some((own) => own.generator !== undefined || own.critic !== undefined)) {
-          throw new MaftError('CONFIG_INVALID', 'adapters are applied by the embedded backend only', { field: 'backend.kind' });
+          throw new MaftError('CONFIG_INVALID', 'adapters are applied by the embedded backend only', {
+            field: 'backend.kind',
+          });
         }
-        return { agents: plan.agents.map(() => ({ generator: model, critic: model })), summarizer: model, release: async () => {} };
+        return {
+          agents: plan.agents.map(() => ({ generator: model, critic: model })),
+          summarizer: model,
+          release: async () => {},
+        };
       },
       activeGenerations: () => undefined,
       dispose: async () => {},
@@ -85,7 +96,8 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
   }
   let engine: Promise<LlamaCppEngine> | undefined;
   let started: LlamaCppEngine | undefined;
-  const sequences = backend.parallelSequences ?? (backend.gpu === 'auto' ? options.agents * options.problemConcurrency : 1);
+  const sequences =
+    backend.parallelSequences ?? (backend.gpu === 'auto' ? options.agents * options.problemConcurrency : 1);
   return {
     async openSociety(plan) {
       engine ??= createLlamaCppEngine({ threads: backend.threads, gpu: backend.gpu, logLevel: 'error' });
@@ -97,8 +109,12 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
         let model = opened.get(key);
         if (model === undefined) {
           model = await running.chatModel({
-            model: backend.model, contextSize: backend.contextSize, sequences,
-            ...(adapter !== undefined ? { adapter: options.adapterPath(adapter), id: `llama-cpp:${backend.model}+${adapter}` } : {}),
+            model: backend.model,
+            contextSize: backend.contextSize,
+            sequences,
+            ...(adapter !== undefined
+              ? { adapter: options.adapterPath(adapter), id: `llama-cpp:${backend.model}+${adapter}` }
+              : {}),
           });
           opened.set(key, model);
         }
@@ -135,7 +151,9 @@ async function checkEndpoint(baseUrl: string): Promise<void> {
     await fetch(`${baseUrl.replace(/\/+$/, '')}/models`, { signal: AbortSignal.timeout(10_000) });
   } catch (error) {
     const cause = failureCode(error);
-    throw new MaftError('ENDPOINT_UNREACHABLE', `cannot reach ${baseUrl} (${cause}); is the server running?`, { field: 'backend.baseUrl' });
+    throw new MaftError('ENDPOINT_UNREACHABLE', `cannot reach ${baseUrl} (${cause}); is the server running?`, {
+      field: 'backend.baseUrl',
+    });
   }
 }
 

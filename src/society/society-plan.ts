@@ -29,11 +29,17 @@ export function baseSociety(settings: SocietyShapeSettings, rounds = settings.ro
   return { agents: Array.from({ length: settings.agents }, () => ({})), rounds };
 }
 
-export function methodSociety(method: FinetuneMethod, iteration: number, registry: ModelRegistry, settings: SocietyShapeSettings): SocietyPlan {
+export function methodSociety(
+  method: FinetuneMethod,
+  iteration: number,
+  registry: ModelRegistry,
+  settings: SocietyShapeSettings,
+): SocietyPlan {
   const shape = methodShapes[method];
   const agents = shape.agents === 'society' ? settings.agents : 1;
   const rounds = shape.rounds === 'debate' ? settings.rounds : 1;
-  const own = (key: Parameters<typeof latestAdapter>[1]): string | undefined => (iteration === 0 ? undefined : latestAdapter(registry, key));
+  const own = (key: Parameters<typeof latestAdapter>[1]): string | undefined =>
+    iteration === 0 ? undefined : latestAdapter(registry, key);
   if (method === 'multiagent-ft') {
     return {
       rounds,
@@ -54,7 +60,11 @@ export function methodSociety(method: FinetuneMethod, iteration: number, registr
  * `previous` (the released code), none (the base model) when `base` — and always none for STaR, which as in
  * Zelikman et al. restarts from the base model every iteration.
  */
-export function startingAdapter(key: Parameters<typeof latestAdapter>[1], from: 'previous' | 'base', registry: ModelRegistry): string | undefined {
+export function startingAdapter(
+  key: Parameters<typeof latestAdapter>[1],
+  from: 'previous' | 'base',
+  registry: ModelRegistry,
+): string | undefined {
   if (from !== 'previous' || key.method === 'star' || key.iteration <= 1) return undefined;
   return latestAdapter(registry, { ...key, iteration: key.iteration - 1 });
 }

@@ -18,11 +18,26 @@
  *   hint and kept when then right (rationalisation). Uses the ground truth, unlike the others; iterated,
  *   evaluated as a single agent.
  */
-export const methodNames = ['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft', 'single-agent-ft-nodebate', 'majority-ft', 'star'] as const;
+export const methodNames = [
+  'base',
+  'majority',
+  'debate',
+  'multiagent-ft',
+  'single-agent-ft',
+  'single-agent-ft-nodebate',
+  'majority-ft',
+  'star',
+] as const;
 export type MethodName = (typeof methodNames)[number];
 
 /** Methods that finetune, iteration after iteration. */
-export const finetuneMethods = ['multiagent-ft', 'single-agent-ft', 'single-agent-ft-nodebate', 'majority-ft', 'star'] as const;
+export const finetuneMethods = [
+  'multiagent-ft',
+  'single-agent-ft',
+  'single-agent-ft-nodebate',
+  'majority-ft',
+  'star',
+] as const;
 export type FinetuneMethod = (typeof finetuneMethods)[number];
 
 export function isFinetuneMethod(method: MethodName): method is FinetuneMethod {

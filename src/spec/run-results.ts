@@ -96,4 +96,3 @@ export interface RunResults {
   training: TrainingCurve[];
   samples: DebateSample[];
 }
-

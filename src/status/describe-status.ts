@@ -35,35 +35,59 @@ export function describeStatus(
   const stages = plan.map((stage): StageStatus => {
     const marker = markers[stage.id];
     const state = marker?.state ?? 'pending';
-    const seconds = marker?.finishedAt !== undefined ? (Date.parse(marker.finishedAt) - Date.parse(marker.startedAt)) / 1000 : undefined;
+    const seconds =
+      marker?.finishedAt !== undefined
+        ? (Date.parse(marker.finishedAt) - Date.parse(marker.startedAt)) / 1000
+        : undefined;
     const answers = stage.kind === 'debate' || stage.kind === 'star-attempts';
     const details = (marker?.details ?? {}) as { truncatedRows?: unknown; droppedRows?: unknown };
-    const cuts = typeof details.truncatedRows === 'number' ? { truncatedRows: details.truncatedRows, droppedRows: Number(details.droppedRows ?? 0) } : undefined;
+    const cuts =
+      typeof details.truncatedRows === 'number'
+        ? { truncatedRows: details.truncatedRows, droppedRows: Number(details.droppedRows ?? 0) }
+        : undefined;
     return {
-      id: stage.id, state, iteration: stage.iteration,
-      ...(answers ? { records: { done: recordCount(stage), total: stage.split === 'eval' ? problems.eval : problems.finetune } } : {}),
+      id: stage.id,
+      state,
+      iteration: stage.iteration,
+      ...(answers
+        ? { records: { done: recordCount(stage), total: stage.split === 'eval' ? problems.eval : problems.finetune } }
+        : {}),
       ...(seconds !== undefined ? { seconds } : {}),
       ...(cuts !== undefined ? { windowCuts: cuts } : {}),
     };
   });
-  const current = stages.find((stage) => stage.state === 'running') ?? stages.find((stage) => stage.state === 'pending') ?? null;
+  const current =
+    stages.find((stage) => stage.state === 'running') ?? stages.find((stage) => stage.state === 'pending') ?? null;
   const done = stages.filter((stage) => stage.state === 'done').length;
-  return { stages, done, total: stages.length, current, iteration: current?.iteration ?? (stages.at(-1)?.iteration ?? 0), finished: done === stages.length };
+  return {
+    stages,
+    done,
+    total: stages.length,
+    current,
+    iteration: current?.iteration ?? stages.at(-1)?.iteration ?? 0,
+    finished: done === stages.length,
+  };
 }
 
 export function formatStatus(status: RunStatus, title: string, owner: string | null): string {
   const lines = [title];
-  lines.push(`  ${status.finished ? 'finished' : `iteration ${status.iteration}, ${status.done} of ${status.total} stages done`}${owner ? ` · ${owner}` : ''}`);
+  lines.push(
+    `  ${status.finished ? 'finished' : `iteration ${status.iteration}, ${status.done} of ${status.total} stages done`}${owner ? ` · ${owner}` : ''}`,
+  );
   for (const stage of status.stages) {
     const mark = stage.state === 'done' ? '✔' : stage.state === 'running' ? '…' : ' ';
     const records = stage.records ? ` ${stage.records.done}/${stage.records.total}` : '';
     const time = stage.seconds !== undefined ? ` ${stage.seconds.toFixed(0)} s` : '';
-    const cuts = stage.windowCuts && stage.windowCuts.truncatedRows + stage.windowCuts.droppedRows > 0
-      ? `  (${stage.windowCuts.truncatedRows} rows cut, ${stage.windowCuts.droppedRows} left out to fit the window)` : '';
+    const cuts =
+      stage.windowCuts && stage.windowCuts.truncatedRows + stage.windowCuts.droppedRows > 0
+        ? `  (${stage.windowCuts.truncatedRows} rows cut, ${stage.windowCuts.droppedRows} left out to fit the window)`
+        : '';
     lines.push(`  ${mark} ${stage.id.padEnd(34)} ${stage.state.padEnd(8)}${records}${time}${cuts}`);
   }
   if (!status.finished && status.current) {
-    lines.push(`  next: ${status.current.id}; ${status.total - status.done} stage(s) left — run the same maft run command to continue`);
+    lines.push(
+      `  next: ${status.current.id}; ${status.total - status.done} stage(s) left — run the same maft run command to continue`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -28,7 +28,10 @@ export async function readTextFile(file: string): Promise<string> {
   try {
     return strictUtf8.decode(bytes);
   } catch {
-    throw new MaftError('INPUT_INVALID', 'invalid UTF-8 bytes (expected UTF-8 text; re-encode the file)', { file, line: firstBadLine(bytes) });
+    throw new MaftError('INPUT_INVALID', 'invalid UTF-8 bytes (expected UTF-8 text; re-encode the file)', {
+      file,
+      line: firstBadLine(bytes),
+    });
   }
 }
 

@@ -21,7 +21,10 @@ export type Gsm8kOptions = z.output<typeof gsm8kOptionsSchema>;
 export function parseGsm8kAnswer(solution: string): string | null {
   const marker = solution.lastIndexOf('####');
   if (marker < 0) return null;
-  const number = solution.slice(marker + 4).trim().replace(/,/g, '');
+  const number = solution
+    .slice(marker + 4)
+    .trim()
+    .replace(/,/g, '');
   return /^[-+]?(\d+(\.\d*)?|\.\d+)$/.test(number) ? number.replace(/^\+/, '') : null;
 }
 

@@ -51,7 +51,13 @@ const definitions: readonly TaskDefinition[] = [
     arithmeticOptionsSchema,
     loadArithmetic,
   ),
-  defineTask('gsm8k', 'numeric', 'GSM8K JSONL {question, answer "… #### N"} (options: path)', gsm8kOptionsSchema, loadGsm8k),
+  defineTask(
+    'gsm8k',
+    'numeric',
+    'GSM8K JSONL {question, answer "… #### N"} (options: path)',
+    gsm8kOptionsSchema,
+    loadGsm8k,
+  ),
   defineTask(
     'math',
     'math',
@@ -59,7 +65,13 @@ const definitions: readonly TaskDefinition[] = [
     mathOptionsSchema,
     loadMath,
   ),
-  defineTask('mmlu', 'choice', 'MMLU CSV files <subject>_<split>.csv (options: path, subjects)', mmluOptionsSchema, loadMmlu),
+  defineTask(
+    'mmlu',
+    'choice',
+    'MMLU CSV files <subject>_<split>.csv (options: path, subjects)',
+    mmluOptionsSchema,
+    loadMmlu,
+  ),
   defineTask(
     'jsonl',
     undefined,
@@ -97,7 +109,11 @@ export async function loadTask(name: string, options: unknown = {}): Promise<Tas
   if (task.problems.length === 0) {
     // An empty file (or filters that keep nothing) is a mistake to say, not zero problems to print silently.
     const source = (options as { path?: unknown } | null)?.path;
-    throw new MaftError('INPUT_INVALID', `task ${name} has no problems here (an empty file, or filters that keep none)`, typeof source === 'string' ? { file: source } : { field: 'task' });
+    throw new MaftError(
+      'INPUT_INVALID',
+      `task ${name} has no problems here (an empty file, or filters that keep none)`,
+      typeof source === 'string' ? { file: source } : { field: 'task' },
+    );
   }
   return task;
 }

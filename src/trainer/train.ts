@@ -15,16 +15,26 @@ import { learningRateAt } from './schedule/learning-rate.js';
 import { openTrainingSession } from './training-session.js';
 import type { TrainingPlan, TrainingProgress, TrainingResult } from './training-plan.js';
 
-export async function train(plan: TrainingPlan, onProgress: (progress: TrainingProgress) => void = () => undefined): Promise<TrainingResult> {
+export async function train(
+  plan: TrainingPlan,
+  onProgress: (progress: TrainingProgress) => void = () => undefined,
+): Promise<TrainingResult> {
   const windowLength = plan.windowLength ?? 256;
   const windowsPerStep = plan.windowsPerStep ?? 1;
   const epochs = plan.epochs ?? 1;
   const seed = plan.seed ?? 1;
   for (const [field, value] of Object.entries({ windowsPerStep, epochs })) {
-    if (!(Number.isInteger(value) && value >= 1)) throw new MaftError('CONFIG_INVALID', `${field} must be a positive integer, got ${value}`, { field });
+    if (!(Number.isInteger(value) && value >= 1))
+      throw new MaftError('CONFIG_INVALID', `${field} must be a positive integer, got ${value}`, { field });
   }
   const rank = plan.lora?.rank ?? 8;
-  const { batches, truncatedExamples, droppedExamples } = planBatches(plan.examples, { windowLength, windowsPerStep, epochs, seed, ...(plan.shuffle === false ? { shuffle: false } : {}) });
+  const { batches, truncatedExamples, droppedExamples } = planBatches(plan.examples, {
+    windowLength,
+    windowsPerStep,
+    epochs,
+    seed,
+    ...(plan.shuffle === false ? { shuffle: false } : {}),
+  });
   const schedule = {
     peak: plan.learningRate ?? (plan.mode === 'lora' ? 1e-4 : 1e-5),
     warmupSteps: plan.warmupSteps ?? Math.round((plan.warmupShare ?? 0) * batches.length),
@@ -34,14 +44,31 @@ export async function train(plan: TrainingPlan, onProgress: (progress: TrainingP
   if (batches.length === 0) throw new MaftError('INPUT_INVALID', 'no training example has a completion token to learn');
   learningRateAt(schedule, 0, batches.length); // validates the schedule before the model is loaded
 
-  const initial = plan.mode === 'lora' && plan.lora?.initialAdapter !== undefined ? await readLoraAdapter(plan.lora.initialAdapter) : undefined;
+  const initial =
+    plan.mode === 'lora' && plan.lora?.initialAdapter !== undefined
+      ? await readLoraAdapter(plan.lora.initialAdapter)
+      : undefined;
   if (initial !== undefined && plan.lora?.alpha !== undefined && initial.alpha !== plan.lora.alpha) {
-    throw new MaftError('CONFIG_INVALID', `the adapter to continue from has alpha ${initial.alpha}, not ${plan.lora.alpha}`, { field: 'lora.alpha' });
+    throw new MaftError(
+      'CONFIG_INVALID',
+      `the adapter to continue from has alpha ${initial.alpha}, not ${plan.lora.alpha}`,
+      { field: 'lora.alpha' },
+    );
   }
   const session = await openTrainingSession({
     modelPath: plan.modelPath,
     mode: plan.mode,
-    ...(plan.mode === 'lora' ? { lora: { rank, alpha: plan.lora?.alpha ?? 2 * rank, seed, ...(plan.lora?.targets ? { targets: plan.lora.targets } : {}), ...(initial ? { initial } : {}) } } : {}),
+    ...(plan.mode === 'lora'
+      ? {
+          lora: {
+            rank,
+            alpha: plan.lora?.alpha ?? 2 * rank,
+            seed,
+            ...(plan.lora?.targets ? { targets: plan.lora.targets } : {}),
+            ...(initial ? { initial } : {}),
+          },
+        }
+      : {}),
     optimizer: {
       ...(plan.beta1 === undefined ? {} : { beta1: plan.beta1 }),
       ...(plan.beta2 === undefined ? {} : { beta2: plan.beta2 }),
@@ -60,7 +87,10 @@ export async function train(plan: TrainingPlan, onProgress: (progress: TrainingP
       const windows = batch.windows.map((window) => layoutWindow(window, windowLength));
       const result = session.step(windows, learningRate);
       if (!Number.isFinite(result.loss)) {
-        throw new MaftError('INTERNAL', `training diverged at step ${index + 1} (loss ${result.loss}); lower the learning rate`);
+        throw new MaftError(
+          'INTERNAL',
+          `training diverged at step ${index + 1} (loss ${result.loss}); lower the learning rate`,
+        );
       }
       tokens += windowLength * windowsPerStep;
       const losses = lossesByEpoch.get(batch.epoch) ?? [];

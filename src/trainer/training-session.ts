@@ -14,7 +14,12 @@ import { createLoraWeights, type LoraOptions, type LoraSet } from './lora/lora-w
 import { createTransposedWeights } from './graph/transposed-weights.js';
 import { blockMatrix, blockMatrixNames } from './model/model-weights.js';
 import { loadModel, type LoadedModel } from './model/load-model.js';
-import { createAdamWState, type AdamWSettings, type AdamWState, type TrainableTensor } from './optimizer/adamw-state.js';
+import {
+  createAdamWState,
+  type AdamWSettings,
+  type AdamWState,
+  type TrainableTensor,
+} from './optimizer/adamw-state.js';
 
 export interface TrainingSessionOptions {
   readonly modelPath: string;
@@ -62,7 +67,8 @@ export async function openTrainingSession(options: TrainingSessionOptions): Prom
     let lora: LoraSet | undefined;
     let trainable: TrainableTensor[];
     if (options.mode === 'lora') {
-      if (options.lora === undefined) throw new MaftError('CONFIG_INVALID', 'LoRA mode needs lora options', { field: 'lora' });
+      if (options.lora === undefined)
+        throw new MaftError('CONFIG_INVALID', 'LoRA mode needs lora options', { field: 'lora' });
       const adapters = createLoraWeights(cpu, model.weights, options.lora);
       disposables.push(adapters);
       lora = adapters;
@@ -73,12 +79,21 @@ export async function openTrainingSession(options: TrainingSessionOptions): Prom
     } else {
       trainable = [...model.weights.all.values()]
         .filter((tensor) => tensor !== model.weights.ropeFrequencies && (options.trainTensor?.(tensor.name) ?? true))
-        .map((tensor) => ({ name: tensor.name, handle: tensor.handle, shape: tensor.shape, decay: tensor.shape.length >= 2 }));
+        .map((tensor) => ({
+          name: tensor.name,
+          handle: tensor.handle,
+          shape: tensor.shape,
+          decay: tensor.shape.length >= 2,
+        }));
     }
     // LoRA mode: the base never changes, so the backward pass gets its transposed matrices made once.
-    const transposedWeights = options.mode === 'lora'
-      ? createTransposedWeights(cpu, [...model.weights.layers.flatMap((layer) => blockMatrixNames.map((name) => blockMatrix(layer, name))), model.weights.output])
-      : undefined;
+    const transposedWeights =
+      options.mode === 'lora'
+        ? createTransposedWeights(cpu, [
+            ...model.weights.layers.flatMap((layer) => blockMatrixNames.map((name) => blockMatrix(layer, name))),
+            model.weights.output,
+          ])
+        : undefined;
     if (transposedWeights !== undefined) disposables.push(transposedWeights);
     const optimizer = createAdamWState(cpu, trainable, options.optimizer);
     disposables.push(optimizer);
@@ -86,7 +101,11 @@ export async function openTrainingSession(options: TrainingSessionOptions): Prom
     const { hyperparameters, weights } = model;
 
     const cache = new Map<string, LogitsGraph | TrainingGraph>();
-    const cached = <Graph extends LogitsGraph | TrainingGraph>(kind: string, windows: readonly WindowArrays[], build: (shape: ForwardShape) => Graph): Graph => {
+    const cached = <Graph extends LogitsGraph | TrainingGraph>(
+      kind: string,
+      windows: readonly WindowArrays[],
+      build: (shape: ForwardShape) => Graph,
+    ): Graph => {
       const shape = { windows: windows.length, windowLength: windows[0]?.tokens.length ?? 0 };
       const key = `${kind}:${shape.windows}x${shape.windowLength}`;
       let graph = cache.get(key) as Graph | undefined;
@@ -102,7 +121,9 @@ export async function openTrainingSession(options: TrainingSessionOptions): Prom
       return tensor;
     };
     const common = {
-      hyperparameters, weights, trainable,
+      hyperparameters,
+      weights,
+      trainable,
       ...(lora === undefined ? {} : { lora }),
       ...(transposedWeights === undefined ? {} : { transposedWeights: transposedWeights.byName }),
     };
@@ -111,9 +132,14 @@ export async function openTrainingSession(options: TrainingSessionOptions): Prom
       lora,
       trainable,
       optimizer,
-      logits: (windows) => cached('logits', windows, (shape) => createLogitsGraph(cpu, hyperparameters, weights, lora, shape)).compute(windows),
+      logits: (windows) =>
+        cached('logits', windows, (shape) => createLogitsGraph(cpu, hyperparameters, weights, lora, shape)).compute(
+          windows,
+        ),
       lossAndGradients(windows, backward = 'manual') {
-        const graph = cached(`gradients-${backward}`, windows, (shape) => createTrainingGraph(cpu, { ...common, shape, backward }));
+        const graph = cached(`gradients-${backward}`, windows, (shape) =>
+          createTrainingGraph(cpu, { ...common, shape, backward }),
+        );
         const result = graph.run(windows);
         return { ...result, gradient: (name: string) => graph.gradient(name) };
       },

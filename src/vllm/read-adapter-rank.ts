@@ -10,9 +10,14 @@ export async function readPeftAdapterRank(directory: string): Promise<number> {
     config = JSON.parse(await readFile(file, 'utf8')) as typeof config;
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new MaftError(missing ? 'FILE_NOT_FOUND' : 'INPUT_INVALID', missing ? 'no such file (is this a PEFT adapter directory?)' : 'not JSON', { file });
+    throw new MaftError(
+      missing ? 'FILE_NOT_FOUND' : 'INPUT_INVALID',
+      missing ? 'no such file (is this a PEFT adapter directory?)' : 'not JSON',
+      { file },
+    );
   }
   const ranks = [config.r, ...Object.values(config.rank_pattern ?? {})];
-  if (!ranks.every((rank) => Number.isInteger(rank) && (rank as number) > 0)) throw new MaftError('INPUT_INVALID', 'expected positive integer ranks', { file, field: 'r' });
+  if (!ranks.every((rank) => Number.isInteger(rank) && (rank as number) > 0))
+    throw new MaftError('INPUT_INVALID', 'expected positive integer ranks', { file, field: 'r' });
   return Math.max(...(ranks as number[]));
 }

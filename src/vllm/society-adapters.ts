@@ -28,20 +28,31 @@ export const vllmMaxLoraRanks = [1, 8, 16, 32, 64, 128, 256, 320, 512] as const;
 
 export function smallestMaxLoraRank(rank: number): number {
   const fit = vllmMaxLoraRanks.find((value) => value >= rank);
-  if (fit === undefined) throw new MaftError('CONFIG_INVALID', `rank ${rank} exceeds vLLM's largest --max-lora-rank (512)`, { field: 'rank' });
+  if (fit === undefined)
+    throw new MaftError('CONFIG_INVALID', `rank ${rank} exceeds vLLM's largest --max-lora-rank (512)`, {
+      field: 'rank',
+    });
   return fit;
 }
 
 /** Every problem with the server's limits for this society, as one line each (empty: it fits). */
-export function limitProblems(adapters: readonly SocietyAdapter[], agentsPerRound: number, limits: VllmLoraLimits): string[] {
+export function limitProblems(
+  adapters: readonly SocietyAdapter[],
+  agentsPerRound: number,
+  limits: VllmLoraLimits,
+): string[] {
   const problems: string[] = [];
   if (limits.maxLoras !== undefined && limits.maxLoras < agentsPerRound) {
-    problems.push(`--max-loras ${limits.maxLoras} batches fewer adapters than the ${agentsPerRound} agents of a round: restart with --max-loras ${agentsPerRound}`);
+    problems.push(
+      `--max-loras ${limits.maxLoras} batches fewer adapters than the ${agentsPerRound} agents of a round: restart with --max-loras ${agentsPerRound}`,
+    );
   }
   if (limits.maxLoraRank !== undefined) {
     for (const adapter of adapters) {
       if (adapter.rank > limits.maxLoraRank) {
-        problems.push(`adapter ${adapter.name} has rank ${adapter.rank} > the server's --max-lora-rank ${limits.maxLoraRank}: restart with --max-lora-rank ${smallestMaxLoraRank(adapter.rank)}`);
+        problems.push(
+          `adapter ${adapter.name} has rank ${adapter.rank} > the server's --max-lora-rank ${limits.maxLoraRank}: restart with --max-lora-rank ${smallestMaxLoraRank(adapter.rank)}`,
+        );
       }
     }
   }
@@ -59,8 +70,12 @@ export function vllmServeLine(baseModel: string, adapters: readonly SocietyAdapt
 export function checkAdapterNames(adapters: readonly SocietyAdapter[]): void {
   const seen = new Set<string>();
   for (const adapter of adapters) {
-    if (!/^[A-Za-z0-9._-]+$/.test(adapter.name)) throw new MaftError('CONFIG_INVALID', `adapter name "${adapter.name}": use letters, digits, . _ -`, { field: 'adapters' });
-    if (seen.has(adapter.name)) throw new MaftError('CONFIG_INVALID', `adapter name ${adapter.name} appears twice`, { field: 'adapters' });
+    if (!/^[A-Za-z0-9._-]+$/.test(adapter.name))
+      throw new MaftError('CONFIG_INVALID', `adapter name "${adapter.name}": use letters, digits, . _ -`, {
+        field: 'adapters',
+      });
+    if (seen.has(adapter.name))
+      throw new MaftError('CONFIG_INVALID', `adapter name ${adapter.name} appears twice`, { field: 'adapters' });
     seen.add(adapter.name);
   }
 }

@@ -10,7 +10,14 @@
  *   is exposed nowhere: it is checked against a value the user declares, and recognised in load errors.
  */
 import { MaftError } from '../errors/maft-error.js';
-import { limitProblems, vllmServeLine, checkAdapterNames, smallestMaxLoraRank, type SocietyAdapter, type VllmLoraLimits } from './society-adapters.js';
+import {
+  limitProblems,
+  vllmServeLine,
+  checkAdapterNames,
+  smallestMaxLoraRank,
+  type SocietyAdapter,
+  type VllmLoraLimits,
+} from './society-adapters.js';
 
 export interface VllmServer {
   /** e.g. http://127.0.0.1:8000 (with or without a trailing /v1). */
@@ -35,24 +42,41 @@ export interface RegisterReport {
   readonly loaded: readonly { name: string; reloaded: boolean }[];
 }
 
-interface ModelEntry { id: string; parent?: string | null }
+interface ModelEntry {
+  id: string;
+  parent?: string | null;
+}
 
 export async function registerSocietyAdapters(server: VllmServer, options: RegisterOptions): Promise<RegisterReport> {
   checkAdapterNames(options.adapters);
   const root = server.baseUrl.replace(/\/+$/, '').replace(/\/v1$/, '');
-  const request = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; text: string }> => {
+  const request = async (
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; text: string }> => {
     let response: Response;
     try {
       response = await fetch(`${root}${path}`, {
         method,
-        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(server.apiKey === undefined ? {} : { authorization: `Bearer ${server.apiKey}` }) },
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...(server.apiKey === undefined ? {} : { authorization: `Bearer ${server.apiKey}` }),
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: AbortSignal.timeout(server.timeoutMs ?? 120_000),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.name : String(error));
-      if (cause === 'TimeoutError') throw new MaftError('TIMEOUT', `${method} ${root}${path} timed out`, {}, { retryable: true });
-      throw new MaftError('ENDPOINT_UNREACHABLE', `cannot reach the vLLM server at ${root} (${cause})`, {}, { retryable: true });
+      const cause =
+        (error as { cause?: { code?: string } }).cause?.code ?? (error instanceof Error ? error.name : String(error));
+      if (cause === 'TimeoutError')
+        throw new MaftError('TIMEOUT', `${method} ${root}${path} timed out`, {}, { retryable: true });
+      throw new MaftError(
+        'ENDPOINT_UNREACHABLE',
+        `cannot reach the vLLM server at ${root} (${cause})`,
+        {},
+        { retryable: true },
+      );
     }
     return { status: response.status, text: await response.text() };
   };
@@ -65,7 +89,11 @@ export async function registerSocietyAdapters(server: VllmServer, options: Regis
   const maxLoras = options.limits?.maxLoras ?? (await readMaxLoras(request));
   const limits = { ...options.limits, ...(maxLoras === undefined ? {} : { maxLoras }) };
   const problems = limitProblems(options.adapters, options.agentsPerRound, limits);
-  if (problems.length > 0) throw new MaftError('CONFIG_INVALID', `the vLLM server at ${root} does not fit the society: ${problems.join('; ')}`);
+  if (problems.length > 0)
+    throw new MaftError(
+      'CONFIG_INVALID',
+      `the vLLM server at ${root} does not fit the society: ${problems.join('; ')}`,
+    );
 
   const loaded: { name: string; reloaded: boolean }[] = [];
   for (const adapter of options.adapters) {
@@ -83,23 +111,39 @@ export async function registerSocietyAdapters(server: VllmServer, options: Regis
     if (answer.status === 400 && reload && /already been loaded/i.test(message)) {
       // A vLLM without load_inplace: unload, then load the new weights under the same name.
       const unloaded = await request('POST', '/v1/unload_lora_adapter', { lora_name: adapter.name });
-      if (unloaded.status >= 300) throw new MaftError('REQUEST_FAILED', `unloading ${adapter.name} to replace it failed (${unloaded.status}): ${errorMessage(unloaded.text)}`);
+      if (unloaded.status >= 300)
+        throw new MaftError(
+          'REQUEST_FAILED',
+          `unloading ${adapter.name} to replace it failed (${unloaded.status}): ${errorMessage(unloaded.text)}`,
+        );
       answer = await request('POST', '/v1/load_lora_adapter', { lora_name: adapter.name, lora_path: adapter.path });
     }
     if (answer.status >= 300) {
       const text = errorMessage(answer.text);
       const rank = /LoRA rank (\d+) is greater than max_lora_rank (\d+)/.exec(text);
       if (rank !== null) {
-        throw new MaftError('CONFIG_INVALID', `adapter ${adapter.name} has rank ${rank[1]} > the server's --max-lora-rank ${rank[2]}: restart vLLM with --max-lora-rank ${smallestMaxLoraRank(Number(rank[1]))}`);
+        throw new MaftError(
+          'CONFIG_INVALID',
+          `adapter ${adapter.name} has rank ${rank[1]} > the server's --max-lora-rank ${rank[2]}: restart vLLM with --max-lora-rank ${smallestMaxLoraRank(Number(rank[1]))}`,
+        );
       }
-      throw new MaftError('REQUEST_FAILED', `vLLM refused adapter ${adapter.name} from ${adapter.path} (${answer.status}): ${text}`);
+      throw new MaftError(
+        'REQUEST_FAILED',
+        `vLLM refused adapter ${adapter.name} from ${adapter.path} (${answer.status}): ${text}`,
+      );
     }
     loaded.push({ name: adapter.name, reloaded: reload });
   }
 
   const after = await listModels(request, root);
-  const missing = options.adapters.filter((adapter) => !after.some((model) => model.id === adapter.name && model.parent === base.id));
-  if (missing.length > 0) throw new MaftError('REQUEST_FAILED', `vLLM answered 200 but /v1/models does not list ${missing.map((adapter) => adapter.name).join(', ')}`);
+  const missing = options.adapters.filter(
+    (adapter) => !after.some((model) => model.id === adapter.name && model.parent === base.id),
+  );
+  if (missing.length > 0)
+    throw new MaftError(
+      'REQUEST_FAILED',
+      `vLLM answered 200 but /v1/models does not list ${missing.map((adapter) => adapter.name).join(', ')}`,
+    );
   return { baseModel: base.id, ...(maxLoras === undefined ? {} : { maxLoras }), loaded };
 }
 
@@ -107,7 +151,8 @@ type Requester = (method: 'GET' | 'POST', path: string, body?: unknown) => Promi
 
 async function listModels(request: Requester, root: string): Promise<ModelEntry[]> {
   const answer = await request('GET', '/v1/models');
-  if (answer.status !== 200) throw new MaftError('REQUEST_FAILED', `${root}/v1/models answered ${answer.status}: ${errorMessage(answer.text)}`);
+  if (answer.status !== 200)
+    throw new MaftError('REQUEST_FAILED', `${root}/v1/models answered ${answer.status}: ${errorMessage(answer.text)}`);
   try {
     const data = (JSON.parse(answer.text) as { data?: ModelEntry[] }).data;
     if (!Array.isArray(data)) throw new Error('no data');

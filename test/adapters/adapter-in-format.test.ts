@@ -20,7 +20,7 @@ afterAll(async () => {
 });
 
 describe('an adapter in the form a backend loads', () => {
-  it('converts a trainer\'s PEFT directory for llama.cpp once, then reuses it, and back for vLLM', async () => {
+  it("converts a trainer's PEFT directory for llama.cpp once, then reuses it, and back for vLLM", async () => {
     const peft = path.join(directory, 'agent-0-generator');
     await writePeftAdapter(peft, knownLoraModules(32), 8);
     expect(await detectAdapterFormat(peft)).toBe('peft');
@@ -29,7 +29,10 @@ describe('an adapter in the form a backend loads', () => {
     const first = await adapterInFormat({ adapter: peft, want: 'gguf', basePath });
     expect(first).toEqual({ path: `${peft}.gguf`, converted: true });
     expect(await detectAdapterFormat(first.path)).toBe('gguf');
-    expect(await adapterInFormat({ adapter: peft, want: 'gguf', basePath })).toEqual({ path: `${peft}.gguf`, converted: false });
+    expect(await adapterInFormat({ adapter: peft, want: 'gguf', basePath })).toEqual({
+      path: `${peft}.gguf`,
+      converted: false,
+    });
 
     const back = await adapterInFormat({ adapter: first.path, want: 'peft', basePath, hfModel: 'org/base' });
     expect(back).toEqual({ path: `${peft}.peft`, converted: true });

@@ -53,15 +53,22 @@ function delta(module: KnownLoraModule): Float32Array {
   for (let row = 0; row < outputSize; row++) {
     for (let k = 0; k < rank; k++) {
       const factor = (alpha / rank) * (b[row * rank + k] as number);
-      for (let column = 0; column < inputSize; column++) out[row * inputSize + column] = (out[row * inputSize + column] as number) + factor * (a[k * inputSize + column] as number);
+      for (let column = 0; column < inputSize; column++)
+        out[row * inputSize + column] =
+          (out[row * inputSize + column] as number) + factor * (a[k * inputSize + column] as number);
     }
   }
   return out;
 }
 
 const ggufName = (module: string): string =>
-  module.replace(/^model\.layers\.(\d+)\./, 'blk.$1.').replace('self_attn.q_proj', 'attn_q').replace('self_attn.k_proj', 'attn_k')
-    .replace('self_attn.v_proj', 'attn_v').replace('self_attn.o_proj', 'attn_output').replace('mlp.down_proj', 'ffn_down') + '.weight';
+  module
+    .replace(/^model\.layers\.(\d+)\./, 'blk.$1.')
+    .replace('self_attn.q_proj', 'attn_q')
+    .replace('self_attn.k_proj', 'attn_k')
+    .replace('self_attn.v_proj', 'attn_v')
+    .replace('self_attn.o_proj', 'attn_output')
+    .replace('mlp.down_proj', 'ffn_down') + '.weight';
 
 describe.each([
   { architecture: 'llama', permutes: true },
@@ -85,7 +92,7 @@ describe.each([
     adapterPath = path.join(directory, `${architecture}-adapter.gguf`);
   });
 
-  it('converts, and base + adapter in llama.cpp gives the merged model\'s logits', async () => {
+  it("converts, and base + adapter in llama.cpp gives the merged model's logits", async () => {
     const summary = await convertPeftToGguf({ peftDirectory, basePath, outPath: adapterPath });
     expect(summary).toMatchObject({ architecture, alpha, weights: 10, permuted: permutes ? 4 : 0 });
 
@@ -94,14 +101,19 @@ describe.each([
     const base = createTinyLlamaModel(options);
     const merged = {
       ...base,
-      tensors: await Promise.all(base.tensors.map(async (tensor) => {
-        const module = byTarget.get(tensor.name);
-        if (module === undefined) return tensor;
-        const weights = (typeof tensor.data === 'function' ? await tensor.data() : tensor.data) as Float32Array;
-        const kind = /blk\.\d+\.(\w+)\.weight/.exec(tensor.name)?.[1] ?? '';
-        const update = permutes && heads[kind] !== undefined ? llamaPermute(delta(module), module.outputSize, heads[kind] as number) : delta(module);
-        return { ...tensor, data: weights.map((value, index) => value + (update[index] as number)) };
-      })),
+      tensors: await Promise.all(
+        base.tensors.map(async (tensor) => {
+          const module = byTarget.get(tensor.name);
+          if (module === undefined) return tensor;
+          const weights = (typeof tensor.data === 'function' ? await tensor.data() : tensor.data) as Float32Array;
+          const kind = /blk\.\d+\.(\w+)\.weight/.exec(tensor.name)?.[1] ?? '';
+          const update =
+            permutes && heads[kind] !== undefined
+              ? llamaPermute(delta(module), module.outputSize, heads[kind] as number)
+              : delta(module);
+          return { ...tensor, data: weights.map((value, index) => value + (update[index] as number)) };
+        }),
+      ),
     };
     const mergedPath = path.join(directory, `${architecture}-merged.gguf`);
     await writeGgufFile(mergedPath, merged);
@@ -115,11 +127,21 @@ describe.each([
     if (permutes) {
       // The same A/B written without the q/k permutation: what a converter that forgot it would produce.
       const unpermutedPath = path.join(directory, `${architecture}-unpermuted.gguf`);
-      await writeGgufFile(unpermutedPath, describeLoraAdapter({
-        architecture,
-        alpha,
-        weights: modules.map((module) => ({ target: ggufName(module.module), inputSize: module.inputSize, outputSize: module.outputSize, rank: module.rank, a: module.a, b: module.b })),
-      }));
+      await writeGgufFile(
+        unpermutedPath,
+        describeLoraAdapter({
+          architecture,
+          alpha,
+          weights: modules.map((module) => ({
+            target: ggufName(module.module),
+            inputSize: module.inputSize,
+            outputSize: module.outputSize,
+            rank: module.rank,
+            a: module.a,
+            b: module.b,
+          })),
+        }),
+      );
       const wrong = await llamaCppLogits(basePath, tokens, vocabularySize, unpermutedPath);
       expect(relativeError(wrong, expected)).toBeGreaterThan(1e-2);
     }
@@ -131,15 +153,34 @@ describe.each([
     expect(summary).toMatchObject({ weights: 10, alpha });
     const back = parseSafetensors(await readFile(path.join(exported, 'adapter_model.safetensors')), 'exported');
     for (const module of modules) {
-      expect(back.tensors.get(`base_model.model.${module.module}.lora_A.weight`)).toEqual({ shape: [module.rank, module.inputSize], values: module.a });
-      expect(back.tensors.get(`base_model.model.${module.module}.lora_B.weight`)).toEqual({ shape: [module.outputSize, module.rank], values: module.b });
+      expect(back.tensors.get(`base_model.model.${module.module}.lora_A.weight`)).toEqual({
+        shape: [module.rank, module.inputSize],
+        values: module.a,
+      });
+      expect(back.tensors.get(`base_model.model.${module.module}.lora_B.weight`)).toEqual({
+        shape: [module.outputSize, module.rank],
+        values: module.b,
+      });
     }
-    const config = JSON.parse(await readFile(path.join(exported, 'adapter_config.json'), 'utf8')) as Record<string, unknown>;
+    const config = JSON.parse(await readFile(path.join(exported, 'adapter_config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(config).toMatchObject({
-      peft_type: 'LORA', r: 4, lora_alpha: alpha, base_model_name_or_path: 'org/tiny', use_rslora: false,
+      peft_type: 'LORA',
+      r: 4,
+      lora_alpha: alpha,
+      base_model_name_or_path: 'org/tiny',
+      use_rslora: false,
       rank_pattern: { 'model.layers.1.self_attn.q_proj': 2 },
     });
-    expect([...(config['target_modules'] as string[])].sort()).toEqual(['down_proj', 'k_proj', 'o_proj', 'q_proj', 'v_proj']);
+    expect([...(config['target_modules'] as string[])].sort()).toEqual([
+      'down_proj',
+      'k_proj',
+      'o_proj',
+      'q_proj',
+      'v_proj',
+    ]);
 
     const again = path.join(directory, `${architecture}-again.gguf`);
     await convertPeftToGguf({ peftDirectory: exported, basePath, outPath: again });
@@ -149,7 +190,7 @@ describe.each([
   });
 });
 
-it('round-trips an adapter in maft\'s own GGUF layout through PEFT', async () => {
+it("round-trips an adapter in maft's own GGUF layout through PEFT", async () => {
   const basePath = path.join(directory, 'default-base.gguf');
   await writeGgufFile(basePath, createTinyLlamaModel());
   const adapterPath = path.join(directory, 'maft-adapter.gguf');
@@ -176,6 +217,8 @@ it('writes F16 adapters on request, equal to the F32 ones to half precision', as
   for (const [name, tensor] of full.tensors) {
     const values = half.tensors.get(name)?.values ?? new Float32Array();
     expect(values.length).toBe(tensor.values.length);
-    tensor.values.forEach((value, index) => expect(Math.abs((values[index] as number) - value)).toBeLessThanOrEqual(Math.abs(value) / 1024 + 1e-7));
+    tensor.values.forEach((value, index) =>
+      expect(Math.abs((values[index] as number) - value)).toBeLessThanOrEqual(Math.abs(value) / 1024 + 1e-7),
+    );
   }
 });

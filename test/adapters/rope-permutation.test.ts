@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { permuteRowsGgufToHf, permuteRowsHfToGguf } from '../../src/adapters/rope-permutation.js';
 
 /** Rows numbered by their index, `columns` copies each: the permuted matrix shows where each row went. */
-const numbered = (rows: number, columns: number): Float32Array => Float32Array.from({ length: rows * columns }, (_, index) => Math.floor(index / columns));
-const rowOrder = (values: Float32Array, columns: number): number[] => Array.from({ length: values.length / columns }, (_, row) => values[row * columns] as number);
+const numbered = (rows: number, columns: number): Float32Array =>
+  Float32Array.from({ length: rows * columns }, (_, index) => Math.floor(index / columns));
+const rowOrder = (values: Float32Array, columns: number): number[] =>
+  Array.from({ length: values.length / columns }, (_, row) => values[row * columns] as number);
 
 describe('llama q/k RoPE row permutation', () => {
   it('matches LlamaModel.permute: reshape(heads, 2, d/2).swapaxes(1, 2)', () => {

@@ -36,7 +36,11 @@ describe('safetensors', () => {
   });
 
   it('refuses a dtype it cannot read and offsets outside the file, naming the tensor', () => {
-    expect(() => parseSafetensors(handMade({ q: { dtype: 'I8', shape: [1], data_offsets: [0, 1] } }, [1]), 'f')).toThrow(/I8 is not supported/);
-    expect(() => parseSafetensors(handMade({ q: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, [1, 2, 3, 4]), 'f')).toThrow(/do not hold 2 F32/);
+    expect(() =>
+      parseSafetensors(handMade({ q: { dtype: 'I8', shape: [1], data_offsets: [0, 1] } }, [1]), 'f'),
+    ).toThrow(/I8 is not supported/);
+    expect(() =>
+      parseSafetensors(handMade({ q: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, [1, 2, 3, 4]), 'f'),
+    ).toThrow(/do not hold 2 F32/);
   });
 });

@@ -24,15 +24,41 @@ beforeAll(async () => {
 });
 
 const args = (run: string) => [
-  'debate', '--task', 'arithmetic', '--eval-count', '8', '--agents', '3', '--rounds', '2', '--model', model,
-  '--run', run, '--threads', '1', '--max-tokens', '16', '--context-size', '512', '--problem-concurrency', '2',
+  'debate',
+  '--task',
+  'arithmetic',
+  '--eval-count',
+  '8',
+  '--agents',
+  '3',
+  '--rounds',
+  '2',
+  '--model',
+  model,
+  '--run',
+  run,
+  '--threads',
+  '1',
+  '--max-tokens',
+  '16',
+  '--context-size',
+  '512',
+  '--problem-concurrency',
+  '2',
 ];
 
 /** Records keyed by problem id, timings removed (they are the one thing a rerun may change). */
 function recordsById(run: string): { ids: string[]; byId: Map<string, unknown> } {
-  const lines = readFileSync(path.join(run, 'records', 'base', 'eval.jsonl'), 'utf8').split('\n').filter((line) => line !== '');
-  const transcripts = lines.map((line) => JSON.parse(line, (key, value: unknown) => (key === 'durationMs' ? 0 : value)) as DebateTranscript);
-  return { ids: transcripts.map((transcript) => transcript.problemId), byId: new Map(transcripts.map((transcript) => [transcript.problemId, transcript])) };
+  const lines = readFileSync(path.join(run, 'records', 'base', 'eval.jsonl'), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
+  const transcripts = lines.map(
+    (line) => JSON.parse(line, (key, value: unknown) => (key === 'durationMs' ? 0 : value)) as DebateTranscript,
+  );
+  return {
+    ids: transcripts.map((transcript) => transcript.problemId),
+    byId: new Map(transcripts.map((transcript) => [transcript.problemId, transcript])),
+  };
 }
 
 /** Start the debate and SIGKILL it after `afterMs`; resolves with its exit (null status when killed). */

@@ -33,9 +33,30 @@ function freePort(): Promise<number> {
 }
 
 const base = (run: string, ...extra: string[]) => [
-  'debate', '--task', 'arithmetic', '--split', 'eval', '--eval-count', '3', '--agents', '3', '--rounds', '2',
-  '--model', model, '--run', run, '--threads', '1', '--max-tokens', '12', '--context-size', '512',
-  '--problem-concurrency', '1', ...extra,
+  'debate',
+  '--task',
+  'arithmetic',
+  '--split',
+  'eval',
+  '--eval-count',
+  '3',
+  '--agents',
+  '3',
+  '--rounds',
+  '2',
+  '--model',
+  model,
+  '--run',
+  run,
+  '--threads',
+  '1',
+  '--max-tokens',
+  '12',
+  '--context-size',
+  '512',
+  '--problem-concurrency',
+  '1',
+  ...extra,
 ];
 
 function records(run: string): DebateTranscript[] {
@@ -71,15 +92,16 @@ describe('maft debate on the embedded engine', () => {
     expect(evaluation.status).toBe(0);
     const metrics = JSON.parse(evaluation.stdout) as Record<string, unknown>;
     expect(metrics).toMatchObject({ problems: 3, stage: 'base/eval' });
-    for (const key of ['accuracy', 'standardError', 'noAnswerRate', 'unparsedReplyRate']) expect(typeof metrics[key]).toBe('number');
+    for (const key of ['accuracy', 'standardError', 'noAnswerRate', 'unparsedReplyRate'])
+      expect(typeof metrics[key]).toBe('number');
   });
 
-  it('debates without summaries, showing the others\' answers, and re-running is free and identical', () => {
+  it("debates without summaries, showing the others' answers, and re-running is free and identical", () => {
     const run = path.join(directory, 'no-summary');
     expect(runCli(base(run, '--no-summarize')).status).toBe(0);
     const first = records(run);
     expect(first[0]?.agents[0]?.turns[1]?.summary).toBeUndefined();
-    expect(first[0]?.agents[0]?.conversation[2]?.content).toContain('One agent\'s solution');
+    expect(first[0]?.agents[0]?.conversation[2]?.content).toContain("One agent's solution");
     // The same command on a finished run does no work and changes nothing.
     expect(runCli(base(run, '--no-summarize')).status).toBe(0);
     expect(records(run)).toEqual(first);
@@ -99,10 +121,16 @@ describe('maft debate on the embedded engine', () => {
     const badConfig = path.join(directory, 'bad.yaml');
     writeFileSync(badConfig, 'sampling:\n  topP: high\n');
     const cases: [string[], RegExp][] = [
-      [base(path.join(directory, 'bad-1')).map((arg) => (arg === model ? path.join(directory, 'missing.gguf') : arg)), /FILE_NOT_FOUND/],
+      [
+        base(path.join(directory, 'bad-1')).map((arg) => (arg === model ? path.join(directory, 'missing.gguf') : arg)),
+        /FILE_NOT_FOUND/,
+      ],
       [base(path.join(directory, 'bad-2')).map((arg) => (arg === model ? notGguf : arg)), /not a GGUF/i],
       [[...base(path.join(directory, 'bad-3')), '--config', badConfig], /sampling\.topP/],
-      [base(path.join(directory, 'bad-4')).map((arg) => (arg === 'arithmetic' ? 'chess' : arg)), /unknown task "chess"/],
+      [
+        base(path.join(directory, 'bad-4')).map((arg) => (arg === 'arithmetic' ? 'chess' : arg)),
+        /unknown task "chess"/,
+      ],
       [base(path.join(directory, 'bad-5'), '--agents', '0'), /society\.agents/],
     ];
     for (const [args, pattern] of cases) {
@@ -111,13 +139,28 @@ describe('maft debate on the embedded engine', () => {
       expect(result.stderr).toMatch(pattern);
       expect(result.stderr.trim().split('\n'), result.stderr).toHaveLength(1);
     }
-    for (const name of ['bad-1', 'bad-2', 'bad-3', 'bad-4', 'bad-5']) expect(existsSync(path.join(directory, name))).toBe(false);
+    for (const name of ['bad-1', 'bad-2', 'bad-3', 'bad-4', 'bad-5'])
+      expect(existsSync(path.join(directory, name))).toBe(false);
   });
 
   it('refuses an unreachable server in one line before creating the run', async () => {
     const port = await freePort();
     const run = path.join(directory, 'unreachable');
-    const result = runCli(['debate', '--task', 'arithmetic', '--eval-count', '2', '--backend', 'openai', '--base-url', `http://127.0.0.1:${port}/v1`, '--model', 'm', '--run', run]);
+    const result = runCli([
+      'debate',
+      '--task',
+      'arithmetic',
+      '--eval-count',
+      '2',
+      '--backend',
+      'openai',
+      '--base-url',
+      `http://127.0.0.1:${port}/v1`,
+      '--model',
+      'm',
+      '--run',
+      run,
+    ]);
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/^maft: error \[ENDPOINT_UNREACHABLE\]: .*ECONNREFUSED/);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);

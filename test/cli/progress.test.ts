@@ -6,7 +6,13 @@ function stream(isTTY: boolean): { output: string[]; stream: NodeJS.WriteStream 
   return { output, stream: { isTTY, write: (text: string) => output.push(text) } as unknown as NodeJS.WriteStream };
 }
 
-const at = (done: number, elapsedMs: number) => ({ done, total: 10, resumed: 2, completionTokens: done * 100, elapsedMs });
+const at = (done: number, elapsedMs: number) => ({
+  done,
+  total: 10,
+  resumed: 2,
+  completionTokens: done * 100,
+  elapsedMs,
+});
 
 describe('progress', () => {
   it('redraws one bar with counts, tokens/s and ETA on a terminal', () => {
@@ -15,7 +21,9 @@ describe('progress', () => {
     progress.update(at(2, 0));
     progress.update(at(6, 4000));
     progress.finish();
-    expect(terminal.output[1]).toBe(`\r[##############..........] debate 6/10  (2 resumed)  150.0 tok/s  ETA 4s\u001b[K`);
+    expect(terminal.output[1]).toBe(
+      `\r[##############..........] debate 6/10  (2 resumed)  150.0 tok/s  ETA 4s\u001b[K`,
+    );
     expect(terminal.output.at(-1)).toBe('\n');
   });
 

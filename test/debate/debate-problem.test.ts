@@ -61,7 +61,14 @@ function society(scripts: string[][], log: { id: string; request: ChatRequest }[
 describe('debateProblem', () => {
   it('runs generators in round 1, critics after, each continuing its own conversation', async () => {
     const log: { id: string; request: ChatRequest }[] = [];
-    const agents = society([['\\boxed{-19}', '\\boxed{-19}'], ['\\boxed{5}', '\\boxed{-19}'], ['no idea', 'still \\boxed{5}']], log);
+    const agents = society(
+      [
+        ['\\boxed{-19}', '\\boxed{-19}'],
+        ['\\boxed{5}', '\\boxed{-19}'],
+        ['no idea', 'still \\boxed{5}'],
+      ],
+      log,
+    );
     const transcript = await debateProblem(problem, agents, settings());
     expect(log.map((entry) => entry.id).sort()).toEqual(['crit0', 'crit1', 'crit2', 'gen0', 'gen1', 'gen2']);
     const agent1 = transcript.agents[1];
@@ -103,7 +110,14 @@ describe('debateProblem', () => {
   it('asks the summariser once per critic turn and shows the summary instead of the answers', async () => {
     const log: { id: string; request: ChatRequest }[] = [];
     const summarizer = scriptedModel('summarizer', ['SUMMARY: two say 3'], log);
-    const agents = society([['\\boxed{3}', '\\boxed{3}'], ['\\boxed{3}', '\\boxed{3}'], ['\\boxed{4}', '\\boxed{3}']], log);
+    const agents = society(
+      [
+        ['\\boxed{3}', '\\boxed{3}'],
+        ['\\boxed{3}', '\\boxed{3}'],
+        ['\\boxed{4}', '\\boxed{3}'],
+      ],
+      log,
+    );
     const transcript = await debateProblem(problem, agents, settings({ summarize: true, summarizer }));
     const summaries = log.filter((entry) => entry.id === 'summarizer');
     expect(summaries).toHaveLength(3);
@@ -123,14 +137,24 @@ describe('debateProblem', () => {
 });
 
 describe('grading mode of a debate', () => {
-  const mathProblem: Problem = { id: 'math/half', task: 'math', question: 'Half of 1?', answer: '\\frac{1}{2}', answerType: 'math' };
+  const mathProblem: Problem = {
+    id: 'math/half',
+    task: 'math',
+    question: 'Half of 1?',
+    answer: '\\frac{1}{2}',
+    answerType: 'math',
+  };
   const mathSettings = (mode: 'default' | 'paper') =>
     settings({ rounds: 1, answerType: 'math', extraction: { mode }, templates: defaultPromptTemplates('math') });
   const scripts = [['\\boxed{\\frac{2}{4}}'], ['\\boxed{\\frac{1}{2}}'], ['The answer is $\\frac{1}{2}$.']];
 
   it('extracts and votes with the default rules: unboxed answers count, equal values form one class', async () => {
     const transcript = await debateProblem(mathProblem, society(scripts, []), mathSettings('default'));
-    expect(transcript.agents.map((agent) => agent.turns[0]?.answer)).toEqual(['\\frac{2}{4}', '\\frac{1}{2}', '\\frac{1}{2}']);
+    expect(transcript.agents.map((agent) => agent.turns[0]?.answer)).toEqual([
+      '\\frac{2}{4}',
+      '\\frac{1}{2}',
+      '\\frac{1}{2}',
+    ]);
     expect(transcript.votes[0]?.classes.map((group) => group.count)).toEqual([3]);
     expect(transcript.grading).toBeUndefined();
   });
@@ -147,7 +171,11 @@ describe('the unique-ID ablation (App. E.2)', () => {
   it('names each agent in its first prompt when on, and leaves the prompts alone when off', async () => {
     const scripts = [['\\boxed{1}'], ['\\boxed{2}'], ['\\boxed{3}']];
     const on = await debateProblem(problem, society(scripts, []), settings({ rounds: 1, uniqueIds: true }));
-    expect(on.agents.map((agent) => agent.conversation[0]?.content.split('\n')[0])).toEqual(['You are agent 1 of 3.', 'You are agent 2 of 3.', 'You are agent 3 of 3.']);
+    expect(on.agents.map((agent) => agent.conversation[0]?.content.split('\n')[0])).toEqual([
+      'You are agent 1 of 3.',
+      'You are agent 2 of 3.',
+      'You are agent 3 of 3.',
+    ]);
     const off = await debateProblem(problem, society(scripts, []), settings({ rounds: 1 }));
     expect(new Set(off.agents.map((agent) => agent.conversation[0]?.content)).size).toBe(1);
     expect(off.agents[0]?.conversation[0]?.content).not.toContain('You are agent');

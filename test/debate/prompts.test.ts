@@ -16,10 +16,12 @@ describe('prompts', () => {
     expect(defaultPromptTemplates('numeric').question).toContain('\\boxed{answer}');
     expect(defaultPromptTemplates('choice').question).toContain('\\boxed{X}');
     const templates = defaultPromptTemplates('math');
-    expect(renderOtherResponses(templates, ['A', 'B'])).toBe("One agent's solution:\n```\nA\n```\n\nOne agent's solution:\n```\nB\n```");
+    expect(renderOtherResponses(templates, ['A', 'B'])).toBe(
+      "One agent's solution:\n```\nA\n```\n\nOne agent's solution:\n```\nB\n```",
+    );
   });
 
-  it("load overrides from a YAML file and refuse templates missing their placeholder", async () => {
+  it('load overrides from a YAML file and refuse templates missing their placeholder', async () => {
     const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-prompts-'));
     const good = path.join(directory, 'good.yaml');
     writeFileSync(good, 'question: "Compute {question}. Box it."\n');

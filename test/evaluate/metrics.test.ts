@@ -40,12 +40,28 @@ describe('evaluateDebates', () => {
   it('scores the final vote, per round and per agent, counting missing answers as wrong', () => {
     const metrics = evaluateDebates([
       // round 1: majority 5 (wrong); round 2: 4 (right)
-      transcript('a', '4', [['5', '4'], ['5', '4'], ['4', '4']]),
+      transcript('a', '4', [
+        ['5', '4'],
+        ['5', '4'],
+        ['4', '4'],
+      ]),
       // all wrong, one agent never answers
-      transcript('b', '1', [['2', '2'], ['2', '2'], [null, null]]),
+      transcript('b', '1', [
+        ['2', '2'],
+        ['2', '2'],
+        [null, null],
+      ]),
       // no answer at all: counts in the denominator
-      transcript('c', '7', [[null, null], [null, null], [null, null]]),
-      transcript('d', '0', [['0', '0'], ['1', '0.0'], ['0', '1']]),
+      transcript('c', '7', [
+        [null, null],
+        [null, null],
+        [null, null],
+      ]),
+      transcript('d', '0', [
+        ['0', '0'],
+        ['1', '0.0'],
+        ['0', '1'],
+      ]),
     ]);
     expect(metrics.problems).toBe(4);
     expect(metrics.accuracy).toBe(0.5);

@@ -8,15 +8,48 @@ import { makeTranscript } from '../finetune-data/debate-fixtures.js';
 
 // groundTruth is '0' in every fixture transcript; answers chosen so each selection scores differently.
 const debates = [
-  makeTranscript('p1', [['0', '7', '7'], ['7', '7', '7']], ['7', '7']), // base right, round-1 vote wrong, final wrong
-  makeTranscript('p2', [['3', '0', '0'], ['0', '0', '0']], ['0', '0']), // base wrong, vote right, final right
-  makeTranscript('p3', [['5', '6', '0'], ['0', '0', '6']], ['5', '0']), // base wrong, round-1 vote wrong (tie), final right
-  makeTranscript('p4', [[null, null, null], [null, null, null]], [null, null]), // nothing: wrong everywhere
+  makeTranscript(
+    'p1',
+    [
+      ['0', '7', '7'],
+      ['7', '7', '7'],
+    ],
+    ['7', '7'],
+  ), // base right, round-1 vote wrong, final wrong
+  makeTranscript(
+    'p2',
+    [
+      ['3', '0', '0'],
+      ['0', '0', '0'],
+    ],
+    ['0', '0'],
+  ), // base wrong, vote right, final right
+  makeTranscript(
+    'p3',
+    [
+      ['5', '6', '0'],
+      ['0', '0', '6'],
+    ],
+    ['5', '0'],
+  ), // base wrong, round-1 vote wrong (tie), final right
+  makeTranscript(
+    'p4',
+    [
+      [null, null, null],
+      [null, null, null],
+    ],
+    [null, null],
+  ), // nothing: wrong everywhere
 ];
 
 describe('scoring the methods', () => {
-  it('reads base off agent 0\'s first answer, majority off the round-1 vote, debate off the final vote', () => {
-    expect(scoreTranscripts('base', 0, debates, 'first-answer')).toMatchObject({ problems: 4, correct: 1, accuracy: 0.25, noAnswerRate: 0.25 });
+  it("reads base off agent 0's first answer, majority off the round-1 vote, debate off the final vote", () => {
+    expect(scoreTranscripts('base', 0, debates, 'first-answer')).toMatchObject({
+      problems: 4,
+      correct: 1,
+      accuracy: 0.25,
+      noAnswerRate: 0.25,
+    });
     expect(scoreTranscripts('majority', 0, debates, 'first-vote')).toMatchObject({ correct: 1, accuracy: 0.25 });
     const debate = scoreTranscripts('debate', 0, debates, 'final-vote');
     expect(debate).toMatchObject({ correct: 2, accuracy: 0.5 });
@@ -38,9 +71,18 @@ describe('scoring the methods', () => {
     expect(scoreSource('star', 0)).toEqual({ stage: 'base/eval', selection: 'first-answer' });
     expect(scoreSource('star', 2)).toEqual({ stage: 'star/iteration-2/eval', selection: 'first-answer' });
     expect(scoreSource('majority-ft', 1)).toEqual({ stage: 'majority-ft/iteration-1/eval', selection: 'final-vote' });
-    const scores = computeScores(['debate', 'multiagent-ft'], 2, new Map([['base/eval', debates], ['multiagent-ft/iteration-1/eval', debates.slice(1)]]));
+    const scores = computeScores(
+      ['debate', 'multiagent-ft'],
+      2,
+      new Map([
+        ['base/eval', debates],
+        ['multiagent-ft/iteration-1/eval', debates.slice(1)],
+      ]),
+    );
     expect(scores.map((score) => [score.method, score.iteration, score.correct, score.problems])).toEqual([
-      ['debate', 0, 2, 4], ['multiagent-ft', 0, 2, 4], ['multiagent-ft', 1, 2, 3], // iteration 2 not evaluated yet: absent
+      ['debate', 0, 2, 4],
+      ['multiagent-ft', 0, 2, 4],
+      ['multiagent-ft', 1, 2, 3], // iteration 2 not evaluated yet: absent
     ]);
   });
 });

@@ -9,7 +9,16 @@ function rows(count: number, kind: TrainingRowKind, prefix: string): TrainingRow
   return Array.from({ length: count }, (_, index) => ({
     prompt: [{ role: 'user', content: `q${index}` }],
     completion: { role: 'assistant', content: `a${index}` },
-    metadata: { agent: 0, role: 'critic', iteration: 1, problemId: `${prefix}${String(index).padStart(3, '0')}`, sourceRound: 2, kind, answer: '1', majority: '1' },
+    metadata: {
+      agent: 0,
+      role: 'critic',
+      iteration: 1,
+      problemId: `${prefix}${String(index).padStart(3, '0')}`,
+      sourceRound: 2,
+      kind,
+      answer: '1',
+      majority: '1',
+    },
   }));
 }
 
@@ -52,7 +61,8 @@ describe('planCriticMix: the largest mix with a D⁻ share of w (rounding half u
   });
 
   it('refuses a share outside [0, 1]', () => {
-    for (const w of [-0.1, 1.5, Number.NaN]) expect(() => planCriticMix({ corrected: 1, confirmed: 1 }, w)).toThrow(/\[0, 1\]/);
+    for (const w of [-0.1, 1.5, Number.NaN])
+      expect(() => planCriticMix({ corrected: 1, confirmed: 1 }, w)).toThrow(/\[0, 1\]/);
   });
 });
 
@@ -71,7 +81,9 @@ describe('mixCriticRows: a seeded draw of the planned rows', () => {
 
   it('draws the same rows for the same seed, iteration and agent, and others otherwise', () => {
     const pick = (overrides: Partial<CriticMixSettings>) =>
-      mixCriticRows(candidates, { ...settings, ...overrides }).map((row) => row.metadata.problemId).join(',');
+      mixCriticRows(candidates, { ...settings, ...overrides })
+        .map((row) => row.metadata.problemId)
+        .join(',');
     expect(pick({})).toBe(pick({}));
     const variants = new Set([pick({}), pick({ seed: 8 }), pick({ iteration: 2 }), pick({ agent: 1 })]);
     expect(variants.size).toBe(4);
@@ -85,7 +97,7 @@ describe('mixCriticRows: a seeded draw of the planned rows', () => {
   });
 });
 
-describe('keep-corrected, the default critic mix (the released code\'s rule)', () => {
+describe("keep-corrected, the default critic mix (the released code's rule)", () => {
   it.each([
     // [|D⁻|, |D⁺|, w, D⁺ kept]: every D⁻ always, D⁺ up to (1 − w)/w per D⁻ row
     [10, 10, 2 / 3, 5],
@@ -95,24 +107,38 @@ describe('keep-corrected, the default critic mix (the released code\'s rule)', (
     [5, 3, 1, 0], // w = 1: D⁻ only
     [0, 5, 2 / 3, 0],
   ])('|D⁻| = %i, |D⁺| = %i, w = %d → every D⁻ and %i D⁺', (corrected, confirmed, w, keptConfirmed) => {
-    const candidates = { corrected: rows(corrected, 'critic-corrected', 'c'), confirmed: rows(confirmed, 'critic-confirmed', 'p') };
-    const mixed = mixCriticRows(candidates, { mode: 'keep-corrected', correctedShare: w, seed: 1, iteration: 1, agent: 0 });
+    const candidates = {
+      corrected: rows(corrected, 'critic-corrected', 'c'),
+      confirmed: rows(confirmed, 'critic-confirmed', 'p'),
+    };
+    const mixed = mixCriticRows(candidates, {
+      mode: 'keep-corrected',
+      correctedShare: w,
+      seed: 1,
+      iteration: 1,
+      agent: 0,
+    });
     expect(mixed.filter((row) => row.metadata.kind === 'critic-corrected')).toHaveLength(corrected);
     expect(mixed.filter((row) => row.metadata.kind === 'critic-confirmed')).toHaveLength(keptConfirmed);
   });
 
   it('is what a run uses unless its config says otherwise', () => {
-    expect(runConfigSchema.parse({ task: { name: 'arithmetic' }, backend: { kind: 'llama-cpp', model: 'x.gguf' } }).finetune.criticMix).toBe('keep-corrected');
+    expect(
+      runConfigSchema.parse({ task: { name: 'arithmetic' }, backend: { kind: 'llama-cpp', model: 'x.gguf' } }).finetune
+        .criticMix,
+    ).toBe('keep-corrected');
   });
 });
 
 describe('dataset sizes: one definition, per agent and pooled', () => {
-  it('counts D⁻/D⁺ candidates before the mix and the kept rows after it, the pooled sizes summing the agents\'', () => {
+  it("counts D⁻/D⁺ candidates before the mix and the kept rows after it, the pooled sizes summing the agents'", () => {
     const settings = { iteration: 1, correctedShare: 2 / 3, criticMix: 'w' as const, seed: 5, critics: true };
     const perAgent = buildDebateMethodData('multiagent-ft', fiveDebates(), settings).sizes;
     const [pooled] = buildDebateMethodData('single-agent-ft', fiveDebates(), settings).sizes;
-    const sum = (field: 'generator' | 'corrected' | 'confirmed' | 'correctedKept' | 'confirmedKept' | 'critic') => perAgent.reduce((total, size) => total + size[field], 0);
-    for (const field of ['generator', 'corrected', 'confirmed', 'correctedKept', 'confirmedKept', 'critic'] as const) expect(pooled?.[field], field).toBe(sum(field));
+    const sum = (field: 'generator' | 'corrected' | 'confirmed' | 'correctedKept' | 'confirmedKept' | 'critic') =>
+      perAgent.reduce((total, size) => total + size[field], 0);
+    for (const field of ['generator', 'corrected', 'confirmed', 'correctedKept', 'confirmedKept', 'critic'] as const)
+      expect(pooled?.[field], field).toBe(sum(field));
     for (const size of perAgent) expect(size.critic).toBe(size.correctedKept + size.confirmedKept);
     // the w mix drops candidates here, so the two counts really differ
     expect(sum('corrected') + sum('confirmed')).toBeGreaterThan(sum('critic'));

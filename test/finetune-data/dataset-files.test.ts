@@ -7,11 +7,20 @@ import { fiveDebates } from './debate-fixtures.js';
 const settings: DatasetSettings = { iteration: 2, correctedShare: 2 / 3, criticMix: 'w', seed: 0 };
 const datasets = buildSocietyDatasets(fiveDebates(), settings);
 
-describe('the files of an iteration\'s datasets', () => {
+describe("the files of an iteration's datasets", () => {
   it('names canonical rows, each format and the summary under data/iteration-<k>/', () => {
     const files = datasetFiles(datasets, ['openai', 'sharegpt'], 'debate');
     const names = files.map((file) => file.name);
-    const datasetNames = ['agent-0-generator', 'agent-0-critic', 'agent-1-generator', 'agent-1-critic', 'agent-2-generator', 'agent-2-critic', 'single-agent', 'majority'];
+    const datasetNames = [
+      'agent-0-generator',
+      'agent-0-critic',
+      'agent-1-generator',
+      'agent-1-critic',
+      'agent-2-generator',
+      'agent-2-critic',
+      'single-agent',
+      'majority',
+    ];
     expect(names).toEqual([
       ...datasetNames.map((name) => `data/iteration-2/rows/${name}.jsonl`),
       ...datasetNames.map((name) => `data/iteration-2/openai/${name}.jsonl`),
@@ -19,11 +28,22 @@ describe('the files of an iteration\'s datasets', () => {
       'data/iteration-2/summary.json',
     ]);
     const text = (name: string) => files.find((file) => file.name === name)?.text;
-    expect(text('data/iteration-2/rows/agent-1-generator.jsonl')?.trimEnd().split('\n').map((line) => JSON.parse(line) as unknown)).toEqual(datasets.agents[1]?.generator);
+    expect(
+      text('data/iteration-2/rows/agent-1-generator.jsonl')
+        ?.trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as unknown),
+    ).toEqual(datasets.agents[1]?.generator);
     expect(text('data/iteration-2/openai/agent-1-critic.jsonl')).toBe('');
     expect(text('data/iteration-2/sharegpt/agent-2-generator.json')).toBe('[]\n');
     const summary = JSON.parse(text('data/iteration-2/summary.json') ?? '{}') as Record<string, unknown>;
-    expect(summary).toMatchObject({ iteration: 2, source: 'debate', formats: ['openai', 'sharegpt'], problems: 5, pooled: { singleAgent: 10, majority: 6 } });
+    expect(summary).toMatchObject({
+      iteration: 2,
+      source: 'debate',
+      formats: ['openai', 'sharegpt'],
+      problems: 5,
+      pooled: { singleAgent: 10, majority: 6 },
+    });
   });
 
   const none = { truncated: 0, blank: 0 };

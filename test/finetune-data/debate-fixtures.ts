@@ -6,7 +6,9 @@ import type { AgentTranscript, DebateTranscript } from '../../src/spec/debate.js
 import type { Vote } from '../../src/spec/vote.js';
 
 export const userPrompt = (problemId: string, agent: number, round: number) =>
-  round === 1 ? `Solve ${problemId}.` : `agent ${agent} round ${round}: others said things about ${problemId}; update your answer.`;
+  round === 1
+    ? `Solve ${problemId}.`
+    : `agent ${agent} round ${round}: others said things about ${problemId}; update your answer.`;
 
 export const reply = (agent: number, round: number, answer: string | null) =>
   `agent ${agent} round ${round} answers ${answer === null ? 'nothing' : `\\boxed{${answer}}`}`;
@@ -26,7 +28,10 @@ export function makeTranscript(
     agent,
     conversation: answers.flatMap((roundAnswers, index) => [
       { role: 'user' as const, content: userPrompt(problemId, agent, index + 1) },
-      { role: 'assistant' as const, content: options.texts?.[`${index + 1}:${agent}`] ?? reply(agent, index + 1, roundAnswers[agent] ?? null) },
+      {
+        role: 'assistant' as const,
+        content: options.texts?.[`${index + 1}:${agent}`] ?? reply(agent, index + 1, roundAnswers[agent] ?? null),
+      },
     ]),
     turns: answers.map((roundAnswers, index) => ({
       round: index + 1,
@@ -44,7 +49,14 @@ export function makeTranscript(
     })),
   }));
   const votes = winners.map((winner): Vote => ({ winner, classes: [], tied: false, missing: 0 }));
-  return { problemId, question: `question ${problemId}`, groundTruth: '0', answerType: options.answerType ?? 'numeric', agents, votes };
+  return {
+    problemId,
+    question: `question ${problemId}`,
+    groundTruth: '0',
+    answerType: options.answerType ?? 'numeric',
+    agents,
+    votes,
+  };
 }
 
 /**
@@ -60,10 +72,45 @@ export function makeTranscript(
  */
 export function fiveDebates(): DebateTranscript[] {
   return [
-    makeTranscript('p1', [['5', '5', '7'], ['5', '5', '5']], ['5', '5']),
-    makeTranscript('p2', [['0.5', '1/2', '3'], ['1/2', '0.5', '0.5']], ['0.5', '1/2']),
-    makeTranscript('p3', [[null, '4', '9'], ['4', '4', null]], ['9', '4']),
-    makeTranscript('p4', [[null, null, null], [null, null, null]], [null, null]),
-    makeTranscript('p5', [['1', '2', '3'], ['2', '3', '1']], ['1', '2']),
+    makeTranscript(
+      'p1',
+      [
+        ['5', '5', '7'],
+        ['5', '5', '5'],
+      ],
+      ['5', '5'],
+    ),
+    makeTranscript(
+      'p2',
+      [
+        ['0.5', '1/2', '3'],
+        ['1/2', '0.5', '0.5'],
+      ],
+      ['0.5', '1/2'],
+    ),
+    makeTranscript(
+      'p3',
+      [
+        [null, '4', '9'],
+        ['4', '4', null],
+      ],
+      ['9', '4'],
+    ),
+    makeTranscript(
+      'p4',
+      [
+        [null, null, null],
+        [null, null, null],
+      ],
+      [null, null],
+    ),
+    makeTranscript(
+      'p5',
+      [
+        ['1', '2', '3'],
+        ['2', '3', '1'],
+      ],
+      ['1', '2'],
+    ),
   ];
 }

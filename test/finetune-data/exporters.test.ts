@@ -7,20 +7,28 @@ import type { TrainingRow } from '../../src/finetune-data/training-row.js';
 import { fiveDebates, makeTranscript } from './debate-fixtures.js';
 import { openAiChatViolations, shareGptViolations, trlPromptCompletionViolations } from './format-rules.js';
 
-const datasets = buildSocietyDatasets(fiveDebates(), { iteration: 1, correctedShare: 2 / 3, criticMix: 'all', seed: 0 });
+const datasets = buildSocietyDatasets(fiveDebates(), {
+  iteration: 1,
+  correctedShare: 2 / 3,
+  criticMix: 'all',
+  seed: 0,
+});
 const agent0 = datasets.agents[0]!;
 const critic: TrainingRow = agent0.critic[0]!;
 /** Text that must survive every export byte for byte. */
 const awkward = 'line one\nline "two" — ½ \\boxed{\\frac{1}{2}} 🙂\ttab';
 const tricky: TrainingRow = {
-  prompt: [{ role: 'system', content: 'be brief' }, { role: 'user', content: awkward }],
+  prompt: [
+    { role: 'system', content: 'be brief' },
+    { role: 'user', content: awkward },
+  ],
   completion: { role: 'assistant', content: awkward },
   metadata: { ...critic.metadata, problemId: 'tricky' },
 };
 const allRows = [...datasets.pooled.singleAgent, ...datasets.pooled.majority, tricky];
 
 describe('OpenAI chat JSONL', () => {
-  it('follows the format\'s rules for every row, one line each', () => {
+  it("follows the format's rules for every row, one line each", () => {
     const text = exportOpenAiChatJsonl(allRows);
     expect(openAiChatViolations(text)).toEqual([]);
     expect(text.split('\n')).toHaveLength(allRows.length + 1);
@@ -48,7 +56,7 @@ describe('OpenAI chat JSONL', () => {
 });
 
 describe('TRL conversational prompt–completion JSONL', () => {
-  it('follows the format\'s rules for every row', () => {
+  it("follows the format's rules for every row", () => {
     const text = exportTrlPromptCompletionJsonl(allRows);
     expect(trlPromptCompletionViolations(text)).toEqual([]);
     expect(text.split('\n')).toHaveLength(allRows.length + 1);
@@ -65,7 +73,7 @@ describe('TRL conversational prompt–completion JSONL', () => {
 });
 
 describe('ShareGPT / FastChat JSON', () => {
-  it('follows the format\'s rules for every row, with ids unique in a pooled file', () => {
+  it("follows the format's rules for every row, with ids unique in a pooled file", () => {
     const text = exportShareGptJson(allRows);
     expect(shareGptViolations(text)).toEqual([]);
     expect(JSON.parse(text)).toHaveLength(allRows.length);
@@ -73,10 +81,16 @@ describe('ShareGPT / FastChat JSON', () => {
   });
 
   it('maps user → human, assistant → gpt, system → system, in order', () => {
-    const [entry] = JSON.parse(exportShareGptJson([critic, tricky])) as { id: string; conversations: { from: string; value: string }[] }[];
+    const [entry] = JSON.parse(exportShareGptJson([critic, tricky])) as {
+      id: string;
+      conversations: { from: string; value: string }[];
+    }[];
     expect(entry).toEqual({
       id: 'critic-confirmed/agent-0/p1',
-      conversations: [...critic.prompt, critic.completion].map((message) => ({ from: message.role === 'user' ? 'human' : 'gpt', value: message.content })),
+      conversations: [...critic.prompt, critic.completion].map((message) => ({
+        from: message.role === 'user' ? 'human' : 'gpt',
+        value: message.content,
+      })),
     });
     const second = (JSON.parse(exportShareGptJson([tricky])) as { conversations: { from: string }[] }[])[0];
     expect(second?.conversations.map((turn) => turn.from)).toEqual(['system', 'human', 'gpt']);
@@ -85,12 +99,29 @@ describe('ShareGPT / FastChat JSON', () => {
 
 describe('the rule checkers catch what they should', () => {
   it('flags broken examples in each format', () => {
-    expect(openAiChatViolations('{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a","weight":0}]}\n')).toContain('line 1: no trained assistant message');
-    expect(openAiChatViolations('{"messages":[{"role":"user","content":""},{"role":"assistant","content":"a"}]}\n')).toContain('line 1: missing content');
-    expect(openAiChatViolations('{"messages":[{"role":"user","content":"q","weight":0},{"role":"assistant","content":"a"}]}\n')).toContain('line 1: bad weight');
-    expect(trlPromptCompletionViolations('{"prompt":[{"role":"user","content":"q"}],"completion":"a"}\n')).toContain('line 1: completion is not one assistant message');
-    expect(shareGptViolations('[{"id":"a","conversations":[{"from":"gpt","value":"x"}]}]')).toContain('entry 0: turns do not alternate human, gpt');
+    expect(
+      openAiChatViolations(
+        '{"messages":[{"role":"user","content":"q"},{"role":"assistant","content":"a","weight":0}]}\n',
+      ),
+    ).toContain('line 1: no trained assistant message');
+    expect(
+      openAiChatViolations('{"messages":[{"role":"user","content":""},{"role":"assistant","content":"a"}]}\n'),
+    ).toContain('line 1: missing content');
+    expect(
+      openAiChatViolations(
+        '{"messages":[{"role":"user","content":"q","weight":0},{"role":"assistant","content":"a"}]}\n',
+      ),
+    ).toContain('line 1: bad weight');
+    expect(trlPromptCompletionViolations('{"prompt":[{"role":"user","content":"q"}],"completion":"a"}\n')).toContain(
+      'line 1: completion is not one assistant message',
+    );
+    expect(shareGptViolations('[{"id":"a","conversations":[{"from":"gpt","value":"x"}]}]')).toContain(
+      'entry 0: turns do not alternate human, gpt',
+    );
     const blank = makeTranscript('z', [['1']], ['1'], { texts: { '1:0': '' } });
-    expect(buildSocietyDatasets([blank], { iteration: 1, correctedShare: 0.5, criticMix: 'w', seed: 0 }).agents[0]?.generator).toEqual([]);
+    expect(
+      buildSocietyDatasets([blank], { iteration: 1, correctedShare: 0.5, criticMix: 'w', seed: 0 }).agents[0]
+        ?.generator,
+    ).toEqual([]);
   });
 });

@@ -27,17 +27,28 @@ let run: string;
 beforeAll(async () => {
   modelPath = path.join(directory, 'tiny.gguf');
   await writeGgufFile(modelPath, createTinyLlamaModel({ seed: 3 }));
-  run = await handMadeRun(path.join(directory, 'run'), {
-    seed: 5, methods: ['multiagent-ft'], iterations: 1, split: { finetuneCount: 5, evalCount: 2 }, sampling: { maxTokens: 8 }, problemConcurrency: 1,
-    finetune: { criticMix: 'all' }, trainer: { epochs: 1, rank: 4, windowLength: 128 },
-    backend: { kind: 'llama-cpp', model: modelPath, contextSize: 512, threads: 1 },
-  }, fiveDebates());
+  run = await handMadeRun(
+    path.join(directory, 'run'),
+    {
+      seed: 5,
+      methods: ['multiagent-ft'],
+      iterations: 1,
+      split: { finetuneCount: 5, evalCount: 2 },
+      sampling: { maxTokens: 8 },
+      problemConcurrency: 1,
+      finetune: { criticMix: 'all' },
+      trainer: { epochs: 1, rank: 4, windowLength: 128 },
+      backend: { kind: 'llama-cpp', model: modelPath, contextSize: 512, threads: 1 },
+    },
+    fiveDebates(),
+  );
 });
 
-const registry = () => JSON.parse(readFileSync(path.join(run, 'artifacts', 'models', 'registry.json'), 'utf8')) as ModelRegistry;
+const registry = () =>
+  JSON.parse(readFileSync(path.join(run, 'artifacts', 'models', 'registry.json'), 'utf8')) as ModelRegistry;
 
 describe('maft finetune', () => {
-  it('trains every agent\'s generator and critic that has data, records them, and skips them on a re-run', () => {
+  it("trains every agent's generator and critic that has data, records them, and skips them on a re-run", () => {
     expect(runCli(['build-data', run]).status).toBe(0);
     const first = runCli(['finetune', run]);
     expect(first.stderr).not.toMatch(/error/);
@@ -65,7 +76,11 @@ describe('maft finetune', () => {
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ stage: 'multiagent-ft/iteration-1/eval', problems: 2 });
     const trained = registry().entries.filter((entry) => entry.status === 'succeeded' && entry.role === 'generator');
-    const transcript = JSON.parse(readFileSync(path.join(run, 'records', 'multiagent-ft', 'iteration-1', 'eval.jsonl'), 'utf8').split('\n')[0] as string) as DebateTranscript;
+    const transcript = JSON.parse(
+      readFileSync(path.join(run, 'records', 'multiagent-ft', 'iteration-1', 'eval.jsonl'), 'utf8').split(
+        '\n',
+      )[0] as string,
+    ) as DebateTranscript;
     const agent = trained[0]?.agent ?? 0;
     expect(transcript.agents[agent]?.turns[0]?.response.modelId).toContain('agent-');
   });
@@ -75,8 +90,18 @@ describe('training jobs that crash', () => {
   it('turn a corrupt model into one clear error, and a killed trainer into TRAINING_CRASHED; the parent carries on', async () => {
     const corrupt = path.join(directory, 'corrupt.gguf');
     writeFileSync(corrupt, Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(64, 0xff)]));
-    const examples = await tokenizeRows(modelPath, [{ prompt: [{ role: 'user', content: 'What is 2+2?' }], completion: { role: 'assistant', content: '\\boxed{4}' } }]);
-    const plan = (model: string, output: string, epochs = 1) => ({ modelPath: model, outputPath: output, mode: 'lora' as const, examples: Array(epochs).fill(examples).flat(), windowLength: 64, epochs: 1, threads: 1 });
+    const examples = await tokenizeRows(modelPath, [
+      { prompt: [{ role: 'user', content: 'What is 2+2?' }], completion: { role: 'assistant', content: '\\boxed{4}' } },
+    ]);
+    const plan = (model: string, output: string, epochs = 1) => ({
+      modelPath: model,
+      outputPath: output,
+      mode: 'lora' as const,
+      examples: Array(epochs).fill(examples).flat(),
+      windowLength: 64,
+      epochs: 1,
+      threads: 1,
+    });
     const badPlan = plan(corrupt, path.join(directory, 'never.gguf'));
     writeFileSync(path.join(directory, 'bad.plan.json'), JSON.stringify(badPlan));
     const bad = await caught(() => runTrainingJob(path.join(directory, 'bad.plan.json'), badPlan));

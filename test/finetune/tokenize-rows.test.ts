@@ -40,11 +40,14 @@ describe('tokenizeRows', () => {
     const inference = await model.createContext({ contextSize: 256, threads: 1 });
     const sequence = inference.getSequence();
     const chat = new LlamaChat({ contextSequence: sequence });
-    await chat.generateResponse(toChatHistory([
-      { role: 'user', content: 'What is 1+2?' },
-      { role: 'assistant', content: 'It is 4.' },
-      { role: 'user', content: 'Check again.' },
-    ]), { maxTokens: 1, seed: 1 });
+    await chat.generateResponse(
+      toChatHistory([
+        { role: 'user', content: 'What is 1+2?' },
+        { role: 'assistant', content: 'It is 4.' },
+        { role: 'user', content: 'Check again.' },
+      ]),
+      { maxTokens: 1, seed: 1 },
+    );
     const evaluated = sequence.contextTokens.slice(0, row!.completion.indexOf(true));
     expect(evaluated).toEqual(row!.tokens.slice(0, row!.completion.indexOf(true)));
     chat.dispose();

@@ -6,7 +6,14 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { getLlama, LlamaChatSession, LlamaLogLevel, readGgufFileInfo, type Llama, type LlamaModel } from 'node-llama-cpp';
+import {
+  getLlama,
+  LlamaChatSession,
+  LlamaLogLevel,
+  readGgufFileInfo,
+  type Llama,
+  type LlamaModel,
+} from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeLoraAdapter } from '../../src/gguf/lora-adapter.js';
 import { createTinyLlamaModel, randomFloats } from '../../src/gguf/tiny-llama.js';
@@ -55,7 +62,10 @@ describe('tiny llama model in node-llama-cpp', () => {
     const info = await readGgufFileInfo(modelPath, { logWarnings: false });
     expect(info.metadata.general.architecture).toBe('llama');
     expect(info.architectureMetadata).toMatchObject({
-      embedding_length: 64, block_count: 2, feed_forward_length: 128, context_length: 512,
+      embedding_length: 64,
+      block_count: 2,
+      feed_forward_length: 128,
+      context_length: 512,
       attention: { head_count: 4, head_count_kv: 4 },
     });
     const tokenizer = info.metadata.tokenizer;
@@ -92,7 +102,10 @@ describe('tiny llama model in node-llama-cpp', () => {
         const target = `blk.${block}.${name}.weight`;
         const inputSize = name === 'ffn_down' ? 128 : 64;
         return {
-          target, inputSize, outputSize: 64, rank,
+          target,
+          inputSize,
+          outputSize: 64,
+          rank,
           a: randomFloats(block * 10 + inputSize, inputSize * rank, 0.5),
           b: randomFloats(block * 10 + 1, rank * 64, 0.5),
         };

@@ -16,7 +16,8 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-const ramp = (count: number, scale = 1): Float32Array => Float32Array.from({ length: count }, (_, i) => (i - 7) * scale);
+const ramp = (count: number, scale = 1): Float32Array =>
+  Float32Array.from({ length: count }, (_, i) => (i - 7) * scale);
 
 describe('writeGgufFile', () => {
   it('writes every metadata type so that node-llama-cpp reads it back', async () => {
@@ -47,8 +48,19 @@ describe('writeGgufFile', () => {
     expect(info.version).toBe(3);
     const test = (info.metadata as unknown as { test: Record<string, unknown> }).test;
     expect(test).toMatchObject({
-      u8: 255, i8: -128, u16: 65535, i16: -32768, u32: 4294967295, i32: -2147483648, f32: 0.5, f64: 0.1,
-      bool: true, unicode: 'héllo ▁ → 🙂', strings: ['a', '', '<0xFF>'], ints: [1, -2, 3], floats: [0.25, -1.5],
+      u8: 255,
+      i8: -128,
+      u16: 65535,
+      i16: -32768,
+      u32: 4294967295,
+      i32: -2147483648,
+      f32: 0.5,
+      f64: 0.1,
+      bool: true,
+      unicode: 'héllo ▁ → 🙂',
+      strings: ['a', '', '<0xFF>'],
+      ints: [1, -2, 3],
+      floats: [0.25, -1.5],
       empty: [],
     });
     expect(BigInt(test['u64'] as bigint)).toBe(2n ** 64n - 1n);
@@ -110,9 +122,9 @@ describe('writeGgufFile', () => {
       await expect(writeGgufFile(file, description)).rejects.toBeInstanceOf(MaftError);
     }
     expect(await readdir(directory)).not.toContain('invalid.gguf');
-    await expect(writeGgufFile(path.join(directory, 'missing', 'x.gguf'), { metadata: {}, tensors: [] })).rejects.toThrow(
-      /directory does not exist/,
-    );
+    await expect(
+      writeGgufFile(path.join(directory, 'missing', 'x.gguf'), { metadata: {}, tensors: [] }),
+    ).rejects.toThrow(/directory does not exist/);
   });
 
   it('leaves the previous file untouched and no temporary file when writing fails midway', async () => {

@@ -19,7 +19,22 @@ describe('answer-checking corpus', () => {
       expect(typeof item.expected).toBe('boolean');
     }
     const categories = new Set(cases.map((item) => item.category));
-    for (const category of ['unboxed-phrase', 'units', 'percent', 'currency', 'thousands', 'decimal-comma', 'intervals', 'sets', 'equations', 'frac-forms', 'left-right', 'text-units', 'broken-boxes', 'similar-wrong']) {
+    for (const category of [
+      'unboxed-phrase',
+      'units',
+      'percent',
+      'currency',
+      'thousands',
+      'decimal-comma',
+      'intervals',
+      'sets',
+      'equations',
+      'frac-forms',
+      'left-right',
+      'text-units',
+      'broken-boxes',
+      'similar-wrong',
+    ]) {
       expect(categories.has(category), category).toBe(true);
     }
   });
@@ -30,20 +45,28 @@ describe('answer-checking corpus', () => {
   });
 
   it('the default mode never calls a wrong answer right where the paper checker would not', () => {
-    const paperWrongRight = new Set(scoreCorpus(cases, 'paper').disagreements.filter((d) => d.verdict).map((d) => d.index));
-    const falsePositives = scoreCorpus(cases, 'default').disagreements.filter((d) => d.verdict && !paperWrongRight.has(d.index));
+    const paperWrongRight = new Set(
+      scoreCorpus(cases, 'paper')
+        .disagreements.filter((d) => d.verdict)
+        .map((d) => d.index),
+    );
+    const falsePositives = scoreCorpus(cases, 'default').disagreements.filter(
+      (d) => d.verdict && !paperWrongRight.has(d.index),
+    );
     expect(falsePositives.map((d) => `${d.item.response} vs ${d.item.gold}`)).toEqual([]);
   });
 
   it('extracts what the cases that name it expect (a broken box is never an answer class)', () => {
     const named = cases.filter((item) => item.expected_extracted !== undefined);
     expect(named.length).toBeGreaterThan(5);
-    for (const item of named) expect(extractAnswer(item.response, item.answer_type), item.response).toBe(item.expected_extracted);
+    for (const item of named)
+      expect(extractAnswer(item.response, item.answer_type), item.response).toBe(item.expected_extracted);
   });
 
   it('the paper mode is the paper checker: it finds no answer in a response without a box', () => {
     const unboxed = cases.filter((item) => item.answer_type === 'math' && !/\\(?:boxed|fbox)/.test(item.response));
     expect(unboxed.length).toBeGreaterThan(50);
-    for (const item of unboxed) expect(extractAnswer(item.response, 'math', { mode: 'paper' }), item.response).toBeNull();
+    for (const item of unboxed)
+      expect(extractAnswer(item.response, 'math', { mode: 'paper' }), item.response).toBeNull();
   });
 });

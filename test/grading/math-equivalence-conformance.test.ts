@@ -51,7 +51,11 @@ describe('MATH answer checker conformance with the reference verdicts', () => {
   it('agrees on at least 99% and disagrees exactly on the listed cases', () => {
     const disagreements = cases
       .filter((labelled) => isMathEquivalent(labelled.given, labelled.ground_truth) !== labelled.equivalent)
-      .map((labelled) => ({ given: labelled.given, groundTruth: labelled.ground_truth, reference: labelled.equivalent }));
+      .map((labelled) => ({
+        given: labelled.given,
+        groundTruth: labelled.ground_truth,
+        reference: labelled.equivalent,
+      }));
     const agreement = (cases.length - disagreements.length) / cases.length;
     expect(agreement).toBeGreaterThanOrEqual(0.99);
     const expected = knownDisagreements.map(({ given, groundTruth, reference }) => ({ given, groundTruth, reference }));
@@ -68,10 +72,13 @@ describe('MATH answer checker conformance with the reference verdicts', () => {
     for (const labelled of cases) {
       const verdict = explainMathEquivalence(labelled.given, labelled.ground_truth);
       if (verdict.correct === labelled.equivalent) continue;
-      if (!verdict.correct) other.push(`${labelled.given} vs ${labelled.ground_truth}: rejected what the reference accepts`);
-      else if (verdict.reason === 'same exact value' && /^\\frac\{-?\d+\}\{1\}$/.test(labelled.given)) widenings['n/1'] = (widenings['n/1'] ?? 0) + 1;
+      if (!verdict.correct)
+        other.push(`${labelled.given} vs ${labelled.ground_truth}: rejected what the reference accepts`);
+      else if (verdict.reason === 'same exact value' && /^\\frac\{-?\d+\}\{1\}$/.test(labelled.given))
+        widenings['n/1'] = (widenings['n/1'] ?? 0) + 1;
       else if (verdict.reason.startsWith('decimal of')) widenings['decimal'] = (widenings['decimal'] ?? 0) + 1;
-      else if (verdict.reason.startsWith('equal once') && /^x = \\text\{/.test(labelled.given)) widenings['x = text'] = (widenings['x = text'] ?? 0) + 1;
+      else if (verdict.reason.startsWith('equal once') && /^x = \\text\{/.test(labelled.given))
+        widenings['x = text'] = (widenings['x = text'] ?? 0) + 1;
       else other.push(`${labelled.given} vs ${labelled.ground_truth}: ${verdict.reason}`);
     }
     expect(other).toEqual([]);

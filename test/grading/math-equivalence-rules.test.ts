@@ -117,9 +117,19 @@ const rules: Record<string, Case[]> = {
 const deliberateDepartures: [...Case, string][] = [
   ['\\frac{x+1}{2}', '(x+1)/2', true, 'pylatexenc writes \\frac{x+1}{2} as x+1/2, which sympy reads as x + 1/2'],
   ['\\frac{x^2-1}{x-1}', 'x+1', true, 'the same: the reference compared x^2-1/x-1 with x+1'],
-  ['\\frac{1}{2}+\\frac{\\sqrt{5}}{2}', '\\frac{1+\\sqrt{5}}{2}', true, 'the same: the reference read the ground truth as 1+√5/2'],
+  [
+    '\\frac{1}{2}+\\frac{\\sqrt{5}}{2}',
+    '\\frac{1+\\sqrt{5}}{2}',
+    true,
+    'the same: the reference read the ground truth as 1+√5/2',
+  ],
   ['1+\\sqrt{5}/2', '\\frac{1+\\sqrt{5}}{2}', false, 'the same bug made the reference accept this wrong answer'],
-  ['\\left(\\frac{2\\sqrt{2}}{2}, 1\\right)', '(\\sqrt{2}, 1)', true, 'the reference never split a tuple with brackets inside its elements'],
+  [
+    '\\left(\\frac{2\\sqrt{2}}{2}, 1\\right)',
+    '(\\sqrt{2}, 1)',
+    true,
+    'the reference never split a tuple with brackets inside its elements',
+  ],
   ['-2\\frac{1}{4}', '-\\frac{9}{4}', true, 'the reference read the negative mixed number −2¼ as −2 + 1/4'],
   ['0.1+0.2', '0.3', true, 'sympy added the decimals as binary floats; they are exact here'],
   ['54.60000000000000', '54.6', true, 'the same value: sympy gave the longer decimal more binary precision'],
@@ -130,14 +140,22 @@ describe('MATH answer checker rules', () => {
   for (const [rule, cases] of Object.entries(rules)) {
     it(rule, () => {
       for (const [given, groundTruth, equivalent] of cases) {
-        expect({ given, groundTruth, verdict: isMathEquivalent(given, groundTruth) }).toEqual({ given, groundTruth, verdict: equivalent });
+        expect({ given, groundTruth, verdict: isMathEquivalent(given, groundTruth) }).toEqual({
+          given,
+          groundTruth,
+          verdict: equivalent,
+        });
       }
     });
   }
 
   it('departs from the reference where the reference is wrong', () => {
     for (const [given, groundTruth, equivalent] of deliberateDepartures) {
-      expect({ given, groundTruth, verdict: isMathEquivalent(given, groundTruth) }).toEqual({ given, groundTruth, verdict: equivalent });
+      expect({ given, groundTruth, verdict: isMathEquivalent(given, groundTruth) }).toEqual({
+        given,
+        groundTruth,
+        verdict: equivalent,
+      });
     }
   });
 });

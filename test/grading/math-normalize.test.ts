@@ -136,15 +136,18 @@ const latexTextCases: [string, string][] = [
 
 describe('MATH answer normalisation', () => {
   it('normalises like Hendrycks and PRM800K (first stage)', () => {
-    for (const [input, expected] of mathdCases) expect({ input, output: normalizeMathd(input) }).toEqual({ input, output: expected });
+    for (const [input, expected] of mathdCases)
+      expect({ input, output: normalizeMathd(input) }).toEqual({ input, output: expected });
   });
 
   it("normalises like PRM800K's grader (second stage)", () => {
-    for (const [input, expected] of graderCases) expect({ input, output: normalizeGrader(input) }).toEqual({ input, output: expected });
+    for (const [input, expected] of graderCases)
+      expect({ input, output: normalizeGrader(input) }).toEqual({ input, output: expected });
   });
 
   it('converts LaTeX to text like pylatexenc', () => {
-    for (const [input, expected] of latexTextCases) expect({ input, output: latexToText(input) }).toEqual({ input, output: expected });
+    for (const [input, expected] of latexTextCases)
+      expect({ input, output: latexToText(input) }).toEqual({ input, output: expected });
   });
 
   // pylatexenc would convert this; maft's converter refuses past 64 levels, and the grader keeps the LaTeX.

@@ -53,7 +53,12 @@ describe('reading the normalised text as sympy does', () => {
   it('binds powers tighter than a unary minus and reads decimals exactly', () => {
     expect(json('-2^2')).toEqual(['Negate', ['Power', 2, 2]]);
     expect(json('2^-1')).toEqual(['Power', 2, ['Negate', 1]]);
-    expect(parseGraderText('0.25')).toEqual({ json: ['Divide', 25, 100], hasDecimal: true, decimalDigits: 2, hasUnknown: false });
+    expect(parseGraderText('0.25')).toEqual({
+      json: ['Divide', 25, 100],
+      hasDecimal: true,
+      decimalDigits: 2,
+      hasUnknown: false,
+    });
     expect(json('1e3')).toEqual(1000);
     expect(json('1_000')).toEqual(1000);
     expect(json('5!')).toEqual(120);

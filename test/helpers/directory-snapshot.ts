@@ -5,11 +5,14 @@ import path from 'node:path';
 
 export function snapshotDirectory(directory: string): Record<string, string> | 'absent' {
   if (!existsSync(directory)) return 'absent';
-  if (!statSync(directory).isDirectory()) return { '.': createHash('sha256').update(readFileSync(directory)).digest('hex') };
+  if (!statSync(directory).isDirectory())
+    return { '.': createHash('sha256').update(readFileSync(directory)).digest('hex') };
   const files: Record<string, string> = {};
   for (const name of readdirSync(directory, { recursive: true, encoding: 'utf8' }).sort()) {
     const file = path.join(directory, name);
-    files[name] = statSync(file).isDirectory() ? 'directory' : createHash('sha256').update(readFileSync(file)).digest('hex');
+    files[name] = statSync(file).isDirectory()
+      ? 'directory'
+      : createHash('sha256').update(readFileSync(file)).digest('hex');
   }
   return files;
 }

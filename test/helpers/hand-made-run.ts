@@ -8,17 +8,22 @@ import { openRun } from '../../src/run-store/open-run.js';
 import { baseFinetuneStage } from '../../src/run-store/run-plan.js';
 import type { DebateTranscript } from '../../src/spec/debate.js';
 
-const resolve = (config: Record<string, unknown>) => resolveRunConfig({ task: { name: 'arithmetic', options: { max: 9 } }, ...config }, 'test config');
+const resolve = (config: Record<string, unknown>) =>
+  resolveRunConfig({ task: { name: 'arithmetic', options: { max: 9 } }, ...config }, 'test config');
 
 /**
  * The transcripts as debates of this run's finetune problems (the i-th transcript on the i-th problem, its id
  * and question): a run refuses records of problems it does not have (record-producer.ts).
  */
-export async function onRunProblems(config: Record<string, unknown>, transcripts: readonly DebateTranscript[]): Promise<DebateTranscript[]> {
+export async function onRunProblems(
+  config: Record<string, unknown>,
+  transcripts: readonly DebateTranscript[],
+): Promise<DebateTranscript[]> {
   const { finetuneProblems } = await resolve(config);
   return transcripts.map((transcript, index) => {
     const problem = finetuneProblems[index];
-    if (problem === undefined) throw new Error(`${transcripts.length} transcripts for ${finetuneProblems.length} finetune problems`);
+    if (problem === undefined)
+      throw new Error(`${transcripts.length} transcripts for ${finetuneProblems.length} finetune problems`);
     return { ...transcript, problemId: problem.id, question: problem.question };
   });
 }

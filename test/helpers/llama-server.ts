@@ -65,7 +65,10 @@ export function cachedBinaryPath(env: NodeJS.ProcessEnv = process.env): string |
   } catch {
     // keep "unknown", as the script does
   }
-  const cacheRoot = env.MAFT_CACHE_DIR !== undefined && env.MAFT_CACHE_DIR !== '' ? env.MAFT_CACHE_DIR : path.join(homedir(), '.cache', 'maft');
+  const cacheRoot =
+    env.MAFT_CACHE_DIR !== undefined && env.MAFT_CACHE_DIR !== ''
+      ? env.MAFT_CACHE_DIR
+      : path.join(homedir(), '.cache', 'maft');
   return path.join(cacheRoot, 'llama-server', `${release}-${commit.slice(0, 12)}`, 'llama-server');
 }
 
@@ -133,15 +136,24 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
   const threads = String(options.threads ?? 1);
   const model = options.alias ?? path.basename(options.modelPath);
   const args = [
-    '--model', options.modelPath,
-    '--host', '127.0.0.1',
-    '--port', '0', // the server binds a free port and logs it: no probe-then-bind race
-    '--threads', threads,
-    '--threads-batch', threads,
-    '--threads-http', '4',
-    '--ctx-size', String(options.ctxSize ?? 1024),
-    '--parallel', String(options.parallel ?? 3),
-    '--alias', model,
+    '--model',
+    options.modelPath,
+    '--host',
+    '127.0.0.1',
+    '--port',
+    '0', // the server binds a free port and logs it: no probe-then-bind race
+    '--threads',
+    threads,
+    '--threads-batch',
+    threads,
+    '--threads-http',
+    '4',
+    '--ctx-size',
+    String(options.ctxSize ?? 1024),
+    '--parallel',
+    String(options.parallel ?? 3),
+    '--alias',
+    model,
     '--no-ui',
     ...(options.loras ?? []).flatMap((lora) => ['--lora-scaled', `${adapterPathArg(lora)}:0`]),
     ...(options.extraArgs ?? []),
@@ -179,7 +191,11 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
   };
 
   try {
-    const origin = await waitUntilHealthy(() => gone, () => output, options.startupTimeoutMs ?? 20_000);
+    const origin = await waitUntilHealthy(
+      () => gone,
+      () => output,
+      options.startupTimeoutMs ?? 20_000,
+    );
     return { baseURL: `${origin}/v1`, origin, model, log: () => output, stop };
   } catch (error) {
     await stop();

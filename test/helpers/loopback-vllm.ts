@@ -37,7 +37,13 @@ export async function startLoopbackVllm(options: LoopbackVllmOptions = {}): Prom
     response.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' });
     response.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
-  const error = (message: string): unknown => ({ object: 'error', message, type: 'BadRequestError', param: null, code: 400 });
+  const error = (message: string): unknown => ({
+    object: 'error',
+    message,
+    type: 'BadRequestError',
+    param: null,
+    code: 400,
+  });
 
   const handle = (request: IncomingMessage, response: ServerResponse, text: string): void => {
     const body = text === '' ? undefined : (JSON.parse(text) as Record<string, unknown>);
@@ -45,31 +51,60 @@ export async function startLoopbackVllm(options: LoopbackVllmOptions = {}): Prom
     const route = `${request.method} ${request.url}`;
     if (route === 'GET /v1/models') {
       const adapters = [...loaded].map(([id, root]) => ({ id, object: 'model', owned_by: 'vllm', root, parent: base }));
-      return send(response, 200, { object: 'list', data: [{ id: base, object: 'model', owned_by: 'vllm', root: base, parent: null, max_model_len: 8192 }, ...adapters] });
+      return send(response, 200, {
+        object: 'list',
+        data: [
+          { id: base, object: 'model', owned_by: 'vllm', root: base, parent: null, max_model_len: 8192 },
+          ...adapters,
+        ],
+      });
     }
     if (route === 'GET /metrics' && options.metrics !== false) {
-      return send(response, 200, `# TYPE vllm:lora_requests_info gauge\nvllm:lora_requests_info{max_lora="${options.maxLoras ?? 1}",running_lora_adapters="",waiting_lora_adapters=""} 1.7e+09\n`);
+      return send(
+        response,
+        200,
+        `# TYPE vllm:lora_requests_info gauge\nvllm:lora_requests_info{max_lora="${options.maxLoras ?? 1}",running_lora_adapters="",waiting_lora_adapters=""} 1.7e+09\n`,
+      );
     }
     if (options.runtimeLora !== false && route === 'POST /v1/load_lora_adapter') {
       const name = body?.['lora_name'];
       const adapterPath = body?.['lora_path'];
-      if (typeof name !== 'string' || typeof adapterPath !== 'string') return send(response, 400, error('Both \'lora_name\' and \'lora_path\' must be provided.'));
+      if (typeof name !== 'string' || typeof adapterPath !== 'string')
+        return send(response, 400, error("Both 'lora_name' and 'lora_path' must be provided."));
       const inplace = options.loadInplace !== false && body?.['load_inplace'] === true;
-      if (loaded.has(name) && !inplace) return send(response, 400, error(`The lora adapter '${name}' has already been loaded. If you want to load the adapter in place, set 'load_inplace' to True.`));
+      if (loaded.has(name) && !inplace)
+        return send(
+          response,
+          400,
+          error(
+            `The lora adapter '${name}' has already been loaded. If you want to load the adapter in place, set 'load_inplace' to True.`,
+          ),
+        );
       let rank: number;
       try {
-        const config = JSON.parse(readFileSync(path.join(adapterPath, 'adapter_config.json'), 'utf8')) as { r: number; rank_pattern?: Record<string, number> };
+        const config = JSON.parse(readFileSync(path.join(adapterPath, 'adapter_config.json'), 'utf8')) as {
+          r: number;
+          rank_pattern?: Record<string, number>;
+        };
         rank = Math.max(config.r, ...Object.values(config.rank_pattern ?? {}));
       } catch {
         return send(response, 400, error(`No adapter found for ${adapterPath}`));
       }
-      if (rank > maxLoraRank) return send(response, 400, error(`LoRA rank ${rank} is greater than max_lora_rank ${maxLoraRank}.`));
+      if (rank > maxLoraRank)
+        return send(response, 400, error(`LoRA rank ${rank} is greater than max_lora_rank ${maxLoraRank}.`));
       loaded.set(name, adapterPath);
       return send(response, 200, `Success: LoRA adapter '${name}' added successfully.`);
     }
     if (options.runtimeLora !== false && route === 'POST /v1/unload_lora_adapter') {
       const name = String(body?.['lora_name']);
-      if (!loaded.delete(name)) return send(response, 404, { object: 'error', message: `The lora adapter '${name}' cannot be found.`, type: 'NotFoundError', param: null, code: 404 });
+      if (!loaded.delete(name))
+        return send(response, 404, {
+          object: 'error',
+          message: `The lora adapter '${name}' cannot be found.`,
+          type: 'NotFoundError',
+          param: null,
+          code: 404,
+        });
       return send(response, 200, `Success: LoRA adapter '${name}' removed successfully.`);
     }
     send(response, 404, { detail: 'Not Found' });

@@ -30,7 +30,10 @@ export function runCli(args: readonly string[], input?: string): CliResult {
 export function runCliAsync(args: readonly string[]): Promise<CliResult> {
   const [executable, ...prefix] = cliCommand();
   return new Promise((resolve) => {
-    const child = spawn(executable as string, [...prefix, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(executable as string, [...prefix, ...args], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -17,25 +17,30 @@ import { runInProcess } from '../helpers/run-in-process.js';
 
 const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-foreign-'));
 const at = (...parts: string[]) => path.join(directory, ...parts);
-const configText = (agents: number) => [
-  'task: { name: arithmetic, options: { max: 9 } }',
-  'split: { finetuneCount: 3, evalCount: 3 }',
-  'methods: [base, majority, debate]',
-  'iterations: 0',
-  `society: { agents: ${agents}, rounds: 1 }`,
-  'sampling: { maxTokens: 64 }',
-  `backend: { kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1, contextSize: 1024 }`,
-  'problemConcurrency: 1',
-  '',
-].join('\n');
+const configText = (agents: number) =>
+  [
+    'task: { name: arithmetic, options: { max: 9 } }',
+    'split: { finetuneCount: 3, evalCount: 3 }',
+    'methods: [base, majority, debate]',
+    'iterations: 0',
+    `society: { agents: ${agents}, rounds: 1 }`,
+    'sampling: { maxTokens: 64 }',
+    `backend: { kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1, contextSize: 1024 }`,
+    'problemConcurrency: 1',
+    '',
+  ].join('\n');
 const records = (run: string) => path.join(run, 'records', 'base', 'eval.jsonl');
-const results = (run: string) => JSON.parse(readFileSync(path.join(run, 'artifacts', 'results.json'), 'utf8')) as RunResults;
+const results = (run: string) =>
+  JSON.parse(readFileSync(path.join(run, 'artifacts', 'results.json'), 'utf8')) as RunResults;
 const scores = (run: string) => results(run).scores.map(({ modelSeconds: _seconds, ...rest }) => rest);
 
 beforeAll(async () => {
   writeFileSync(at('three.yaml'), configText(3));
   writeFileSync(at('two.yaml'), configText(2));
-  for (const [config, run] of [['three.yaml', 'three'], ['two.yaml', 'two']] as const) {
+  for (const [config, run] of [
+    ['three.yaml', 'three'],
+    ['two.yaml', 'two'],
+  ] as const) {
     const made = await runInProcess(['run', at(config), '--run', at(run)]);
     expect(made.status, made.stderr.slice(-1500)).toBe(0);
   }
@@ -48,7 +53,11 @@ describe('a record from another run', () => {
     const foreign = readFileSync(records(at('two')), 'utf8').split('\n')[0] as string;
     writeFileSync(records(run), `${foreign}\n`, { flag: 'a' });
     const before = snapshotDirectory(run);
-    for (const args of [['run', at('three.yaml'), '--run', run], ['eval', run], ['status', run]]) {
+    for (const args of [
+      ['run', at('three.yaml'), '--run', run],
+      ['eval', run],
+      ['status', run],
+    ]) {
       const result = runCli(args);
       expect(result.status, `${args[0]}: ${result.stdout}`).not.toBe(0);
       expect(result.stderr.trim().split('\n'), args[0]).toHaveLength(1);
@@ -70,7 +79,9 @@ describe('a torn last line in a finished stage', () => {
 
     const repaired = await runInProcess(['run', at('three.yaml'), '--run', run]);
     expect(repaired.status, repaired.stderr.slice(-1500)).toBe(0);
-    expect(repaired.stderr).toMatch(/eval\.jsonl: torn last line 3 .* stage base\/eval was done but holds 2 of 3 records: reopened to redo 1 problem/);
+    expect(repaired.stderr).toMatch(
+      /eval\.jsonl: torn last line 3 .* stage base\/eval was done but holds 2 of 3 records: reopened to redo 1 problem/,
+    );
     for (const score of results(run).scores) expect(score.problems).toBe(3);
     expect(scores(run)).toEqual(scores(at('three')));
     const after = await runInProcess(['status', run]);

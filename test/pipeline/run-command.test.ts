@@ -22,28 +22,34 @@ const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-run-'));
 const configFile = path.join(directory, 'small.yaml');
 
 beforeAll(() => {
-  writeFileSync(configFile, [
-    'task: { name: arithmetic, options: { max: 9 } }',
-    'split: { finetuneCount: 4, evalCount: 4 }',
-    `methods: [${methodNames.join(', ')}]`,
-    'iterations: 2',
-    'sampling: { maxTokens: 160 }',
-    `backend: { kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1, contextSize: 1024 }`,
-    'problemConcurrency: 1',
-    'trainer: { epochs: 1, windowLength: 512 }',
-    'reportSamples: 2',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    configFile,
+    [
+      'task: { name: arithmetic, options: { max: 9 } }',
+      'split: { finetuneCount: 4, evalCount: 4 }',
+      `methods: [${methodNames.join(', ')}]`,
+      'iterations: 2',
+      'sampling: { maxTokens: 160 }',
+      `backend: { kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1, contextSize: 1024 }`,
+      'problemConcurrency: 1',
+      'trainer: { epochs: 1, windowLength: 512 }',
+      'reportSamples: 2',
+      '',
+    ].join('\n'),
+  );
 });
 
 const run = (runDirectory: string, crashAt?: string) => {
   const [executable, ...prefix] = cliCommand();
   const result = spawnSync(executable as string, [...prefix, 'run', configFile, '--run', runDirectory], {
-    encoding: 'utf8', timeout: 3_600_000, env: { ...process.env, ...(crashAt ? { MAFT_CRASH_AT: crashAt } : {}) },
+    encoding: 'utf8',
+    timeout: 3_600_000,
+    env: { ...process.env, ...(crashAt ? { MAFT_CRASH_AT: crashAt } : {}) },
   });
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 };
-const results = (runDirectory: string) => JSON.parse(readFileSync(path.join(runDirectory, 'artifacts', 'results.json'), 'utf8')) as RunResults;
+const results = (runDirectory: string) =>
+  JSON.parse(readFileSync(path.join(runDirectory, 'artifacts', 'results.json'), 'utf8')) as RunResults;
 /** What must not change when a run is killed and resumed: every number but wall times. */
 const numbers = (value: RunResults) => ({
   scores: value.scores.map(({ modelSeconds: _seconds, ...rest }) => rest),
@@ -58,7 +64,15 @@ describe('maft run', () => {
   it('runs every method for two iterations, prints the table and writes results, registry and report', () => {
     const result = run(reference);
     expect(result.status, result.stderr.slice(-2000)).toBe(0);
-    for (const label of ['Base (one answer)', 'Majority vote', 'Debate', 'Multiagent FT', 'Single-agent FT', 'Majority FT', 'STaR']) {
+    for (const label of [
+      'Base (one answer)',
+      'Majority vote',
+      'Debate',
+      'Multiagent FT',
+      'Single-agent FT',
+      'Majority FT',
+      'STaR',
+    ]) {
       expect(result.stdout).toContain(label);
     }
     const value = results(reference);
@@ -70,15 +84,27 @@ describe('maft run', () => {
     for (const score of value.scores) expect(score.problems).toBe(4);
     // Every model of every method has a job in the registry, trained or (no rows) skipped, none failed; the
     // shipped model answers in format, so the society's debates give rows and its models really train.
-    const registry = JSON.parse(readFileSync(path.join(reference, 'artifacts', 'models', 'registry.json'), 'utf8')) as ModelRegistry;
+    const registry = JSON.parse(
+      readFileSync(path.join(reference, 'artifacts', 'models', 'registry.json'), 'utf8'),
+    ) as ModelRegistry;
     for (const method of ['multiagent-ft', 'single-agent-ft', 'majority-ft', 'star'] as const) {
       const jobs = registry.entries.filter((entry) => entry.method === method);
-      expect(jobs.map((entry) => entry.iteration).sort(), method).toEqual(method === 'multiagent-ft' ? [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2] : [1, 2]);
+      expect(jobs.map((entry) => entry.iteration).sort(), method).toEqual(
+        method === 'multiagent-ft' ? [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2] : [1, 2],
+      );
     }
     expect(registry.entries.filter((entry) => entry.status === 'failed')).toEqual([]);
-    expect(registry.entries.some((entry) => entry.method === 'multiagent-ft' && entry.status === 'succeeded')).toBe(true);
-    expect(registry.entries.some((entry) => entry.method === 'single-agent-ft' && entry.status === 'succeeded')).toBe(true);
-    expect(value.datasets.filter((size) => size.method === 'multiagent-ft' && size.iteration === 1).map((size) => size.agent)).toEqual([0, 1, 2]);
+    expect(registry.entries.some((entry) => entry.method === 'multiagent-ft' && entry.status === 'succeeded')).toBe(
+      true,
+    );
+    expect(registry.entries.some((entry) => entry.method === 'single-agent-ft' && entry.status === 'succeeded')).toBe(
+      true,
+    );
+    expect(
+      value.datasets
+        .filter((size) => size.method === 'multiagent-ft' && size.iteration === 1)
+        .map((size) => size.agent),
+    ).toEqual([0, 1, 2]);
     expect(existsSync(path.join(reference, 'artifacts', 'report.html'))).toBe(true);
 
     const status = runCli(['status', reference]);

@@ -18,28 +18,33 @@ const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-stages-'));
 const configFile = path.join(directory, 'tiny.yaml');
 
 beforeAll(() => {
-  writeFileSync(configFile, [
-    'task: { name: arithmetic, options: { max: 9 } }',
-    'split: { finetuneCount: 3, evalCount: 3 }',
-    'methods: [base, majority, debate, multiagent-ft, single-agent-ft]',
-    'iterations: 2',
-    'sampling: { maxTokens: 160 }',
-    `backend: { kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1 }`,
-    'problemConcurrency: 1',
-    'trainer: { epochs: 1, windowLength: 512 }',
-    'reportSamples: 1',
-    '',
-  ].join('\n'));
+  writeFileSync(
+    configFile,
+    [
+      'task: { name: arithmetic, options: { max: 9 } }',
+      'split: { finetuneCount: 3, evalCount: 3 }',
+      'methods: [base, majority, debate, multiagent-ft, single-agent-ft]',
+      'iterations: 2',
+      'sampling: { maxTokens: 160 }',
+      `backend: { kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1 }`,
+      'problemConcurrency: 1',
+      'trainer: { epochs: 1, windowLength: 512 }',
+      'reportSamples: 1',
+      '',
+    ].join('\n'),
+  );
 });
 
 function maft(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const [executable, ...prefix] = cliCommand();
   const result = spawnSync(executable as string, [...prefix, ...args], { encoding: 'utf8', timeout: 3_600_000 });
-  if (result.status !== 0) throw new Error(`maft ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-1500)}`);
+  if (result.status !== 0)
+    throw new Error(`maft ${args.join(' ')} exited ${result.status}: ${result.stderr.slice(-1500)}`);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const results = (run: string) => JSON.parse(readFileSync(path.join(run, 'artifacts', 'results.json'), 'utf8')) as RunResults;
+const results = (run: string) =>
+  JSON.parse(readFileSync(path.join(run, 'artifacts', 'results.json'), 'utf8')) as RunResults;
 /** Everything but wall times and the write time. */
 const numbers = ({ updatedAt: _at, scores, training, ...rest }: RunResults) => ({
   ...rest,
@@ -56,10 +61,19 @@ describe('the stage commands and maft run', () => {
       for (const iteration of ['1', '2']) {
         const stage = ['--method', method, '--iteration', iteration];
         if (iteration === '2') maft('debate', '--run', staged, '--split', 'finetune', ...stage);
-        const data = JSON.parse(maft('build-data', staged, ...stage, '--json').stdout) as { stage: string; directory: string };
-        expect(data).toMatchObject({ stage: `${method}/iteration-${iteration}/data`, directory: `artifacts/data/${method}/iteration-${iteration}` });
+        const data = JSON.parse(maft('build-data', staged, ...stage, '--json').stdout) as {
+          stage: string;
+          directory: string;
+        };
+        expect(data).toMatchObject({
+          stage: `${method}/iteration-${iteration}/data`,
+          directory: `artifacts/data/${method}/iteration-${iteration}`,
+        });
         maft('finetune', staged, ...stage);
-        const evaluated = JSON.parse(maft('eval', staged, ...stage, '--json').stdout) as { stage: string; problems: number };
+        const evaluated = JSON.parse(maft('eval', staged, ...stage, '--json').stdout) as {
+          stage: string;
+          problems: number;
+        };
         expect(evaluated).toMatchObject({ stage: `${method}/iteration-${iteration}/eval`, problems: 3 });
       }
     }
@@ -75,7 +89,15 @@ describe('the stage commands and maft run', () => {
     maft('run', configFile, '--run', whole);
     expect(numbers(results(whole))).toEqual(numbers(byStages));
     expect(results(whole).scores.map((score) => `${score.method}@${score.iteration}`)).toEqual([
-      'base@0', 'majority@0', 'debate@0', 'multiagent-ft@0', 'multiagent-ft@1', 'multiagent-ft@2', 'single-agent-ft@0', 'single-agent-ft@1', 'single-agent-ft@2',
+      'base@0',
+      'majority@0',
+      'debate@0',
+      'multiagent-ft@0',
+      'multiagent-ft@1',
+      'multiagent-ft@2',
+      'single-agent-ft@0',
+      'single-agent-ft@1',
+      'single-agent-ft@2',
     ]);
   });
 });

@@ -19,10 +19,20 @@ import { exampleResults } from './report-fixture.js';
 
 const executable = process.env.MAFT_CHROMIUM ?? '/usr/bin/chromium';
 const present = existsSync(executable);
-if (!present && (process.env.CI || process.env.MAFT_CHROMIUM)) throw new Error(`Chromium not found at ${executable} (.ci/run installs Debian's chromium)`);
+if (!present && (process.env.CI || process.env.MAFT_CHROMIUM))
+  throw new Error(`Chromium not found at ${executable} (.ci/run installs Debian's chromium)`);
 
 /** Launch flags for a closed network (see the env notes): no background connections, no sandbox as root. */
-export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 describe.skipIf(!present)('the HTML report in headless Chromium', () => {
   it('loads without errors, draws every chart and lists the debates, needing no network', async () => {
@@ -45,7 +55,11 @@ describe.skipIf(!present)('the HTML report in headless Chromium', () => {
         return route.abort();
       });
       await page.goto(`file://${file}`);
-      await page.waitForFunction(() => (window as unknown as { maftReport?: unknown }).maftReport !== undefined, undefined, { timeout: 300_000 });
+      await page.waitForFunction(
+        () => (window as unknown as { maftReport?: unknown }).maftReport !== undefined,
+        undefined,
+        { timeout: 300_000 },
+      );
       const state = await page.evaluate(() => {
         const drawn = [...document.querySelectorAll('canvas')].map((canvas) => {
           const context = canvas.getContext('2d');
@@ -55,7 +69,12 @@ describe.skipIf(!present)('the HTML report in headless Chromium', () => {
           for (let index = 3; index < data.length; index += 4) if ((data[index] ?? 0) > 0) painted++;
           return painted;
         });
-        return { drawn, report: (window as unknown as { maftReport: { charts: number; debates: number } }).maftReport, debates: document.querySelectorAll('#debates details').length, options: document.querySelectorAll('#society option').length };
+        return {
+          drawn,
+          report: (window as unknown as { maftReport: { charts: number; debates: number } }).maftReport,
+          debates: document.querySelectorAll('#debates details').length,
+          options: document.querySelectorAll('#society option').length,
+        };
       });
       expect(problems).toEqual([]);
       expect(requests).toEqual([]);

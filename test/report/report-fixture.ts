@@ -12,9 +12,18 @@ const score = (method: MethodName, iteration: number, correct: number, society =
   const problems = 40;
   const accuracy = correct / problems;
   return {
-    method, iteration, problems, correct, accuracy, standardError: Math.sqrt((accuracy * (1 - accuracy)) / problems), tokens: 12_000 + 300 * correct,
-    modelSeconds: 30 + iteration, noAnswerRate: 0.05,
-    ...(society ? { consensus: 0.6 + 0.05 * iteration, perAgentAccuracy: [accuracy - 0.05, accuracy, accuracy + 0.02] } : {}),
+    method,
+    iteration,
+    problems,
+    correct,
+    accuracy,
+    standardError: Math.sqrt((accuracy * (1 - accuracy)) / problems),
+    tokens: 12_000 + 300 * correct,
+    modelSeconds: 30 + iteration,
+    noAnswerRate: 0.05,
+    ...(society
+      ? { consensus: 0.6 + 0.05 * iteration, perAgentAccuracy: [accuracy - 0.05, accuracy, accuracy + 0.02] }
+      : {}),
   };
 };
 
@@ -22,21 +31,58 @@ export function exampleResults(): RunResults {
   const transcripts = fiveDebates();
   const ids = transcripts.map((transcript) => transcript.problemId);
   return {
-    maftVersion: '0.1.0', updatedAt: '2026-12-01T12:00:00.000Z', task: 'arithmetic', model: '/x/models/arithmetic-base.gguf',
-    agents: 3, rounds: 2, iterations: 2, finetuneProblems: 40, evalProblems: 40,
+    maftVersion: '0.1.0',
+    updatedAt: '2026-12-01T12:00:00.000Z',
+    task: 'arithmetic',
+    model: '/x/models/arithmetic-base.gguf',
+    agents: 3,
+    rounds: 2,
+    iterations: 2,
+    finetuneProblems: 40,
+    evalProblems: 40,
     methods: ['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft', 'majority-ft', 'star'],
     progress: { done: 31, total: 31, finished: true },
     scores: [
-      score('base', 0, 12, false), score('majority', 0, 15), score('debate', 0, 17),
-      score('multiagent-ft', 0, 17), score('multiagent-ft', 1, 21), score('multiagent-ft', 2, 24),
-      score('single-agent-ft', 0, 17), score('single-agent-ft', 1, 20), score('single-agent-ft', 2, 19),
-      score('majority-ft', 0, 15), score('majority-ft', 1, 17), score('majority-ft', 2, 18),
-      score('star', 0, 12, false), score('star', 1, 14, false), score('star', 2, 15, false),
+      score('base', 0, 12, false),
+      score('majority', 0, 15),
+      score('debate', 0, 17),
+      score('multiagent-ft', 0, 17),
+      score('multiagent-ft', 1, 21),
+      score('multiagent-ft', 2, 24),
+      score('single-agent-ft', 0, 17),
+      score('single-agent-ft', 1, 20),
+      score('single-agent-ft', 2, 19),
+      score('majority-ft', 0, 15),
+      score('majority-ft', 1, 17),
+      score('majority-ft', 2, 18),
+      score('star', 0, 12, false),
+      score('star', 1, 14, false),
+      score('star', 2, 15, false),
     ],
-    datasets: [0, 1, 2].flatMap((agent) => [1, 2].map((iteration) => ({ method: 'multiagent-ft' as const, iteration, agent, generator: 20 + agent, corrected: 4 + iteration, confirmed: 15, correctedKept: 4 + iteration, confirmedKept: 8 - iteration, critic: 12 }))),
+    datasets: [0, 1, 2].flatMap((agent) =>
+      [1, 2].map((iteration) => ({
+        method: 'multiagent-ft' as const,
+        iteration,
+        agent,
+        generator: 20 + agent,
+        corrected: 4 + iteration,
+        confirmed: 15,
+        correctedKept: 4 + iteration,
+        confirmedKept: 8 - iteration,
+        critic: 12,
+      })),
+    ),
     training: [0, 1, 2].map((agent) => ({
-      method: 'multiagent-ft' as const, iteration: 1, agent, role: 'generator' as const, rows: 20,
-      losses: Array.from({ length: 30 }, (_, step) => 0.6 * Math.exp(-step / 12) + 0.1 + 0.01 * agent), finalLoss: 0.15, seconds: 12, truncatedRows: agent, droppedRows: 0,
+      method: 'multiagent-ft' as const,
+      iteration: 1,
+      agent,
+      role: 'generator' as const,
+      rows: 20,
+      losses: Array.from({ length: 30 }, (_, step) => 0.6 * Math.exp(-step / 12) + 0.1 + 0.01 * agent),
+      finalLoss: 0.15,
+      seconds: 12,
+      truncatedRows: agent,
+      droppedRows: 0,
     })),
     samples: [
       ...sampleDebates('base/eval', 'debate', 0, transcripts, ids, 3),

@@ -22,15 +22,28 @@ describe('scanJsonl (pure)', () => {
 
   it('reads whole lines, skipping blank ones', () => {
     const scan = scanJsonl(bytes('{"a":1}\n\n{"a":2}\n'), 'f.jsonl');
-    expect(scan.lines).toEqual([{ line: 1, value: { a: 1 } }, { line: 3, value: { a: 2 } }]);
+    expect(scan.lines).toEqual([
+      { line: 1, value: { a: 1 } },
+      { line: 3, value: { a: 2 } },
+    ]);
     expect(scan.validLength).toBe(17);
     expect(scan.torn).toBeUndefined();
   });
 
   it('marks a tail without newline, or an invalid last line, as torn', () => {
-    expect(scanJsonl(bytes('{"a":1}\n{"a":2}'), 'f').torn).toEqual({ offset: 8, length: 7, line: 2, reason: 'no trailing newline' });
+    expect(scanJsonl(bytes('{"a":1}\n{"a":2}'), 'f').torn).toEqual({
+      offset: 8,
+      length: 7,
+      line: 2,
+      reason: 'no trailing newline',
+    });
     expect(scanJsonl(bytes('{"a":1}\n{"a":'), 'f').validLength).toBe(8);
-    expect(scanJsonl(bytes('{"a":1}\n\0\0\0\n'), 'f').torn).toEqual({ offset: 8, length: 4, line: 2, reason: 'invalid JSON' });
+    expect(scanJsonl(bytes('{"a":1}\n\0\0\0\n'), 'f').torn).toEqual({
+      offset: 8,
+      length: 4,
+      line: 2,
+      reason: 'invalid JSON',
+    });
     // A UTF-8 sequence cut in two by the kill.
     const cut = bytes('{"a":1}\n{"t":"é"}\n').subarray(0, 15);
     expect(scanJsonl(cut, 'f')).toMatchObject({ validLength: 8, torn: { reason: 'no trailing newline' } });
@@ -105,7 +118,9 @@ describe('JsonlLog', () => {
     log.close();
     expect(readFileSync(file, 'utf8')).toBe('{"id":"a","text":"1"}\n');
     appendFileSync(file, '{"id":"a","text":"3"}\n');
-    expect((await caught(() => JsonlLog.open<Item>(file, byId))).toOneLine()).toBe(`${file}:2: duplicate key "a" (a record is written once); remove the line`);
+    expect((await caught(() => JsonlLog.open<Item>(file, byId))).toOneLine()).toBe(
+      `${file}:2: duplicate key "a" (a record is written once); remove the line`,
+    );
     const ignoring = JsonlLog.open<Item>(file, { ...byId, onDuplicate: 'ignore' });
     expect(ignoring.records()).toEqual([{ id: 'a', text: '1' }]);
     ignoring.close();

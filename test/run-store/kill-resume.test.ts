@@ -122,7 +122,9 @@ describe('kill -9 and resume', () => {
     expect(torn).toBe(false);
     expect(records.map((record) => record.id)).toEqual(Array.from({ length: count }, (_, index) => `problem-${index}`));
     expect(records.every((record) => record.payload.endsWith(`answer ${record.index}`))).toBe(true);
-    const cacheLines = readFileSync(path.join(directory, 'cache', 'requests.jsonl'), 'utf8').trimEnd().split('\n');
+    const cacheLines = readFileSync(path.join(directory, 'cache', 'requests.jsonl'), 'utf8')
+      .trimEnd()
+      .split('\n');
     expect(cacheLines).toHaveLength(count);
     expect(new Set(cacheLines.map((line) => (JSON.parse(line) as { key: string }).key)).size).toBe(count);
     expect(existsSync(path.join(directory, 'lock'))).toBe(false);

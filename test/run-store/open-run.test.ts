@@ -9,7 +9,11 @@ const root = temporaryDirectory('open-run');
 let counter = 0;
 const freshRun = (): string => path.join(root, `run-${++counter}`);
 const config = { task: 'gsm8k', agents: 3, rounds: 2, sampling: { temperature: 1, topP: 0.9 } };
-const options = { command: ['maft', 'run', 'x.yaml'], maftVersion: '9.9.9', now: () => new Date('2025-01-02T03:04:05Z') };
+const options = {
+  command: ['maft', 'run', 'x.yaml'],
+  maftVersion: '9.9.9',
+  now: () => new Date('2025-01-02T03:04:05Z'),
+};
 
 describe('openRun', () => {
   it('creates the directory with config, manifest and lock, and releases the lock on close', () => {
@@ -38,7 +42,13 @@ describe('openRun', () => {
     first.markStage('iteration-1/debate', 'running', { problems: 10 });
     first.log<{ id: string }>('iteration-1/debate', { keyOf: (record) => record.id }).append({ id: 'p1' });
     first.close();
-    const reordered = { sampling: { topP: 0.9, temperature: 1 }, rounds: 2, agents: 3, task: 'gsm8k', unset: undefined };
+    const reordered = {
+      sampling: { topP: 0.9, temperature: 1 },
+      rounds: 2,
+      agents: 3,
+      task: 'gsm8k',
+      unset: undefined,
+    };
     const second = openRun(directory, reordered, { ...options, maftVersion: undefined });
     expect(second.created).toBe(false);
     expect(second.stageState('iteration-1/debate')).toBe('running');
@@ -59,7 +69,9 @@ describe('openRun', () => {
     const changed = { ...config, agents: 5, sampling: { temperature: 0.7, topP: 0.9 } };
     const error = await caught(() => openRun(directory, changed, options));
     expect(error.code).toBe('RUN_CONFIG_CHANGED');
-    expect(error.message).toContain('different config: agents: 3 → 5; sampling.temperature: 1 → 0.7; use a new run directory');
+    expect(error.message).toContain(
+      'different config: agents: 3 → 5; sampling.temperature: 1 → 0.7; use a new run directory',
+    );
     expect(error.location.file).toBe(path.join(directory, 'config.json'));
     expect(existsSync(path.join(directory, 'lock'))).toBe(false);
   });

@@ -6,7 +6,9 @@ import { caught } from '../tasks/expect-error.js';
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth and drops undefined fields', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: true, y: null }], c: undefined } })).toBe('{"a":{"d":[1,{"y":null,"z":true}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: true, y: null }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":null,"z":true}]},"b":1}',
+    );
     expect(canonicalHash({ x: 1, y: 2 })).toBe(canonicalHash({ y: 2, x: 1 }));
     expect(canonicalHash({ x: 1 })).toMatch(/^[0-9a-f]{64}$/);
     expect(canonicalHash({ x: 1 })).not.toBe(canonicalHash({ x: '1' }));
@@ -29,7 +31,9 @@ describe('config differences', () => {
       'agents: 3 → 5; models[1]: "b" → "c"; models[2]: (absent) → "d"; sampling.temperature: 1 → 0.7',
     );
     expect(diffConfigs({ a: { b: [1, 2] }, c: 'x' }, { c: 'x', a: { b: [1, 2] } })).toEqual([]);
-    expect(describeConfigDifferences(diffConfigs({ seed: 1, old: true }, { seed: '1' }))).toBe('old: true → (absent); seed: 1 → "1"');
+    expect(describeConfigDifferences(diffConfigs({ seed: 1, old: true }, { seed: '1' }))).toBe(
+      'old: true → (absent); seed: 1 → "1"',
+    );
   });
 
   it('keeps the message short', () => {
@@ -42,10 +46,29 @@ describe('config differences', () => {
 
 describe('secrets', () => {
   it('tells secret-named keys from look-alikes', () => {
-    for (const key of ['apiKey', 'api_key', 'OPENAI_API_KEY', 'token', 'hfToken', 'clientSecret', 'password', 'accessKey', 'privateKey']) {
+    for (const key of [
+      'apiKey',
+      'api_key',
+      'OPENAI_API_KEY',
+      'token',
+      'hfToken',
+      'clientSecret',
+      'password',
+      'accessKey',
+      'privateKey',
+    ]) {
       expect(isSecretKey(key), key).toBe(true);
     }
-    for (const key of ['maxTokens', 'promptTokens', 'tokenizer', 'apiKeyEnv', 'tokenFile', 'keyField', 'apiBase', 'secretName']) {
+    for (const key of [
+      'maxTokens',
+      'promptTokens',
+      'tokenizer',
+      'apiKeyEnv',
+      'tokenFile',
+      'keyField',
+      'apiBase',
+      'secretName',
+    ]) {
       expect(isSecretKey(key), key).toBe(false);
     }
   });
@@ -53,7 +76,7 @@ describe('secrets', () => {
   it('refuses a config holding secret values, naming every path', async () => {
     const config = {
       backends: [{ kind: 'openai', apiKey: 'sk-123', apiKeyEnv: 'OPENAI_API_KEY' }],
-      trainer: { token: '' , hfToken: 'hf_x' },
+      trainer: { token: '', hfToken: 'hf_x' },
       sampling: { maxTokens: 512 },
     };
     expect(findSecrets(config)).toEqual(['backends[0].apiKey', 'trainer.hfToken']);

@@ -3,21 +3,48 @@ import { dataSourceStage, planRun } from '../../src/run-store/run-plan.js';
 
 describe('the stages of maft run', () => {
   it('debates the base society on both splits, then iteration k of every method before k + 1', () => {
-    const ids = planRun({ methods: ['base', 'multiagent-ft', 'star', 'single-agent-ft'], iterations: 2 }).map((stage) => stage.id);
+    const ids = planRun({ methods: ['base', 'multiagent-ft', 'star', 'single-agent-ft'], iterations: 2 }).map(
+      (stage) => stage.id,
+    );
     expect(ids).toEqual([
-      'base/eval', 'base/finetune',
-      'multiagent-ft/iteration-1/data', 'multiagent-ft/iteration-1/train', 'multiagent-ft/iteration-1/eval',
-      'single-agent-ft/iteration-1/data', 'single-agent-ft/iteration-1/train', 'single-agent-ft/iteration-1/eval',
-      'star/iteration-1/finetune', 'star/iteration-1/data', 'star/iteration-1/train', 'star/iteration-1/eval',
-      'multiagent-ft/iteration-2/finetune', 'multiagent-ft/iteration-2/data', 'multiagent-ft/iteration-2/train', 'multiagent-ft/iteration-2/eval',
-      'single-agent-ft/iteration-2/finetune', 'single-agent-ft/iteration-2/data', 'single-agent-ft/iteration-2/train', 'single-agent-ft/iteration-2/eval',
-      'star/iteration-2/finetune', 'star/iteration-2/data', 'star/iteration-2/train', 'star/iteration-2/eval',
+      'base/eval',
+      'base/finetune',
+      'multiagent-ft/iteration-1/data',
+      'multiagent-ft/iteration-1/train',
+      'multiagent-ft/iteration-1/eval',
+      'single-agent-ft/iteration-1/data',
+      'single-agent-ft/iteration-1/train',
+      'single-agent-ft/iteration-1/eval',
+      'star/iteration-1/finetune',
+      'star/iteration-1/data',
+      'star/iteration-1/train',
+      'star/iteration-1/eval',
+      'multiagent-ft/iteration-2/finetune',
+      'multiagent-ft/iteration-2/data',
+      'multiagent-ft/iteration-2/train',
+      'multiagent-ft/iteration-2/eval',
+      'single-agent-ft/iteration-2/finetune',
+      'single-agent-ft/iteration-2/data',
+      'single-agent-ft/iteration-2/train',
+      'single-agent-ft/iteration-2/eval',
+      'star/iteration-2/finetune',
+      'star/iteration-2/data',
+      'star/iteration-2/train',
+      'star/iteration-2/eval',
     ]);
   });
 
   it('needs no finetune-split debate of the base society without a debate-data method', () => {
-    expect(planRun({ methods: ['base', 'majority', 'debate'], iterations: 3 }).map((stage) => stage.id)).toEqual(['base/eval']);
-    expect(planRun({ methods: ['star'], iterations: 1 }).map((stage) => stage.id)).toEqual(['base/eval', 'star/iteration-1/finetune', 'star/iteration-1/data', 'star/iteration-1/train', 'star/iteration-1/eval']);
+    expect(planRun({ methods: ['base', 'majority', 'debate'], iterations: 3 }).map((stage) => stage.id)).toEqual([
+      'base/eval',
+    ]);
+    expect(planRun({ methods: ['star'], iterations: 1 }).map((stage) => stage.id)).toEqual([
+      'base/eval',
+      'star/iteration-1/finetune',
+      'star/iteration-1/data',
+      'star/iteration-1/train',
+      'star/iteration-1/eval',
+    ]);
   });
 
   it('answers the finetune split with the models of iteration k − 1 and the eval split with those of k', () => {

@@ -23,16 +23,49 @@ const adapterName = (role: string) => `models/multiagent-ft/iteration-1/agent-0-
 /** A run directory as `maft run` leaves it after iteration 1, where only agent 0's models were trained. */
 async function makeTrainedRun(): Promise<string> {
   const directory = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'maft-serve-run-')), 'run');
-  const raw = { ...embeddedDefaultConfig(), iterations: 1, methods: ['debate', 'multiagent-ft', 'star'], sampling: { maxTokens: 48 } };
-  const { config } = await resolveRunConfig({ ...raw, backend: { kind: 'llama-cpp', model: shippedBaseModel, threads: 1, contextSize: 1024 } }, 'test');
+  const raw = {
+    ...embeddedDefaultConfig(),
+    iterations: 1,
+    methods: ['debate', 'multiagent-ft', 'star'],
+    sampling: { maxTokens: 48 },
+  };
+  const { config } = await resolveRunConfig(
+    { ...raw, backend: { kind: 'llama-cpp', model: shippedBaseModel, threads: 1, contextSize: 1024 } },
+    'test',
+  );
   const run = openRun(directory, config, { command: ['test'] });
   const entries = [];
   fs.mkdirSync(path.join(directory, 'artifacts', 'models', 'multiagent-ft', 'iteration-1'), { recursive: true });
   for (const role of ['generator', 'critic']) {
     const rank = 2;
-    const weights = [{ target: 'blk.0.attn_output.weight', inputSize: 192, outputSize: 192, rank, a: randomFloats(1, 192 * rank, 0.05), b: randomFloats(2, rank * 192, 0.05) }];
-    await writeGgufFile(path.join(directory, 'artifacts', adapterName(role)), describeLoraAdapter({ architecture: 'llama', alpha: rank, weights }));
-    entries.push({ method: 'multiagent-ft', iteration: 1, agent: 0, role, status: 'succeeded', base: shippedBaseModel, adapter: adapterName(role), rows: 1, dataHash: 'x', trainer: {}, versions: { maft: 'test', nodeLlamaCpp: 'test' }, updatedAt: new Date().toISOString() });
+    const weights = [
+      {
+        target: 'blk.0.attn_output.weight',
+        inputSize: 192,
+        outputSize: 192,
+        rank,
+        a: randomFloats(1, 192 * rank, 0.05),
+        b: randomFloats(2, rank * 192, 0.05),
+      },
+    ];
+    await writeGgufFile(
+      path.join(directory, 'artifacts', adapterName(role)),
+      describeLoraAdapter({ architecture: 'llama', alpha: rank, weights }),
+    );
+    entries.push({
+      method: 'multiagent-ft',
+      iteration: 1,
+      agent: 0,
+      role,
+      status: 'succeeded',
+      base: shippedBaseModel,
+      adapter: adapterName(role),
+      rows: 1,
+      dataHash: 'x',
+      trainer: {},
+      versions: { maft: 'test', nodeLlamaCpp: 'test' },
+      updatedAt: new Date().toISOString(),
+    });
   }
   // STaR's one model (a single agent answering once), on the generator's adapter file.
   entries.push({ ...entries[0]!, method: 'star', agent: null, role: 'single' });
@@ -49,7 +82,9 @@ describe('maft serve (the command)', () => {
   beforeAll(async () => {
     directory = await makeTrainedRun();
     const [executable, ...prefix] = cliCommand();
-    child = spawn(executable as string, [...prefix, 'serve', directory, '--port', '0', '--threads', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child = spawn(executable as string, [...prefix, 'serve', directory, '--port', '0', '--threads', '1'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     baseURL = await new Promise<string>((resolve, reject) => {
       const check = setInterval(() => {
@@ -69,31 +104,60 @@ describe('maft serve (the command)', () => {
   it('serves the run: `society` is the finetuned society, its agent 0 answers through its adapters', async () => {
     const client = new OpenAI({ baseURL, apiKey: 'unused', maxRetries: 0 });
     const ids = (await client.models.list()).data.map((model) => model.id);
-    expect(ids).toEqual(expect.arrayContaining(['society', 'society@base', 'society@multiagent-ft/1', 'society@star/1', 'agent-0/generator', 'agent-2/critic']));
-    const completion = await client.chat.completions.create({ model: 'society', messages: [{ role: 'user', content: arithmeticQuestion }], max_tokens: 32, seed: 5 });
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'society',
+        'society@base',
+        'society@multiagent-ft/1',
+        'society@star/1',
+        'agent-0/generator',
+        'agent-2/critic',
+      ]),
+    );
+    const completion = await client.chat.completions.create({
+      model: 'society',
+      messages: [{ role: 'user', content: arithmeticQuestion }],
+      max_tokens: 32,
+      seed: 5,
+    });
     const debate = (completion as unknown as { maft: DebateExtension }).maft;
     expect(debate.society).toBe('society@multiagent-ft/1');
-    const modelOf = (round: number, agent: number) => debate.rounds[round]?.replies.find((reply) => reply.agent === agent)?.model;
+    const modelOf = (round: number, agent: number) =>
+      debate.rounds[round]?.replies.find((reply) => reply.agent === agent)?.model;
     expect(modelOf(0, 0)).toContain(adapterName('generator'));
     expect(modelOf(1, 0)).toContain(adapterName('critic'));
     expect(modelOf(0, 1)).not.toContain('+');
-    const star = await client.chat.completions.create({ model: 'society@star/1', messages: [{ role: 'user', content: arithmeticQuestion }], max_tokens: 16 });
+    const star = await client.chat.completions.create({
+      model: 'society@star/1',
+      messages: [{ role: 'user', content: arithmeticQuestion }],
+      max_tokens: 16,
+    });
     const starDebate = (star as unknown as { maft: DebateExtension }).maft;
     expect({ agents: starDebate.agents, rounds: starDebate.rounds.length }).toEqual({ agents: 1, rounds: 1 });
     expect(starDebate.rounds[0]?.replies[0]?.model).toContain(adapterName('generator'));
-    const direct = await client.chat.completions.create({ model: 'agent-0/critic', messages: [{ role: 'user', content: arithmeticQuestion }], max_tokens: 8 });
+    const direct = await client.chat.completions.create({
+      model: 'agent-0/critic',
+      messages: [{ role: 'user', content: arithmeticQuestion }],
+      max_tokens: 8,
+    });
     expect((direct as unknown as { maft: { model: string } }).maft.model).toContain(adapterName('critic'));
   });
 
   it('SIGTERM: the in-flight request is answered, then the server exits 0', async () => {
     const client = new OpenAI({ baseURL, apiKey: 'unused', maxRetries: 0 });
-    const stream = await client.chat.completions.create({ model: 'society@base', messages: [{ role: 'user', content: arithmeticQuestion }], max_tokens: 32, stream: true });
+    const stream = await client.chat.completions.create({
+      model: 'society@base',
+      messages: [{ role: 'user', content: arithmeticQuestion }],
+      max_tokens: 32,
+      stream: true,
+    });
     const iterator = stream[Symbol.asyncIterator]();
     await iterator.next();
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     let finish: string | null | undefined;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) finish ??= next.value.choices[0]?.finish_reason;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      finish ??= next.value.choices[0]?.finish_reason;
     expect(finish).toMatch(/stop|length/);
     expect(await exited).toBe(0);
     expect(stderr).toContain('maft serve: stopped');

@@ -20,7 +20,9 @@ describe('maft serve under faults', () => {
     served = await startTestServer({ target: writeTestConfig({ society: { agents: 8, rounds: 3 } }) });
     const server = served;
     const controller = new AbortController();
-    const stream = await server.client().chat.completions.create({ model: 'society', messages: question, stream: true }, { signal: controller.signal });
+    const stream = await server
+      .client()
+      .chat.completions.create({ model: 'society', messages: question, stream: true }, { signal: controller.signal });
     let replies = 0;
     for await (const chunk of stream) {
       if ((chunk as { maft?: { event?: string } }).maft?.event === 'reply' && ++replies === 1) controller.abort();
@@ -40,9 +42,15 @@ describe('maft serve under faults', () => {
     // The upstream server never answers: only a cancelled request ever leaves it.
     const upstream = await startFaultServer({ fallback: { kind: 'hang' } });
     try {
-      served = await startTestServer({ target: writeTestConfig({ backend: { kind: 'openai', baseUrl: upstream.baseURL, model: 'upstream', apiKeyEnv: 'MAFT_TEST_UNSET_KEY' } }) });
+      served = await startTestServer({
+        target: writeTestConfig({
+          backend: { kind: 'openai', baseUrl: upstream.baseURL, model: 'upstream', apiKeyEnv: 'MAFT_TEST_UNSET_KEY' },
+        }),
+      });
       const controller = new AbortController();
-      const stream = await served.client().chat.completions.create({ model: 'society', messages: question, stream: true }, { signal: controller.signal });
+      const stream = await served
+        .client()
+        .chat.completions.create({ model: 'society', messages: question, stream: true }, { signal: controller.signal });
       const iterator = stream[Symbol.asyncIterator]();
       await iterator.next(); // start
       await waitFor(() => upstream.inFlight === 3); // round 1: the three generators
@@ -51,7 +59,10 @@ describe('maft serve under faults', () => {
       await waitFor(() => upstream.inFlight === 0);
       const server = served;
       await waitFor(() => server.log.some((entry) => entry.model === 'society'));
-      expect(server.log.find((entry) => entry.model === 'society')).toMatchObject({ outcome: 'client_closed', calls: 0 });
+      expect(server.log.find((entry) => entry.model === 'society')).toMatchObject({
+        outcome: 'client_closed',
+        calls: 0,
+      });
       expect(upstream.requests).toHaveLength(3);
     } finally {
       await served?.close();
@@ -63,7 +74,10 @@ describe('maft serve under faults', () => {
   it('a request past its timeout is cancelled: 504, and its generations stop', async () => {
     served = await startTestServer({ target: writeTestConfig({ society: { agents: 8, rounds: 3 } }), timeoutMs: 300 });
     const server = served;
-    const error = await server.client().chat.completions.create({ model: 'society', messages: question }).catch((caught: unknown) => caught);
+    const error = await server
+      .client()
+      .chat.completions.create({ model: 'society', messages: question })
+      .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ status: 504, code: 'timeout' });
     expect(server.log.at(-1)).toMatchObject({ outcome: 'timeout', status: 504 });
     expect(server.log.at(-1)?.calls).toBeLessThan(40);
@@ -74,31 +88,42 @@ describe('maft serve under faults', () => {
   it('past the queue: 429 with Retry-After; the admitted request still answers', async () => {
     served = await startTestServer({ concurrency: 1, queueSize: 0 });
     const server = served;
-    const stream = await server.client().chat.completions.create({ model: 'society', messages: question, stream: true, seed: 3 });
+    const stream = await server
+      .client()
+      .chat.completions.create({ model: 'society', messages: question, stream: true, seed: 3 });
     const iterator = stream[Symbol.asyncIterator]();
     await iterator.next(); // the `start` event: the first request holds the only slot
     const response = await fetch(`${server.baseURL}/chat/completions`, {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ model: 'society', messages: question }),
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ model: 'society', messages: question }),
     });
     expect(response.status).toBe(429);
     expect(Number(response.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await response.json()).toMatchObject({ error: { type: 'rate_limit_error', code: 'rate_limit_exceeded' } });
     let finish: string | null | undefined;
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) finish ??= next.value.choices[0]?.finish_reason;
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      finish ??= next.value.choices[0]?.finish_reason;
     expect(finish).toMatch(/stop|length/);
   });
 
   it('close(): admitted requests finish, new ones get 503', async () => {
     served = await startTestServer();
     const server = served;
-    const stream = await server.client().chat.completions.create({ model: 'society', messages: question, stream: true, seed: 4 });
+    const stream = await server
+      .client()
+      .chat.completions.create({ model: 'society', messages: question, stream: true, seed: 4 });
     const iterator = stream[Symbol.asyncIterator]();
     await iterator.next();
     const closed = server.society.close();
-    const refused = await server.client().chat.completions.create({ model: 'society', messages: question }).catch((error: unknown) => error);
+    const refused = await server
+      .client()
+      .chat.completions.create({ model: 'society', messages: question })
+      .catch((error: unknown) => error);
     expect(refused).toMatchObject({ status: 503, code: 'shutting_down' });
     let content = '';
-    for (let next = await iterator.next(); !next.done; next = await iterator.next()) content += next.value.choices[0]?.delta.content ?? '';
+    for (let next = await iterator.next(); !next.done; next = await iterator.next())
+      content += next.value.choices[0]?.delta.content ?? '';
     expect(content).toContain('\\boxed');
     await closed;
   });
@@ -106,7 +131,10 @@ describe('maft serve under faults', () => {
   it('with an API key: a wrong or missing key is 401, the right one passes', async () => {
     served = await startTestServer({ apiKey: 'sk-right-key' });
     for (const apiKey of ['sk-wrong-key', 'sk-right-key-but-longer', 'sk-right-ke']) {
-      const error = await served.client({ apiKey }).models.list().catch((caught: unknown) => caught);
+      const error = await served
+        .client({ apiKey })
+        .models.list()
+        .catch((caught: unknown) => caught);
       expect(error).toMatchObject({ status: 401, code: 'invalid_api_key' });
     }
     const plain = await fetch(`${served.baseURL}/models`);

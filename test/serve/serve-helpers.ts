@@ -20,7 +20,13 @@ export interface TestServer {
 }
 
 /** A `maft run` config on the shipped model (arithmetic 0..9, 1 thread), with society and sampling overrides. */
-export function writeTestConfig(overrides: { society?: Record<string, unknown>; sampling?: Record<string, unknown>; backend?: Record<string, unknown> } = {}): string {
+export function writeTestConfig(
+  overrides: {
+    society?: Record<string, unknown>;
+    sampling?: Record<string, unknown>;
+    backend?: Record<string, unknown>;
+  } = {},
+): string {
   const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'maft-serve-'));
   const file = path.join(directory, 'config.json');
   const config = {
@@ -35,7 +41,12 @@ export function writeTestConfig(overrides: { society?: Record<string, unknown>; 
 
 export async function startTestServer(options: SocietyServerOptions = {}): Promise<TestServer> {
   const log: RequestLogEntry[] = [];
-  const society = await createSocietyServer({ target: writeTestConfig(), threads: 1, ...options, log: (entry) => log.push(entry) });
+  const society = await createSocietyServer({
+    target: writeTestConfig(),
+    threads: 1,
+    ...options,
+    log: (entry) => log.push(entry),
+  });
   const server = http.createServer(society.handle);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };

@@ -12,7 +12,10 @@ function evaluate(expression: string): number {
   const terms = expression.match(/[+-]?[^+-]+/g) ?? [];
   return terms.reduce((sum, term) => {
     const sign = term.startsWith('-') ? -1 : 1;
-    const product = term.replace(/^[+-]/, '').split('*').reduce((value, factor) => value * Number(factor), 1);
+    const product = term
+      .replace(/^[+-]/, '')
+      .split('*')
+      .reduce((value, factor) => value * Number(factor), 1);
     return sum + sign * product;
   }, 0);
 }

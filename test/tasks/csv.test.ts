@@ -6,8 +6,14 @@ const fields = (text: string): string[][] => parseCsv(text, 'f.csv').map((record
 
 describe('parseCsv', () => {
   it('splits plain fields and records (LF and CRLF, final newline optional)', () => {
-    expect(fields('a,b,c\n1,2,3\n')).toEqual([['a', 'b', 'c'], ['1', '2', '3']]);
-    expect(fields('a,b\r\n1,2')).toEqual([['a', 'b'], ['1', '2']]);
+    expect(fields('a,b,c\n1,2,3\n')).toEqual([
+      ['a', 'b', 'c'],
+      ['1', '2', '3'],
+    ]);
+    expect(fields('a,b\r\n1,2')).toEqual([
+      ['a', 'b'],
+      ['1', '2'],
+    ]);
     expect(fields('a,,\n')).toEqual([['a', '', '']]);
     expect(fields('a,')).toEqual([['a', '']]);
   });

@@ -9,7 +9,13 @@ const fields = jsonlOptionsSchema.parse({ path: 'x', answerType: 'exact' });
 
 describe('jsonl task', () => {
   it('reads the configured fields, numbers as strings', () => {
-    const custom = { ...fields, questionField: 'prompt', answerField: 'target', idField: 'key', answerType: 'numeric' as const };
+    const custom = {
+      ...fields,
+      questionField: 'prompt',
+      answerField: 'target',
+      idField: 'key',
+      answerType: 'numeric' as const,
+    };
     expect(parseJsonlTaskLine('{"prompt":"2+2?","target":4,"key":17}', { file: 'd.jsonl', line: 3 }, custom)).toEqual({
       id: '17',
       task: 'jsonl',
@@ -20,7 +26,11 @@ describe('jsonl task', () => {
   });
 
   it('falls back to file-and-line ids', () => {
-    const problems = parseJsonlTaskText('{"question":"a","answer":"x"}\n\n{"question":"b","answer":"y"}', 'dir/d.jsonl', fields);
+    const problems = parseJsonlTaskText(
+      '{"question":"a","answer":"x"}\n\n{"question":"b","answer":"y"}',
+      'dir/d.jsonl',
+      fields,
+    );
     expect(problems.map((problem) => problem.id)).toEqual(['jsonl/d/1', 'jsonl/d/3']);
   });
 
@@ -46,6 +56,10 @@ describe('jsonl task', () => {
     const file = path.join(temporary, 'q.jsonl');
     writeFileSync(file, '{"question":"Pick","answer":"B"}\n');
     const task = await loadJsonl({ ...fields, path: file, answerType: 'choice' });
-    expect(task).toMatchObject({ name: 'jsonl', answerType: 'choice', problems: [{ answer: 'B', answerType: 'choice' }] });
+    expect(task).toMatchObject({
+      name: 'jsonl',
+      answerType: 'choice',
+      problems: [{ answer: 'B', answerType: 'choice' }],
+    });
   });
 });

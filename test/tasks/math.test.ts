@@ -14,7 +14,12 @@ const byId = (problems: readonly Problem[]): Problem[] => [...problems].sort((a,
 
 describe('parseMathRecord', () => {
   const where = { file: 'math.jsonl', line: 4 };
-  const record = { problem: 'What is $1+1$?', level: 'Level 2', type: 'Counting & Probability', solution: 'It is $\\boxed{2}$.' };
+  const record = {
+    problem: 'What is $1+1$?',
+    level: 'Level 2',
+    type: 'Counting & Probability',
+    solution: 'It is $\\boxed{2}$.',
+  };
 
   it('takes the last \\boxed{} of the solution, normalises the subject, keeps the level', () => {
     expect(parseMathRecord(record, where, 'fallback')).toEqual({
@@ -40,7 +45,11 @@ describe('parseMathRecord', () => {
       where,
       'fallback',
     );
-    expect(problem).toMatchObject({ id: 'test/precalculus/9.json', answer: '\\frac12', metadata: { level: 5, subject: 'precalculus' } });
+    expect(problem).toMatchObject({
+      id: 'test/precalculus/9.json',
+      answer: '\\frac12',
+      metadata: { level: 5, subject: 'precalculus' },
+    });
   });
 
   it('keeps "Level ?" as an unknown level that any level filter drops', () => {
@@ -96,7 +105,9 @@ describe('loadMath on the original directory tree', () => {
   let root = '';
   beforeAll(() => {
     root = mkdtempSync(path.join(os.tmpdir(), 'maft-math-'));
-    for (const text of readFileSync(testJsonl, 'utf8').split('\n').filter((line) => line.trim() !== '')) {
+    for (const text of readFileSync(testJsonl, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '')) {
       const { unique_id: id, ...record } = JSON.parse(text) as Record<string, string>;
       const file = path.join(root, 'MATH', ...(id ?? '').split('/'));
       mkdirSync(path.dirname(file), { recursive: true });
@@ -123,7 +134,10 @@ describe('loadMath on the original directory tree', () => {
   it('names the file of a bad record and refuses the MATH root', async () => {
     const bad = path.join(root, 'bad', 'test', 'algebra');
     mkdirSync(bad, { recursive: true });
-    writeFileSync(path.join(bad, '1.json'), JSON.stringify({ problem: 'p', level: 'Level 1', type: 'Algebra', solution: 'none' }));
+    writeFileSync(
+      path.join(bad, '1.json'),
+      JSON.stringify({ problem: 'p', level: 'Level 1', type: 'Algebra', solution: 'none' }),
+    );
     const error = await caught(() => load({ path: bad }));
     expect(error.location).toEqual({ file: path.join(bad, '1.json'), line: undefined, field: 'solution' });
     const rootError = await caught(() => load({ path: path.join(root, 'MATH') }));

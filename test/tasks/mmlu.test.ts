@@ -53,7 +53,10 @@ describe('loadMmlu on the shared files', () => {
     const single = await loadMmlu({ path: file });
     expect(single.problems).toHaveLength(100);
     expect(single.problems[0]?.id).toBe('mmlu/abstract_algebra/1');
-    const filtered = await loadMmlu({ path: sharedPath('data', 'mmlu', 'test'), subjects: ['abstract_algebra', 'anatomy'] });
+    const filtered = await loadMmlu({
+      path: sharedPath('data', 'mmlu', 'test'),
+      subjects: ['abstract_algebra', 'anatomy'],
+    });
     expect(new Set(filtered.problems.map((problem) => problem.metadata?.['subject']))).toEqual(
       new Set(['abstract_algebra', 'anatomy']),
     );

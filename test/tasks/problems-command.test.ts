@@ -16,7 +16,11 @@ async function problems(...args: string[]): Promise<Problem[]> {
   });
   await program.parseAsync(['problems', ...args], { from: 'user' });
   vi.restoreAllMocks();
-  return chunks.join('').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Problem);
+  return chunks
+    .join('')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Problem);
 }
 
 afterEach(() => vi.restoreAllMocks());

@@ -43,10 +43,18 @@ describe.each(cases)('forward parity with llama.cpp: %s', (name, options, tolera
   it('matches node-llama-cpp logits, and with a LoRA adapter too', async () => {
     const modelPath = path.join(directory, `${name.replace(/\W+/g, '-')}.gguf`);
     await writeGgufFile(modelPath, createTinyLlamaModel({ ...options, seed: 5, initStandardDeviation: 0.2 }));
-    const session = await openTrainingSession({ modelPath, mode: 'lora', threads: 1, lora: { rank: 4, alpha: 8, seed: 2 } });
+    const session = await openTrainingSession({
+      modelPath,
+      mode: 'lora',
+      threads: 1,
+      lora: { rank: 4, alpha: 8, seed: 2 },
+    });
     try {
       const vocabularySize = session.model.hyperparameters.vocabularySize;
-      const window = layoutWindow({ segments: [{ tokens: sequence, completion: sequence.map(() => true) }] }, sequence.length);
+      const window = layoutWindow(
+        { segments: [{ tokens: sequence, completion: sequence.map(() => true) }] },
+        sequence.length,
+      );
       // B starts at zero: the adapter changes nothing yet, and the logits are the base model's.
       const base = session.logits([window]);
       const reference = await llamaCppLogits(modelPath, sequence, vocabularySize);
@@ -74,21 +82,35 @@ describe('forward parity with llama.cpp: the shipped arithmetic base model', () 
     const { tokenizeRows } = await import('../../src/finetune/tokenize-rows.js');
     const { curriculumExample } = await import('../../src/tools/base-model/arithmetic-curriculum.js');
     const modelPath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models/arithmetic-base.gguf');
-    const example = Array.from({ length: 20 }, (_, index) => curriculumExample(index, { seed: 3, min: 0, max: 29 })).find((item) => item.kind === 'update-after-summary')!;
+    const example = Array.from({ length: 20 }, (_, index) =>
+      curriculumExample(index, { seed: 3, min: 0, max: 29 }),
+    ).find((item) => item.kind === 'update-after-summary')!;
     const [row] = await tokenizeRows(modelPath, [example]);
     const tokens = row!.tokens.slice(0, 300);
     expect(tokens.length).toBeGreaterThan(200);
-    const session = await openTrainingSession({ modelPath, mode: 'lora', threads: 1, lora: { rank: 4, alpha: 8, seed: 2 } });
+    const session = await openTrainingSession({
+      modelPath,
+      mode: 'lora',
+      threads: 1,
+      lora: { rank: 4, alpha: 8, seed: 2 },
+    });
     try {
       const vocabularySize = session.model.hyperparameters.vocabularySize;
       const window = layoutWindow({ segments: [{ tokens, completion: tokens.map(() => true) }] }, tokens.length);
-      expect(relativeError(session.logits([window]), await llamaCppLogits(modelPath, tokens, vocabularySize))).toBeLessThan(1e-3);
+      expect(
+        relativeError(session.logits([window]), await llamaCppLogits(modelPath, tokens, vocabularySize)),
+      ).toBeLessThan(1e-3);
       for (const tensor of session.trainable.filter((candidate) => candidate.name.endsWith('.lora_b'))) {
-        session.writeTrainable(tensor.name, randomFloats(tensor.name.length, tensor.shape[0]! * tensor.shape[1]!, 0.05));
+        session.writeTrainable(
+          tensor.name,
+          randomFloats(tensor.name.length, tensor.shape[0]! * tensor.shape[1]!, 0.05),
+        );
       }
       const adapterPath = path.join(directory, 'shipped.lora.gguf');
       await writeLoraAdapter(loadGgml(), adapterPath, session.model.hyperparameters, session.lora!);
-      expect(relativeError(session.logits([window]), await llamaCppLogits(modelPath, tokens, vocabularySize, adapterPath))).toBeLessThan(1e-3);
+      expect(
+        relativeError(session.logits([window]), await llamaCppLogits(modelPath, tokens, vocabularySize, adapterPath)),
+      ).toBeLessThan(1e-3);
     } finally {
       session.dispose();
     }

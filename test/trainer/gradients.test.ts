@@ -26,7 +26,13 @@ let directory: string;
 const modelPaths: Record<'llama' | 'qwen2', string> = { llama: '', qwen2: '' };
 let f16TiedPath: string;
 const tinyShape = {
-  embeddingLength: 16, blockCount: 2, headCount: 4, headCountKv: 2, feedForwardLength: 32, contextLength: 8, seed: 7,
+  embeddingLength: 16,
+  blockCount: 2,
+  headCount: 4,
+  headCountKv: 2,
+  feedForwardLength: 32,
+  contextLength: 8,
+  seed: 7,
   initStandardDeviation: 0.3,
 } as const;
 
@@ -37,7 +43,10 @@ beforeAll(async () => {
     modelPaths[architecture] = path.join(directory, `${architecture}.gguf`);
     await writeGgufFile(modelPaths[architecture], createTinyLlamaModel({ architecture, ...tinyShape }));
   }
-  await writeGgufFile(f16TiedPath, createTinyLlamaModel({ architecture: 'llama', ...tinyShape, weightType: 'F16', tieEmbeddings: true }));
+  await writeGgufFile(
+    f16TiedPath,
+    createTinyLlamaModel({ architecture: 'llama', ...tinyShape, weightType: 'F16', tieEmbeddings: true }),
+  );
 });
 afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
@@ -46,17 +55,33 @@ afterAll(async () => {
 const T = 8;
 /** Two windows: two packed examples, then one example with a prompt run in the middle of its completion. */
 const windows: WindowArrays[] = [
-  layoutWindow({ segments: [
-    { tokens: [10, 20, 30, 40, 50], completion: [false, false, true, true, true] },
-    { tokens: [60, 70, 80], completion: [false, true, true] },
-  ] }, T),
-  layoutWindow({ segments: [
-    { tokens: [11, 21, 31, 41, 51, 61, 71, 81], completion: [false, false, false, true, true, false, true, true] },
-  ] }, T),
+  layoutWindow(
+    {
+      segments: [
+        { tokens: [10, 20, 30, 40, 50], completion: [false, false, true, true, true] },
+        { tokens: [60, 70, 80], completion: [false, true, true] },
+      ],
+    },
+    T,
+  ),
+  layoutWindow(
+    {
+      segments: [
+        { tokens: [11, 21, 31, 41, 51, 61, 71, 81], completion: [false, false, false, true, true, false, true, true] },
+      ],
+    },
+    T,
+  ),
 ];
 
 /** Loss by finite differences of one coordinate (central, step h). */
-function centralDifference(session: TrainingSession, name: string, values: Float32Array, index: number, h: number): number {
+function centralDifference(
+  session: TrainingSession,
+  name: string,
+  values: Float32Array,
+  index: number,
+  h: number,
+): number {
   const shifted = values.slice();
   shifted[index] = (values[index] as number) + h;
   session.writeTrainable(name, shifted);
@@ -90,22 +115,30 @@ function checkGradients(session: TrainingSession): { worst: number; norms: Map<s
 }
 
 describe('gradients agree with finite differences', () => {
-  it.each(['llama', 'qwen2'] as const)('full-parameter mode, %s: every tensor, attn_k and attn_v included', async (architecture) => {
-    const session = await openTrainingSession({ modelPath: modelPaths[architecture], mode: 'full', threads: 1 });
-    try {
-      const { worst, norms } = checkGradients(session);
-      expect(worst).toBeLessThan(1e-2);
-      for (const name of ['blk.0.attn_k.weight', 'blk.0.attn_v.weight', 'blk.1.attn_k.weight', 'token_embd.weight']) {
-        expect(norms.get(name)).toBeGreaterThan(1e-3);
+  it.each(['llama', 'qwen2'] as const)(
+    'full-parameter mode, %s: every tensor, attn_k and attn_v included',
+    async (architecture) => {
+      const session = await openTrainingSession({ modelPath: modelPaths[architecture], mode: 'full', threads: 1 });
+      try {
+        const { worst, norms } = checkGradients(session);
+        expect(worst).toBeLessThan(1e-2);
+        for (const name of ['blk.0.attn_k.weight', 'blk.0.attn_v.weight', 'blk.1.attn_k.weight', 'token_embd.weight']) {
+          expect(norms.get(name)).toBeGreaterThan(1e-3);
+        }
+        if (architecture === 'qwen2') expect(norms.get('blk.1.attn_k.bias')).toBeGreaterThan(1e-3);
+      } finally {
+        session.dispose();
       }
-      if (architecture === 'qwen2') expect(norms.get('blk.1.attn_k.bias')).toBeGreaterThan(1e-3);
-    } finally {
-      session.dispose();
-    }
-  });
+    },
+  );
 
   it('LoRA mode: every A and B (B made non-zero so that A has a gradient)', async () => {
-    const session = await openTrainingSession({ modelPath: modelPaths.llama, mode: 'lora', threads: 1, lora: { rank: 2, alpha: 4, seed: 3 } });
+    const session = await openTrainingSession({
+      modelPath: modelPaths.llama,
+      mode: 'lora',
+      threads: 1,
+      lora: { rank: 2, alpha: 4, seed: 3 },
+    });
     try {
       for (const tensor of session.trainable.filter((candidate) => candidate.name.endsWith('.lora_b'))) {
         session.writeTrainable(tensor.name, randomFloats(tensor.name.length, tensor.shape[0]! * tensor.shape[1]!, 0.3));
@@ -169,7 +202,8 @@ describe('completion-only loss', () => {
       const packedRows = packed.subarray(5 * vocabularySize, 8 * vocabularySize);
       const aloneRows = alone.subarray(0, 3 * vocabularySize);
       let difference = 0;
-      for (let index = 0; index < aloneRows.length; index++) difference = Math.max(difference, Math.abs(packedRows[index]! - aloneRows[index]!));
+      for (let index = 0; index < aloneRows.length; index++)
+        difference = Math.max(difference, Math.abs(packedRows[index]! - aloneRows[index]!));
       expect(difference).toBeLessThan(1e-5);
     } finally {
       session.dispose();
@@ -206,7 +240,10 @@ describe('the hand-written backward pass equals ggml autodiff', () => {
     return layoutWindow({ segments: [{ tokens, completion: tokens.map((_, index) => index % 3 !== 0) }] }, 96);
   });
 
-  it.each([['short', windows], ['long', long]] as const)('full-parameter mode, %s batch', async (_, batch) => {
+  it.each([
+    ['short', windows],
+    ['long', long],
+  ] as const)('full-parameter mode, %s batch', async (_, batch) => {
     const session = await openTrainingSession({ modelPath: modelPaths.qwen2, mode: 'full', threads: 1 });
     try {
       expect(compareWithAutodiff(session, [...batch])).toBeLessThan(1e-4);
@@ -216,7 +253,12 @@ describe('the hand-written backward pass equals ggml autodiff', () => {
   });
 
   it('LoRA mode on an F16 base with tied embeddings', async () => {
-    const session = await openTrainingSession({ modelPath: f16TiedPath, mode: 'lora', threads: 1, lora: { rank: 3, alpha: 3, seed: 5 } });
+    const session = await openTrainingSession({
+      modelPath: f16TiedPath,
+      mode: 'lora',
+      threads: 1,
+      lora: { rank: 3, alpha: 3, seed: 5 },
+    });
     try {
       for (const tensor of session.trainable.filter((candidate) => candidate.name.endsWith('.lora_b'))) {
         session.writeTrainable(tensor.name, randomFloats(tensor.name.length, tensor.shape[0]! * tensor.shape[1]!, 0.3));

@@ -27,7 +27,10 @@ let modelPath: string;
 beforeAll(async () => {
   directory = await mkdtemp(path.join(tmpdir(), 'maft-learning-'));
   modelPath = path.join(directory, 'base.gguf');
-  await writeGgufFile(modelPath, createTinyLlamaModel({ architecture: 'qwen2', headCountKv: 2, seed: 11, initStandardDeviation: 0.1 }));
+  await writeGgufFile(
+    modelPath,
+    createTinyLlamaModel({ architecture: 'qwen2', headCountKv: 2, seed: 11, initStandardDeviation: 0.1 }),
+  );
 });
 afterAll(async () => {
   await (await referenceLlama()).dispose();
@@ -46,8 +49,16 @@ async function trainAndCollect(mode: 'lora' | 'full', outputPath: string): Promi
   const progress: TrainingProgress[] = [];
   await train(
     {
-      modelPath, outputPath, mode, examples, windowLength: 64, epochs: 30, seed: 4,
-      learningRate: mode === 'lora' ? 1e-2 : 3e-3, warmupSteps: 2, lora: { rank: 8, alpha: 16 },
+      modelPath,
+      outputPath,
+      mode,
+      examples,
+      windowLength: 64,
+      epochs: 30,
+      seed: 4,
+      learningRate: mode === 'lora' ? 1e-2 : 3e-3,
+      warmupSteps: 2,
+      lora: { rank: 8, alpha: 16 },
     },
     (step) => progress.push(step),
   );
@@ -70,16 +81,22 @@ async function readTensor(filePath: string, name: string): Promise<Float32Array>
 }
 
 describe('training lowers the loss and writes what node-llama-cpp runs', () => {
-  it('LoRA: loss halves in 30 steps; the adapter gives node-llama-cpp the trainer\'s logits', async () => {
+  it("LoRA: loss halves in 30 steps; the adapter gives node-llama-cpp the trainer's logits", async () => {
     const adapterPath = path.join(directory, 'trained.lora.gguf');
     const progress = await trainAndCollect('lora', adapterPath);
     expect(progress).toHaveLength(30);
     expect(progress.at(-1)!.loss).toBeLessThan(0.5 * progress[0]!.loss);
     expect(progress.every((step) => step.lossTokens === 40)).toBe(true);
 
-    const session = await openTrainingSession({ modelPath, mode: 'lora', threads: 1, lora: { rank: 8, alpha: 16, seed: 1 } });
+    const session = await openTrainingSession({
+      modelPath,
+      mode: 'lora',
+      threads: 1,
+      lora: { rank: 8, alpha: 16, seed: 1 },
+    });
     try {
-      for (const tensor of session.trainable) session.writeTrainable(tensor.name, await readTensor(adapterPath, tensor.name));
+      for (const tensor of session.trainable)
+        session.writeTrainable(tensor.name, await readTensor(adapterPath, tensor.name));
       const window = layoutWindow({ segments: [{ tokens: probe, completion: probe.map(() => true) }] }, probe.length);
       const vocabularySize = session.model.hyperparameters.vocabularySize;
       const reference = await llamaCppLogits(modelPath, probe, vocabularySize, adapterPath);
@@ -95,7 +112,9 @@ describe('training lowers the loss and writes what node-llama-cpp runs', () => {
     const progress = await trainAndCollect('full', outputPath);
     expect(progress.at(-1)!.loss).toBeLessThan(0.5 * progress[0]!.loss);
 
-    const [base, trained] = await Promise.all([modelPath, outputPath].map((file) => readGgufFileInfo(file, { logWarnings: false })));
+    const [base, trained] = await Promise.all(
+      [modelPath, outputPath].map((file) => readGgufFileInfo(file, { logWarnings: false })),
+    );
     expect(trained!.metadata.tokenizer.chat_template).toBe(base!.metadata.tokenizer.chat_template);
     expect(trained!.metadata.tokenizer.ggml.tokens).toEqual(base!.metadata.tokenizer.ggml.tokens);
     expect(trained!.architectureMetadata).toEqual(base!.architectureMetadata);

@@ -4,7 +4,14 @@
  * hide real mismatches below that level. `controlledEvaluate` with `logits: true` returns every raw logit of
  * every position (no sampling options: they switch on top-k truncation).
  */
-import { getLlama, LlamaLogLevel, type ControlledEvaluateInputItem, type Llama, type LlamaContextOptions, type Token } from 'node-llama-cpp';
+import {
+  getLlama,
+  LlamaLogLevel,
+  type ControlledEvaluateInputItem,
+  type Llama,
+  type LlamaContextOptions,
+  type Token,
+} from 'node-llama-cpp';
 
 let shared: Promise<Llama> | undefined;
 
@@ -33,9 +40,11 @@ export async function llamaCppLogits(
     } satisfies LlamaContextOptions;
     const context = await model.createContext(options);
     try {
-      const evaluated = await context.getSequence().controlledEvaluate(
-        tokens.map((token): ControlledEvaluateInputItem => [token as Token, { generateNext: { logits: true } }]),
-      );
+      const evaluated = await context
+        .getSequence()
+        .controlledEvaluate(
+          tokens.map((token): ControlledEvaluateInputItem => [token as Token, { generateNext: { logits: true } }]),
+        );
       const logits = new Float32Array(tokens.length * vocabularySize);
       evaluated.forEach((item, row) => {
         for (const [token, value] of item?.next.logits ?? []) logits[row * vocabularySize + token] = value;

@@ -19,8 +19,15 @@ const example = (length: number, promptLength: number, first = 10): TokenizedExa
 
 describe('packing', () => {
   it('fills windows first-fit, cuts long examples at the head and drops those whose completion does not fit', () => {
-    const result = packExamples([example(5, 2), example(6, 3), example(3, 1), example(12, 8), example(12, 2), example(4, 4)], 8);
-    expect(result.windows.map((window) => window.segments.map((segment) => segment.tokens.length))).toEqual([[5, 3], [6], [8]]);
+    const result = packExamples(
+      [example(5, 2), example(6, 3), example(3, 1), example(12, 8), example(12, 2), example(4, 4)],
+      8,
+    );
+    expect(result.windows.map((window) => window.segments.map((segment) => segment.tokens.length))).toEqual([
+      [5, 3],
+      [6],
+      [8],
+    ]);
     expect(result.truncatedExamples).toBe(1);
     expect(result.droppedExamples).toBe(2); // the 10-token completion, and the one with no completion at all
   });
@@ -53,7 +60,9 @@ describe('packing', () => {
     expect(plan.batches.every((batch) => batch.windows.length === 3)).toBe(true);
     expect(plan.batches[1]!.windows[2]!.segments).toEqual([]);
     const order = (epoch: number): number[] =>
-      plan.batches.filter((batch) => batch.epoch === epoch).flatMap((batch) => batch.windows.flatMap((window) => window.segments.map((segment) => segment.tokens[0]!)));
+      plan.batches
+        .filter((batch) => batch.epoch === epoch)
+        .flatMap((batch) => batch.windows.flatMap((window) => window.segments.map((segment) => segment.tokens[0]!)));
     expect(order(1)).not.toEqual(order(2));
     expect(planBatches(examples, { windowLength: 8, windowsPerStep: 3, epochs: 2, seed: 5 })).toEqual(plan);
   });
@@ -96,26 +105,57 @@ describe('GGUF metadata with types', () => {
 
 describe('hyperparameters from metadata', () => {
   it('reads llama and qwen2 settings as llama.cpp does, and refuses what the graph does not build', () => {
-    const llama = readModelHyperparameters({
-      general: { architecture: 'llama' },
-      llama: {
-        embedding_length: 64, block_count: 2, feed_forward_length: 128, context_length: 512,
-        attention: { head_count: 4, head_count_kv: 2, layer_norm_rms_epsilon: 1e-5 }, rope: { freq_base: 500000 },
+    const llama = readModelHyperparameters(
+      {
+        general: { architecture: 'llama' },
+        llama: {
+          embedding_length: 64,
+          block_count: 2,
+          feed_forward_length: 128,
+          context_length: 512,
+          attention: { head_count: 4, head_count_kv: 2, layer_norm_rms_epsilon: 1e-5 },
+          rope: { freq_base: 500000 },
+        },
       },
-    }, 100);
-    expect(llama).toMatchObject({ headSize: 16, headCountKv: 2, ropeMode: 0, ropeFrequencyBase: 500000, attentionScale: 0.25 });
-    const qwen2 = readModelHyperparameters({
-      general: { architecture: 'qwen2' },
-      qwen2: {
-        embedding_length: 64, block_count: 2, feed_forward_length: 128, context_length: 512,
-        attention: { head_count: 4, layer_norm_rms_epsilon: 1e-6 },
+      100,
+    );
+    expect(llama).toMatchObject({
+      headSize: 16,
+      headCountKv: 2,
+      ropeMode: 0,
+      ropeFrequencyBase: 500000,
+      attentionScale: 0.25,
+    });
+    const qwen2 = readModelHyperparameters(
+      {
+        general: { architecture: 'qwen2' },
+        qwen2: {
+          embedding_length: 64,
+          block_count: 2,
+          feed_forward_length: 128,
+          context_length: 512,
+          attention: { head_count: 4, layer_norm_rms_epsilon: 1e-6 },
+        },
       },
-    }, 100);
+      100,
+    );
     expect(qwen2).toMatchObject({ ropeMode: 2, headCountKv: 4, ropeFrequencyBase: 10000 });
     expect(() => readModelHyperparameters({ general: { architecture: 'gemma' } }, 100)).toThrow(/llama and qwen2/);
-    expect(() => readModelHyperparameters({
-      general: { architecture: 'llama' },
-      llama: { embedding_length: 64, block_count: 2, feed_forward_length: 128, context_length: 512, attention: { head_count: 4, layer_norm_rms_epsilon: 1e-5 }, rope: { scaling: { type: 'yarn' } } },
-    }, 100)).toThrow(/yarn/);
+    expect(() =>
+      readModelHyperparameters(
+        {
+          general: { architecture: 'llama' },
+          llama: {
+            embedding_length: 64,
+            block_count: 2,
+            feed_forward_length: 128,
+            context_length: 512,
+            attention: { head_count: 4, layer_norm_rms_epsilon: 1e-5 },
+            rope: { scaling: { type: 'yarn' } },
+          },
+        },
+        100,
+      ),
+    ).toThrow(/yarn/);
   });
 });

@@ -33,7 +33,12 @@ describe('hf jobs on disjoint GPUs', () => {
     }
     const outcomes = await all;
     expect(maxConcurrent).toBe(4);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', ...Array(7).fill('fulfilled')]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual([
+      'fulfilled',
+      'fulfilled',
+      'rejected',
+      ...Array(7).fill('fulfilled'),
+    ]);
     expect(outcomes[0]).toEqual({ status: 'fulfilled', value: 'job 0 on GPU 0' });
   });
 });

@@ -24,9 +24,22 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-const metadata = { agent: 0, role: 'generator', iteration: 1, problemId: 'p1', sourceRound: 1, kind: 'generator', answer: '4', majority: '4' } as const;
+const metadata = {
+  agent: 0,
+  role: 'generator',
+  iteration: 1,
+  problemId: 'p1',
+  sourceRound: 1,
+  kind: 'generator',
+  answer: '4',
+  majority: '4',
+} as const;
 const rows: TrainingRow[] = [
-  { prompt: [{ role: 'user', content: 'What is 2+2?' }], completion: { role: 'assistant', content: 'It is \\boxed{4}.' }, metadata },
+  {
+    prompt: [{ role: 'user', content: 'What is 2+2?' }],
+    completion: { role: 'assistant', content: 'It is \\boxed{4}.' },
+    metadata,
+  },
   {
     prompt: [
       { role: 'user', content: 'What is 2+2?' },
@@ -52,9 +65,15 @@ function expectOneLineError(action: () => unknown, message: RegExp): void {
 }
 
 describe('hf preflight', () => {
-  it('Debian\'s python3 without the packages: one line naming all of them, deepspeed too for a ZeRO-3 config', () => {
-    expectOneLineError(() => checkHfPython('/usr/bin/python3'), /python: \/usr\/bin\/python3 \(Python 3\.\d+\.\d+\) lacks torch, transformers, peft, accelerate: pip install torch transformers peft accelerate$/);
-    expectOneLineError(() => checkHfPython('/usr/bin/python3', ['deepspeed']), /lacks torch, transformers, peft, accelerate, deepspeed/);
+  it("Debian's python3 without the packages: one line naming all of them, deepspeed too for a ZeRO-3 config", () => {
+    expectOneLineError(
+      () => checkHfPython('/usr/bin/python3'),
+      /python: \/usr\/bin\/python3 \(Python 3\.\d+\.\d+\) lacks torch, transformers, peft, accelerate: pip install torch transformers peft accelerate$/,
+    );
+    expectOneLineError(
+      () => checkHfPython('/usr/bin/python3', ['deepspeed']),
+      /lacks torch, transformers, peft, accelerate, deepspeed/,
+    );
   });
 
   it('a Python with everything but peft names peft alone', async () => {
@@ -71,22 +90,37 @@ describe('hf preflight', () => {
   });
 
   it('no Python at all', () => {
-    expectOneLineError(() => checkHfPython(path.join(directory, 'no-such-python')), /Python not found: .*no-such-python/);
+    expectOneLineError(
+      () => checkHfPython(path.join(directory, 'no-such-python')),
+      /Python not found: .*no-such-python/,
+    );
   });
 });
 
 describe('hf data contract', () => {
-  it('rows from maft\'s TRL exporter pass the script\'s check', async () => {
+  it("rows from maft's TRL exporter pass the script's check", async () => {
     const file = path.join(directory, 'rows.jsonl');
     await writeFile(file, exportTrlPromptCompletionJsonl(rows));
     expect(validateHfData('/usr/bin/python3', file)).toBe(2);
   });
 
   it.each([
-    ['{"prompt": [], "completion": [{"role": "assistant", "content": "x"}]}', /bad\.jsonl:2: prompt: expected a non-empty list/],
-    ['{"prompt": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "completion": [{"role": "assistant", "content": "x"}]}', /bad\.jsonl:2: prompt: the last message must be the user's/],
-    ['{"prompt": [{"role": "user", "content": "q"}], "completion": [{"role": "user", "content": "x"}]}', /bad\.jsonl:2: completion: expected one assistant message/],
-    ['{"prompt": [{"role": "robot", "content": "q"}], "completion": [{"role": "assistant", "content": "x"}]}', /bad\.jsonl:2: prompt\.0: expected \{role/],
+    [
+      '{"prompt": [], "completion": [{"role": "assistant", "content": "x"}]}',
+      /bad\.jsonl:2: prompt: expected a non-empty list/,
+    ],
+    [
+      '{"prompt": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}], "completion": [{"role": "assistant", "content": "x"}]}',
+      /bad\.jsonl:2: prompt: the last message must be the user's/,
+    ],
+    [
+      '{"prompt": [{"role": "user", "content": "q"}], "completion": [{"role": "user", "content": "x"}]}',
+      /bad\.jsonl:2: completion: expected one assistant message/,
+    ],
+    [
+      '{"prompt": [{"role": "robot", "content": "q"}], "completion": [{"role": "assistant", "content": "x"}]}',
+      /bad\.jsonl:2: prompt\.0: expected \{role/,
+    ],
     ['not json', /bad\.jsonl:2: not JSON/],
   ])('refuses %s', async (line, message) => {
     const file = path.join(directory, 'bad.jsonl');
@@ -97,7 +131,19 @@ describe('hf data contract', () => {
   it('the script documents its contract in --help without torch', () => {
     const help = spawnSync('/usr/bin/python3', [hfTrainScript, '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
-    for (const flag of ['--data', '--model', '--output', '--method', '--init-adapter', '--lora-rank', '--lora-alpha', '--lora-dropout', '--lora-targets', '--validate-only', '--check-packages']) {
+    for (const flag of [
+      '--data',
+      '--model',
+      '--output',
+      '--method',
+      '--init-adapter',
+      '--lora-rank',
+      '--lora-alpha',
+      '--lora-dropout',
+      '--lora-targets',
+      '--validate-only',
+      '--check-packages',
+    ]) {
       expect(help.stdout).toContain(flag);
     }
   });
@@ -106,20 +152,32 @@ describe('hf data contract', () => {
 describe('hf job runner', () => {
   it('a CUDA error mid-job: one line, the losses before it kept in the log and returned to the caller', async () => {
     const standIn = path.join(directory, 'cuda-fails.sh');
-    await writeFile(standIn, [
-      '#!/bin/sh',
-      'echo \'{"event": "start", "rows": 2}\'',
-      'echo \'{"event": "loss", "step": 1, "epoch": 0.5, "loss": 2.5, "learning_rate": 0.0002}\'',
-      'echo \'{"event": "loss", "step": 2, "epoch": 1.0, "loss": 2.1, "learning_rate": 0.0001}\'',
-      'echo "Traceback (most recent call last): ..." >&2',
-      'echo \'{"event": "error", "kind": "cuda", "message": "CUDA out of memory. Tried to allocate 2.00 GiB"}\'',
-      'exit 4',
-    ].join('\n'));
+    await writeFile(
+      standIn,
+      [
+        '#!/bin/sh',
+        'echo \'{"event": "start", "rows": 2}\'',
+        'echo \'{"event": "loss", "step": 1, "epoch": 0.5, "loss": 2.5, "learning_rate": 0.0002}\'',
+        'echo \'{"event": "loss", "step": 2, "epoch": 1.0, "loss": 2.1, "learning_rate": 0.0001}\'',
+        'echo "Traceback (most recent call last): ..." >&2',
+        'echo \'{"event": "error", "kind": "cuda", "message": "CUDA out of memory. Tried to allocate 2.00 GiB"}\'',
+        'exit 4',
+      ].join('\n'),
+    );
     await chmod(standIn, 0o755);
     const logPath = path.join(directory, 'job.log');
     const seen: number[] = [];
-    const job = runHfJob({ command: { executable: standIn, args: [], env: {} }, method: 'lora', output: path.join(directory, 'out'), logPath, onEvent: (event) => event.loss !== undefined && seen.push(event.loss) });
-    await expect(job).rejects.toMatchObject({ code: 'TRAINING_FAILED', message: 'CUDA error: CUDA out of memory. Tried to allocate 2.00 GiB' });
+    const job = runHfJob({
+      command: { executable: standIn, args: [], env: {} },
+      method: 'lora',
+      output: path.join(directory, 'out'),
+      logPath,
+      onEvent: (event) => event.loss !== undefined && seen.push(event.loss),
+    });
+    await expect(job).rejects.toMatchObject({
+      code: 'TRAINING_FAILED',
+      message: 'CUDA error: CUDA out of memory. Tried to allocate 2.00 GiB',
+    });
     expect(seen).toEqual([2.5, 2.1]);
     const log = await readFile(logPath, 'utf8');
     expect(log).toContain('"step": 2');
@@ -129,15 +187,23 @@ describe('hf job runner', () => {
   it('exit 0 without the adapter it must write is a failure, with it a result', async () => {
     const output = path.join(directory, 'adapter');
     const standIn = path.join(directory, 'writes.sh');
-    await writeFile(standIn, `#!/bin/sh\necho '{"event": "loss", "step": 1, "loss": 1.5}'\n[ "$1" = write ] && mkdir -p ${output} && echo '{}' > ${output}/adapter_config.json\nexit 0\n`);
+    await writeFile(
+      standIn,
+      `#!/bin/sh\necho '{"event": "loss", "step": 1, "loss": 1.5}'\n[ "$1" = write ] && mkdir -p ${output} && echo '{}' > ${output}/adapter_config.json\nexit 0\n`,
+    );
     await chmod(standIn, 0o755);
     const base = { method: 'lora' as const, output, logPath: path.join(directory, 'writes.log') };
-    await expect(runHfJob({ ...base, command: { executable: standIn, args: [], env: {} } })).rejects.toThrow(/exited 0 but wrote no .*adapter_config\.json/);
-    await expect(runHfJob({ ...base, command: { executable: standIn, args: ['write'], env: {} } })).resolves.toEqual({ output, losses: [{ step: 1, loss: 1.5 }] });
+    await expect(runHfJob({ ...base, command: { executable: standIn, args: [], env: {} } })).rejects.toThrow(
+      /exited 0 but wrote no .*adapter_config\.json/,
+    );
+    await expect(runHfJob({ ...base, command: { executable: standIn, args: ['write'], env: {} } })).resolves.toEqual({
+      output,
+      losses: [{ step: 1, loss: 1.5 }],
+    });
   });
 });
 
-describe('hf completion-only loss (the script\'s own tokenize_rows, with a character tokenizer standing in for a real one)', () => {
+describe("hf completion-only loss (the script's own tokenize_rows, with a character tokenizer standing in for a real one)", () => {
   it('masks every prompt token with -100 and trains exactly the completion and its end marker', () => {
     const program = [
       'import json, sys',
@@ -152,13 +218,18 @@ describe('hf completion-only loss (the script\'s own tokenize_rows, with a chara
       'rows = m.read_rows(sys.argv[1])',
       'examples = m.tokenize_rows(rows, CharTokenizer(), 4096, sys.argv[1])',
       'print(json.dumps([{"trained": "".join(chr(t) for t in e["labels"] if t != -100), "masked": sum(1 for t in e["labels"] if t == -100), "length": len(e["input_ids"])} for e in examples]))',
-    ].filter((line) => line !== '').join('\n');
+    ]
+      .filter((line) => line !== '')
+      .join('\n');
     const file = path.join(directory, 'mask.jsonl');
     return writeFile(file, exportTrlPromptCompletionJsonl(rows)).then(() => {
       const result = spawnSync('/usr/bin/python3', ['-c', program, file], { encoding: 'utf8' });
       expect(result.stderr).toBe('');
       const examples = JSON.parse(result.stdout) as { trained: string; masked: number; length: number }[];
-      expect(examples.map((example) => example.trained)).toEqual(['It is \\boxed{4}.<|im_end|>\n', 'Rechecking: \\boxed{4}.<|im_end|>\n']);
+      expect(examples.map((example) => example.trained)).toEqual([
+        'It is \\boxed{4}.<|im_end|>\n',
+        'Rechecking: \\boxed{4}.<|im_end|>\n',
+      ]);
       // The critic row's earlier reply (\boxed{5}) is context: masked, never trained.
       expect(examples[1]?.masked).toBe((examples[1]?.length ?? 0) - examples[1]!.trained.length);
     });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { checkAdapterNames, limitProblems, serverPathOf, smallestMaxLoraRank, vllmServeLine } from '../../src/vllm/society-adapters.js';
+import {
+  checkAdapterNames,
+  limitProblems,
+  serverPathOf,
+  smallestMaxLoraRank,
+  vllmServeLine,
+} from '../../src/vllm/society-adapters.js';
 
 const society = [
   { name: 'agent-0-generator', path: '/runs/a/agent-0-generator', rank: 16 },
@@ -15,7 +21,7 @@ describe('a society on one vLLM server', () => {
   it('lists every limit problem at once', () => {
     expect(limitProblems(society, 3, { maxLoras: 1, maxLoraRank: 16 })).toEqual([
       '--max-loras 1 batches fewer adapters than the 3 agents of a round: restart with --max-loras 3',
-      'adapter agent-0-critic has rank 20 > the server\'s --max-lora-rank 16: restart with --max-lora-rank 32',
+      "adapter agent-0-critic has rank 20 > the server's --max-lora-rank 16: restart with --max-lora-rank 32",
     ]);
     expect(limitProblems(society, 1, {})).toEqual([]);
   });

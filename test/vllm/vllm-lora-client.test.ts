@@ -42,12 +42,16 @@ afterAll(async () => {
   await rm(directory, { recursive: true, force: true });
 });
 
-const loads = (): unknown[] => (server?.requests ?? []).filter((request) => request.path === '/v1/load_lora_adapter').map((request) => request.body);
+const loads = (): unknown[] =>
+  (server?.requests ?? []).filter((request) => request.path === '/v1/load_lora_adapter').map((request) => request.body);
 
 describe('vLLM runtime LoRA registration', () => {
   it('loads the 2N adapters by name, reads --max-loras from /metrics, and reloads in place next iteration', async () => {
     server = await startLoopbackVllm({ maxLoras: 2 });
-    const first = await registerSocietyAdapters({ baseUrl: `${server.url}/v1` }, { adapters: society, agentsPerRound: 2 });
+    const first = await registerSocietyAdapters(
+      { baseUrl: `${server.url}/v1` },
+      { adapters: society, agentsPerRound: 2 },
+    );
     expect(first).toEqual({
       baseModel: 'meta-llama/Llama-3.1-8B-Instruct',
       maxLoras: 2,
@@ -56,9 +60,16 @@ describe('vLLM runtime LoRA registration', () => {
     expect([...server.loaded]).toEqual(society.map((adapter) => [adapter.name, adapter.path]));
     expect(loads()[0]).toEqual({ lora_name: 'agent-0-generator', lora_path: society[0]?.path });
 
-    const second = await registerSocietyAdapters({ baseUrl: server.url }, { adapters: nextIteration, agentsPerRound: 2 });
+    const second = await registerSocietyAdapters(
+      { baseUrl: server.url },
+      { adapters: nextIteration, agentsPerRound: 2 },
+    );
     expect(second.loaded.every((entry) => entry.reloaded)).toBe(true);
-    expect(loads()[4]).toEqual({ lora_name: 'agent-0-generator', lora_path: nextIteration[0]?.path, load_inplace: true });
+    expect(loads()[4]).toEqual({
+      lora_name: 'agent-0-generator',
+      lora_path: nextIteration[0]?.path,
+      load_inplace: true,
+    });
     expect(server.loaded.get('agent-1-critic')).toBe(nextIteration[3]?.path);
   });
 
@@ -82,19 +93,24 @@ describe('vLLM runtime LoRA registration', () => {
     );
   });
 
-  it('--max-loras below the agents of a round, and a declared --max-lora-rank below an adapter\'s rank: refused before any load', async () => {
+  it("--max-loras below the agents of a round, and a declared --max-lora-rank below an adapter's rank: refused before any load", async () => {
     server = await startLoopbackVllm({ maxLoras: 1 });
-    await expect(registerSocietyAdapters({ baseUrl: server.url }, { adapters: society, agentsPerRound: 2 })).rejects.toThrow(
-      /--max-loras 1 batches fewer adapters than the 2 agents of a round: restart with --max-loras 2/,
-    );
+    await expect(
+      registerSocietyAdapters({ baseUrl: server.url }, { adapters: society, agentsPerRound: 2 }),
+    ).rejects.toThrow(/--max-loras 1 batches fewer adapters than the 2 agents of a round: restart with --max-loras 2/);
     const big = society.map((adapter, index) => (index === 1 ? { ...adapter, rank: 64 } : adapter));
-    await expect(registerSocietyAdapters({ baseUrl: server.url }, { adapters: big, agentsPerRound: 1, limits: { maxLoraRank: 16 } })).rejects.toThrow(
+    await expect(
+      registerSocietyAdapters(
+        { baseUrl: server.url },
+        { adapters: big, agentsPerRound: 1, limits: { maxLoraRank: 16 } },
+      ),
+    ).rejects.toThrow(
       /adapter agent-0-critic has rank 64 > the server's --max-lora-rank 16: restart with --max-lora-rank 64/,
     );
     expect(loads()).toHaveLength(0);
   });
 
-  it('an adapter whose rank exceeds the server\'s undeclared --max-lora-rank: the load error becomes one line', async () => {
+  it("an adapter whose rank exceeds the server's undeclared --max-lora-rank: the load error becomes one line", async () => {
     server = await startLoopbackVllm({ maxLoras: 4, maxLoraRank: 16 });
     const wide = path.join(directory, 'rank-32');
     await writePeftAdapter(wide, knownLoraModules(32), 8, { r: 32 });
@@ -106,19 +122,43 @@ describe('vLLM runtime LoRA registration', () => {
   });
 
   it('an unreachable server', async () => {
-    await expect(registerSocietyAdapters({ baseUrl: 'http://127.0.0.1:9' }, { adapters: society, agentsPerRound: 2 })).rejects.toMatchObject({ code: 'ENDPOINT_UNREACHABLE' });
+    await expect(
+      registerSocietyAdapters({ baseUrl: 'http://127.0.0.1:9' }, { adapters: society, agentsPerRound: 2 }),
+    ).rejects.toMatchObject({ code: 'ENDPOINT_UNREACHABLE' });
   });
 
   it('maft adapter vllm-load reads ranks from the directories and registers them', async () => {
     server = await startLoopbackVllm({ maxLoras: 2 });
     const pairs = society.map((adapter) => `${adapter.name}=${adapter.path}`);
-    const result = await runCliAsync(['adapter', 'vllm-load', ...pairs, '--vllm', server.url, '--agents-per-round', '2', '--max-lora-rank', '8']);
+    const result = await runCliAsync([
+      'adapter',
+      'vllm-load',
+      ...pairs,
+      '--vllm',
+      server.url,
+      '--agents-per-round',
+      '2',
+      '--max-lora-rank',
+      '8',
+    ]);
     expect(result.stderr).toBe('');
-    expect(result.stdout.trim().split('\n')).toEqual(society.map((adapter) => `loaded ${adapter.name} on meta-llama/Llama-3.1-8B-Instruct`));
-    const refused = await runCliAsync(['adapter', 'vllm-load', ...pairs, '--vllm', server.url, '--agents-per-round', '2', '--max-lora-rank', '1']);
+    expect(result.stdout.trim().split('\n')).toEqual(
+      society.map((adapter) => `loaded ${adapter.name} on meta-llama/Llama-3.1-8B-Instruct`),
+    );
+    const refused = await runCliAsync([
+      'adapter',
+      'vllm-load',
+      ...pairs,
+      '--vllm',
+      server.url,
+      '--agents-per-round',
+      '2',
+      '--max-lora-rank',
+      '1',
+    ]);
     expect(refused.status).toBe(2);
     expect(refused.stderr.trim().split('\n')).toHaveLength(1);
-    expect(refused.stderr).toContain('has rank 4 > the server\'s --max-lora-rank 1: restart with --max-lora-rank 8');
+    expect(refused.stderr).toContain("has rank 4 > the server's --max-lora-rank 1: restart with --max-lora-rank 8");
   });
 });
 

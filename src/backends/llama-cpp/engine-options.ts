@@ -66,9 +66,13 @@ export const defaultContextSize = 4096;
 export function checkChatModelOptions(options: LlamaCppChatModelOptions): void {
   const { sequences = 1, contextSize } = options;
   if (!(Number.isInteger(sequences) && sequences >= 1)) {
-    throw new MaftError('CONFIG_INVALID', `sequences must be a positive integer, got ${sequences}`, { field: 'sequences' });
+    throw new MaftError('CONFIG_INVALID', `sequences must be a positive integer, got ${sequences}`, {
+      field: 'sequences',
+    });
   }
   if (contextSize !== undefined && !(Number.isInteger(contextSize) && contextSize >= 32)) {
-    throw new MaftError('CONFIG_INVALID', `contextSize must be an integer ≥ 32, got ${contextSize}`, { field: 'contextSize' });
+    throw new MaftError('CONFIG_INVALID', `contextSize must be an integer ≥ 32, got ${contextSize}`, {
+      field: 'contextSize',
+    });
   }
 }

@@ -60,7 +60,8 @@ export class LlamaCppEngine {
       ...(this.options.allowDownload !== undefined ? { allowDownload: this.options.allowDownload } : {}),
     };
     const modelFile = await resolveModelSource(options.model, 'model', sourceOptions);
-    const adapterFile = options.adapter !== undefined ? await resolveModelSource(options.adapter, 'adapter', sourceOptions) : undefined;
+    const adapterFile =
+      options.adapter !== undefined ? await resolveModelSource(options.adapter, 'adapter', sourceOptions) : undefined;
     if (adapterFile !== undefined && adapterFile.architecture !== modelFile.architecture) {
       throw new MaftError(
         'INPUT_INVALID',
@@ -80,7 +81,9 @@ export class LlamaCppEngine {
     };
     let pool: SequencePool;
     try {
-      pool = await this.pools.acquire(poolKey, () => this.createPool(loaded, contextSize, sequences, adapterPath, adapterScale));
+      pool = await this.pools.acquire(poolKey, () =>
+        this.createPool(loaded, contextSize, sequences, adapterPath, adapterScale),
+      );
     } catch (error) {
       await this.models.release(modelPath);
       throw error;
@@ -91,7 +94,8 @@ export class LlamaCppEngine {
         options.chatWrapper === undefined || typeof options.chatWrapper === 'string'
           ? resolveChatWrapper(loaded.model, { type: options.chatWrapper ?? 'auto' })
           : options.chatWrapper;
-      const id = options.id ?? `llama-cpp:${options.model}${options.adapter !== undefined ? `+${options.adapter}` : ''}`;
+      const id =
+        options.id ?? `llama-cpp:${options.model}${options.adapter !== undefined ? `+${options.adapter}` : ''}`;
       return new LlamaCppChatModel(id, loaded.model, chatWrapper, pool, release);
     } catch (error) {
       await release();
@@ -115,7 +119,12 @@ export class LlamaCppEngine {
       return { model: await this.llama.loadModel({ modelPath }), adapters: new Set() };
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new MaftError('INPUT_INVALID', `llama.cpp cannot load this model: ${reason}`, { file: modelPath }, { cause: error });
+      throw new MaftError(
+        'INPUT_INVALID',
+        `llama.cpp cannot load this model: ${reason}`,
+        { file: modelPath },
+        { cause: error },
+      );
     }
   }
 
@@ -161,7 +170,9 @@ export class LlamaCppEngine {
 /** Start the llama.cpp runtime. `build: 'never'`: a missing prebuilt binary fails here instead of compiling from the network. */
 export async function createLlamaCppEngine(options: LlamaCppEngineOptions): Promise<LlamaCppEngine> {
   if (!(Number.isInteger(options.threads) && options.threads >= 1)) {
-    throw new MaftError('CONFIG_INVALID', `threads must be a positive integer, got ${options.threads}`, { field: 'threads' });
+    throw new MaftError('CONFIG_INVALID', `threads must be a positive integer, got ${options.threads}`, {
+      field: 'threads',
+    });
   }
   const llama = await getLlama({
     gpu: options.gpu ?? false,

@@ -41,10 +41,19 @@ export async function assertGgufComplete(filePath: string, role: string): Promis
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new MaftError('INPUT_INVALID', `${role} file has a damaged GGUF header (${reason}); is it truncated?`, { file: filePath }, { cause: error });
+    throw new MaftError(
+      'INPUT_INVALID',
+      `${role} file has a damaged GGUF header (${reason}); is it truncated?`,
+      { file: filePath },
+      { cause: error },
+    );
   }
   const { size } = await stat(filePath);
   if (size < end) {
-    throw new MaftError('INPUT_INVALID', `${role} file is truncated: ${size} bytes, its tensors need ${end}; download or copy it again`, { file: filePath });
+    throw new MaftError(
+      'INPUT_INVALID',
+      `${role} file is truncated: ${size} bytes, its tensors need ${end}; download or copy it again`,
+      { file: filePath },
+    );
   }
 }

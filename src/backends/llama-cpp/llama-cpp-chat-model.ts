@@ -95,7 +95,9 @@ export class LlamaCppChatModel implements ChatModel {
         });
         const finishReason = toFinishReason(response.metadata.stopReason);
         if (finishReason === 'length' && cappedByContext) {
-          warnings.push(`the reply filled the context (${this.pool.contextSize} tokens per sequence); raise contextSize`);
+          warnings.push(
+            `the reply filled the context (${this.pool.contextSize} tokens per sequence); raise contextSize`,
+          );
         }
         // Every sampled token costs one logits row, metered as output, the prompt's last token included; the
         // final sampled token is never evaluated. So the prompt is input + 1 and the reply is output.
@@ -132,5 +134,8 @@ export class LlamaCppChatModel implements ChatModel {
 }
 
 function refuseContextShift(): never {
-  throw new MaftError('INTERNAL', 'llama.cpp context shift requested although the reply was capped to the free context');
+  throw new MaftError(
+    'INTERNAL',
+    'llama.cpp context shift requested although the reply was capped to the free context',
+  );
 }

@@ -59,7 +59,12 @@ export async function resolveModelSource(
       });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      throw new MaftError('FILE_NOT_FOUND', `cannot resolve ${role} ${source}: ${reason}`, { file: source }, { cause: error });
+      throw new MaftError(
+        'FILE_NOT_FOUND',
+        `cannot resolve ${role} ${source}: ${reason}`,
+        { file: source },
+        { cause: error },
+      );
     }
   } else {
     filePath = path.resolve(source);
@@ -79,15 +84,26 @@ async function assertGgufType(filePath: string, role: 'model' | 'adapter'): Prom
     architecture = general?.architecture;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new MaftError('INPUT_INVALID', `${role} file has a damaged GGUF header: ${reason}`, { file: filePath }, { cause: error });
+    throw new MaftError(
+      'INPUT_INVALID',
+      `${role} file has a damaged GGUF header: ${reason}`,
+      { file: filePath },
+      { cause: error },
+    );
   }
   if (role === 'adapter' && type !== 'adapter') {
-    throw new MaftError('INPUT_INVALID', `adapter file is not a LoRA adapter (general.type is ${JSON.stringify(type ?? null)})`, {
-      file: filePath,
-    });
+    throw new MaftError(
+      'INPUT_INVALID',
+      `adapter file is not a LoRA adapter (general.type is ${JSON.stringify(type ?? null)})`,
+      {
+        file: filePath,
+      },
+    );
   }
   if (role === 'model' && type === 'adapter') {
-    throw new MaftError('INPUT_INVALID', 'model file is a LoRA adapter; pass it as the adapter of its base model', { file: filePath });
+    throw new MaftError('INPUT_INVALID', 'model file is a LoRA adapter; pass it as the adapter of its base model', {
+      file: filePath,
+    });
   }
   return typeof architecture === 'string' ? architecture : undefined;
 }
@@ -106,7 +122,8 @@ export async function assertGgufFile(filePath: string, role: string): Promise<vo
     }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    const reason =
+      code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
     throw new MaftError('FILE_NOT_FOUND', `cannot read ${role} file: ${reason}`, { file: filePath }, { cause: error });
   }
   if (!head.equals(ggufMagic)) {
@@ -132,7 +149,10 @@ export async function defaultContextSize(source: string): Promise<number> {
   try {
     const info = await readGgufFileInfo(source, { logWarnings: false, readTensorInfo: false });
     const architecture = (info.metadata as { general?: { architecture?: unknown } }).general?.architecture;
-    const trained = typeof architecture === 'string' ? (info.metadata as Record<string, { context_length?: unknown }>)[architecture]?.context_length : undefined;
+    const trained =
+      typeof architecture === 'string'
+        ? (info.metadata as Record<string, { context_length?: unknown }>)[architecture]?.context_length
+        : undefined;
     return typeof trained === 'number' && trained > 0 ? Math.min(trained, defaultContextCap) : defaultContextCap;
   } catch {
     return defaultContextCap;

@@ -39,7 +39,10 @@ export function toChatHistory(messages: readonly ChatMessage[]): ChatHistoryItem
       case 'assistant':
         return { type: 'model', response: [message.content] };
       default:
-        throw new MaftError('INPUT_INVALID', `unknown chat role ${JSON.stringify((message as { role: unknown }).role)}`);
+        throw new MaftError(
+          'INPUT_INVALID',
+          `unknown chat role ${JSON.stringify((message as { role: unknown }).role)}`,
+        );
     }
   });
   history.push({ type: 'model', response: [] });
@@ -94,12 +97,14 @@ function applyProviderOptions(
   settings: LlamaGenerationSettings,
   warnings: string[],
 ): void {
-  const isCount = (value: unknown): value is number => typeof value === 'number' && Number.isInteger(value) && value >= 0;
+  const isCount = (value: unknown): value is number =>
+    typeof value === 'number' && Number.isInteger(value) && value >= 0;
   for (const [key, value] of Object.entries(options ?? {})) {
     if (key === 'topK' && isCount(value)) settings.topK = value;
     else if (key === 'thoughtTokens' && isCount(value)) settings.thoughtTokens = value;
     else if (key === 'minP' && typeof value === 'number' && value >= 0 && value < 1) settings.minP = value;
-    else warnings.push(`providerOptions.${providerNamespace}.${key}=${JSON.stringify(value)} is not supported; ignored`);
+    else
+      warnings.push(`providerOptions.${providerNamespace}.${key}=${JSON.stringify(value)} is not supported; ignored`);
   }
 }
 

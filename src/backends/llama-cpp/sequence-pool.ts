@@ -37,7 +37,10 @@ export class SequencePool {
   }
 
   /** Run `use` on a fresh sequence of this context, waiting for a free slot first. */
-  async withSequence<Result>(use: (sequence: LlamaContextSequence) => Promise<Result>, signal?: AbortSignal): Promise<Result> {
+  async withSequence<Result>(
+    use: (sequence: LlamaContextSequence) => Promise<Result>,
+    signal?: AbortSignal,
+  ): Promise<Result> {
     await this.acquireSlot(signal);
     let sequence: LlamaContextSequence | undefined;
     this.activity.active++;

@@ -44,18 +44,28 @@ function print(summary: ConversionSummary, json: boolean | undefined, what: stri
  * llama.cpp (embedded engine, llama-server) loads. The rules and refusals are in docs/adapters.md.
  */
 export function registerAdapterCommand(program: Command): void {
-  const adapter = program.command('adapter').description('convert LoRA adapters between PEFT (Hugging Face, vLLM) and GGUF (llama.cpp)');
+  const adapter = program
+    .command('adapter')
+    .description('convert LoRA adapters between PEFT (Hugging Face, vLLM) and GGUF (llama.cpp)');
   adapter
     .command('convert <peft-dir>')
     .description('PEFT LoRA directory (adapter_config.json + adapter_model.safetensors) → GGUF LoRA adapter')
-    .requiredOption('--base <model.gguf>', 'the GGUF base model the adapter was trained on (architecture, heads, shapes)')
+    .requiredOption(
+      '--base <model.gguf>',
+      'the GGUF base model the adapter was trained on (architecture, heads, shapes)',
+    )
     .requiredOption('--out <adapter.gguf>', 'the GGUF adapter to write')
     .option('--type <type>', 'storage type of A and B: f32 | f16', 'f32')
     .option('--json', 'print the summary as one JSON object')
     .action(async (peftDirectory: string, flags: ConvertFlags) => {
       const type = flags.type.toUpperCase();
-      if (type !== 'F32' && type !== 'F16') throw new MaftError('CONFIG_INVALID', `expected f32 or f16, got "${flags.type}"`, { field: '--type' });
-      print(await convertPeftToGguf({ peftDirectory, basePath: flags.base, outPath: flags.out, type }), flags.json, 'wrote');
+      if (type !== 'F32' && type !== 'F16')
+        throw new MaftError('CONFIG_INVALID', `expected f32 or f16, got "${flags.type}"`, { field: '--type' });
+      print(
+        await convertPeftToGguf({ peftDirectory, basePath: flags.base, outPath: flags.out, type }),
+        flags.json,
+        'wrote',
+      );
     });
   adapter
     .command('export <adapter.gguf>')
@@ -65,23 +75,34 @@ export function registerAdapterCommand(program: Command): void {
     .option('--hf-model <id>', 'base_model_name_or_path to record (the HF model the GGUF was converted from)')
     .option('--json', 'print the summary as one JSON object')
     .action(async (adapterPath: string, flags: ExportFlags) => {
-      const options = { adapterPath, basePath: flags.base, outDirectory: flags.out, ...(flags.hfModel === undefined ? {} : { baseModel: flags.hfModel }) };
+      const options = {
+        adapterPath,
+        basePath: flags.base,
+        outDirectory: flags.out,
+        ...(flags.hfModel === undefined ? {} : { baseModel: flags.hfModel }),
+      };
       print(await exportGgufToPeft(options), flags.json, 'wrote');
     });
   adapter
     .command('vllm-load <name=dir...>')
-    .description('register PEFT adapters by name on a running vLLM server (/v1/load_lora_adapter), reloading names already there')
+    .description(
+      'register PEFT adapters by name on a running vLLM server (/v1/load_lora_adapter), reloading names already there',
+    )
     .requiredOption('--vllm <url>', 'the server, e.g. http://127.0.0.1:8000')
     .requiredOption('--agents-per-round <n>', 'N: adapters a debate round uses at once (checked against --max-loras)')
-    .option('--max-loras <k>', 'the server\'s --max-loras, when /metrics does not show it')
-    .option('--max-lora-rank <r>', 'the server\'s --max-lora-rank (vLLM exposes it nowhere): checked before loading')
-    .option('--server-path <prefix>', 'where the server sees the directories, if not at the same paths (prefix replacing each dir\'s parent)')
+    .option('--max-loras <k>', "the server's --max-loras, when /metrics does not show it")
+    .option('--max-lora-rank <r>', "the server's --max-lora-rank (vLLM exposes it nowhere): checked before loading")
+    .option(
+      '--server-path <prefix>',
+      "where the server sees the directories, if not at the same paths (prefix replacing each dir's parent)",
+    )
     .option('--json', 'print the result as one JSON object')
     .action(async (pairs: string[], flags: VllmLoadFlags) => {
       const integer = (text: string | undefined, field: string): number | undefined => {
         if (text === undefined) return undefined;
         const value = Number(text);
-        if (!Number.isInteger(value) || value < 1) throw new MaftError('CONFIG_INVALID', `expected a positive integer, got "${text}"`, { field });
+        if (!Number.isInteger(value) || value < 1)
+          throw new MaftError('CONFIG_INVALID', `expected a positive integer, got "${text}"`, { field });
         return value;
       };
       const adapters: SocietyAdapter[] = [];
@@ -89,16 +110,28 @@ export function registerAdapterCommand(program: Command): void {
         const at = pair.indexOf('=');
         if (at < 1) throw new MaftError('CONFIG_INVALID', `expected name=dir, got "${pair}"`, { field: 'adapters' });
         const directory = pair.slice(at + 1);
-        adapters.push({ name: pair.slice(0, at), path: serverPathOf(directory, flags.serverPath), rank: await readPeftAdapterRank(directory) });
+        adapters.push({
+          name: pair.slice(0, at),
+          path: serverPathOf(directory, flags.serverPath),
+          rank: await readPeftAdapterRank(directory),
+        });
       }
       const maxLoras = integer(flags.maxLoras, '--max-loras');
       const maxLoraRank = integer(flags.maxLoraRank, '--max-lora-rank');
-      const report = await registerSocietyAdapters({ baseUrl: flags.vllm }, {
-        adapters,
-        agentsPerRound: integer(flags.agentsPerRound, '--agents-per-round') ?? 1,
-        limits: { ...(maxLoras === undefined ? {} : { maxLoras }), ...(maxLoraRank === undefined ? {} : { maxLoraRank }) },
-      });
+      const report = await registerSocietyAdapters(
+        { baseUrl: flags.vllm },
+        {
+          adapters,
+          agentsPerRound: integer(flags.agentsPerRound, '--agents-per-round') ?? 1,
+          limits: {
+            ...(maxLoras === undefined ? {} : { maxLoras }),
+            ...(maxLoraRank === undefined ? {} : { maxLoraRank }),
+          },
+        },
+      );
       if (flags.json === true) process.stdout.write(`${JSON.stringify(report)}\n`);
-      else for (const entry of report.loaded) process.stdout.write(`${entry.reloaded ? 'reloaded' : 'loaded'} ${entry.name} on ${report.baseModel}\n`);
+      else
+        for (const entry of report.loaded)
+          process.stdout.write(`${entry.reloaded ? 'reloaded' : 'loaded'} ${entry.name} on ${report.baseModel}\n`);
     });
 }

@@ -22,23 +22,33 @@ interface BaseModelFlags {
 /** Refuse, before hours of training, to write over files that exist (the shipped model first of all). */
 function refuseOverwrites(flags: BaseModelFlags): void {
   if (flags.force) return;
-  for (const [file, flag] of [[flags.out, 'out'], [flags.report, 'report'], [flags.card, 'card']] as const) {
+  for (const [file, flag] of [
+    [flags.out, 'out'],
+    [flags.report, 'report'],
+    [flags.card, 'card'],
+  ] as const) {
     if (file !== undefined && existsSync(file)) {
-      throw new MaftError('INPUT_INVALID', `already exists; choose another --${flag}, or pass --force to overwrite it`, { file, field: `--${flag}` });
+      throw new MaftError(
+        'INPUT_INVALID',
+        `already exists; choose another --${flag}, or pass --force to overwrite it`,
+        { file, field: `--${flag}` },
+      );
     }
   }
 }
 
 const positive = (text: string, flag: string): number => {
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) throw new MaftError('CONFIG_INVALID', `expected a positive integer, got "${text}"`, { field: `--${flag}` });
+  if (!Number.isInteger(value) || value < 1)
+    throw new MaftError('CONFIG_INVALID', `expected a positive integer, got "${text}"`, { field: `--${flag}` });
   return value;
 };
 
 const nonNegative = (text: string, flag: string): number => (text === '0' ? 0 : positive(text, flag));
 const positiveNumber = (text: string, flag: string): number => {
   const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0) throw new MaftError('CONFIG_INVALID', `expected a positive number, got "${text}"`, { field: `--${flag}` });
+  if (!Number.isFinite(value) || value <= 0)
+    throw new MaftError('CONFIG_INVALID', `expected a positive number, got "${text}"`, { field: `--${flag}` });
   return value;
 };
 
@@ -46,18 +56,26 @@ const positiveNumber = (text: string, flag: string): number => {
 export function registerBaseModelCommand(program: Command): void {
   program
     .command('base-model')
-    .description('pretrain maft\'s small arithmetic base model from scratch (seeded, CPU) and measure it')
+    .description("pretrain maft's small arithmetic base model from scratch (seeded, CPU) and measure it")
     .option('--out <file>', 'the GGUF to write', 'models/arithmetic-base.gguf')
     .option('--examples <n>', 'synthetic conversations to train on', '15000')
     .option('--seed <n>', 'seed of the weights, the data and the order', '1')
-    .option('--threads <n>', 'CPU threads (the card is measured on 1: more threads change float rounding, so sampled text)', '1')
+    .option(
+      '--threads <n>',
+      'CPU threads (the card is measured on 1: more threads change float rounding, so sampled text)',
+      '1',
+    )
     .option('--eval <n>', 'held-out problems to measure single-answer accuracy on', '200')
     .option('--report <file>', 'also write the measurements as JSON')
     .option('--card <file>', 'also write the model card (Markdown)')
     .option('--init <file>', 'continue training this model (a later stage of the recipe) instead of random weights')
-    .option('--first-example <n>', 'index of the first synthetic conversation (a later stage starts past the earlier ones)', '0')
+    .option(
+      '--first-example <n>',
+      'index of the first synthetic conversation (a later stage starts past the earlier ones)',
+      '0',
+    )
     .option('--learning-rate <x>', 'peak learning rate (warmup, then cosine decay)', '1e-3')
-    .option('--max <n>', 'largest value of the arithmetic problems the model is made for (the task\'s max)', '9')
+    .option('--max <n>', "largest value of the arithmetic problems the model is made for (the task's max)", '9')
     .option('--force', 'overwrite --out, --report and --card when they exist (the default --out is the shipped model)')
     .action(async (flags: BaseModelFlags) => {
       refuseOverwrites(flags);
@@ -81,9 +99,14 @@ export function registerBaseModelCommand(program: Command): void {
           );
         },
       });
-      const json = JSON.stringify({ ...report, init: flags.init ?? null, firstExample: Number(flags.firstExample) }, null, 2);
+      const json = JSON.stringify(
+        { ...report, init: flags.init ?? null, firstExample: Number(flags.firstExample) },
+        null,
+        2,
+      );
       if (flags.report !== undefined) writeFileSync(flags.report, `${json}\n`);
-      if (flags.card !== undefined) writeFileSync(flags.card, renderModelCard(report, `npx maft ${process.argv.slice(2).join(' ')}`));
+      if (flags.card !== undefined)
+        writeFileSync(flags.card, renderModelCard(report, `npx maft ${process.argv.slice(2).join(' ')}`));
       process.stdout.write(`${json}\n`);
     });
 }

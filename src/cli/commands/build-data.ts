@@ -11,8 +11,10 @@ interface BuildDataFlags extends StageFlags {
 
 /** One line per model: its generator rows, the critic's candidates D⁻ and D⁺, and the critic's rows after the mix. */
 export function formatDatasetSizes(sizes: readonly DatasetSize[], title: string): string {
-  const lines = sizes.map((size) =>
-    `  ${size.agent === null ? 'shared model' : `agent ${size.agent}`}: generator ${size.generator}, D⁻ corrected ${size.corrected}, D⁺ confirmed ${size.confirmed}, critic ${size.critic}`);
+  const lines = sizes.map(
+    (size) =>
+      `  ${size.agent === null ? 'shared model' : `agent ${size.agent}`}: generator ${size.generator}, D⁻ corrected ${size.corrected}, D⁺ confirmed ${size.confirmed}, critic ${size.critic}`,
+  );
   return `${[title, ...lines].join('\n')}\n`;
 }
 
@@ -23,25 +25,38 @@ export function formatDatasetSizes(sizes: readonly DatasetSize[], title: string)
  * artifacts/data/<method>/iteration-<k>/. Re-running a stage that is done changes nothing.
  */
 export async function runBuildDataCommand(directory: string, flags: BuildDataFlags): Promise<void> {
-  await withRunContext({ directory, existing: true, noModels: true, check: (config) => void selectStage(flags, config, 1) }, async (context) => {
-    const { method, iteration } = selectStage(flags, context.config, 1);
-    await buildTrainingData(context, method, iteration);
-    const dataDirectory = datasetDirectory(method, iteration);
-    const summary = JSON.parse(context.run.readArtifact(`${dataDirectory}/summary.json`) ?? '{}') as { sizes?: DatasetSize[]; source?: string; files?: string[] };
-    const sizes = summary.sizes ?? [];
-    if (flags.json) {
-      process.stdout.write(`${JSON.stringify({ stage: stageId(method, iteration, 'data'), source: summary.source, directory: `artifacts/${dataDirectory}`, sizes, files: summary.files ?? [] })}\n`);
-      return;
-    }
-    process.stdout.write(formatDatasetSizes(sizes, `${directory}: ${stageId(method, iteration, 'data')} from ${summary.source ?? '?'}`));
-    process.stdout.write(`  files under artifacts/${dataDirectory}/\n`);
-  });
+  await withRunContext(
+    { directory, existing: true, noModels: true, check: (config) => void selectStage(flags, config, 1) },
+    async (context) => {
+      const { method, iteration } = selectStage(flags, context.config, 1);
+      await buildTrainingData(context, method, iteration);
+      const dataDirectory = datasetDirectory(method, iteration);
+      const summary = JSON.parse(context.run.readArtifact(`${dataDirectory}/summary.json`) ?? '{}') as {
+        sizes?: DatasetSize[];
+        source?: string;
+        files?: string[];
+      };
+      const sizes = summary.sizes ?? [];
+      if (flags.json) {
+        process.stdout.write(
+          `${JSON.stringify({ stage: stageId(method, iteration, 'data'), source: summary.source, directory: `artifacts/${dataDirectory}`, sizes, files: summary.files ?? [] })}\n`,
+        );
+        return;
+      }
+      process.stdout.write(
+        formatDatasetSizes(sizes, `${directory}: ${stageId(method, iteration, 'data')} from ${summary.source ?? '?'}`),
+      );
+      process.stdout.write(`  files under artifacts/${dataDirectory}/\n`);
+    },
+  );
 }
 
 export function registerBuildDataCommand(program: Command): void {
   const command = program
     .command('build-data')
-    .description('build a method\'s training data of an iteration from the run\'s finetune-split records (the run\'s finetune settings)')
+    .description(
+      "build a method's training data of an iteration from the run's finetune-split records (the run's finetune settings)",
+    )
     .argument('<run-dir>', 'a run directory (made by maft run or maft debate)')
     .option('--json', 'print the sizes as one JSON object');
   addStageOptions(command, 'the iteration the data is for (default 1)').action(runBuildDataCommand);

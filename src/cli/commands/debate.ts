@@ -20,40 +20,71 @@ type DebateCommandFlags = DebateFlags & StageFlags;
  */
 export async function runDebateCommand(flags: DebateCommandFlags): Promise<void> {
   const split = flags.split ?? 'eval';
-  if (split !== 'eval' && split !== 'finetune') throw new MaftError('CONFIG_INVALID', `expected finetune or eval, got "${split}"`, { field: '--split' });
-  const { config: configFile, run: directory, split: _split, method: _method, iteration: _iteration, ...settings } = flags;
-  await withRunContext({ directory, ...(configFile !== undefined ? { configFile } : {}), overrides: configFromFlags(settings), check: (config) => void selectStage(flags, config, split === 'eval' ? 0 : 1, split === 'eval' ? 0 : 1) }, async (context) => {
-    const { method, iteration } = selectStage(flags, context.config, split === 'eval' ? 0 : 1, split === 'eval' ? 0 : 1);
-    const stage = await answerSplit(context, split, method, iteration);
-    const records = stageLog<{ problemId: string }>(context, stage, split).records();
-    if (method === 'star' && split === 'finetune') {
-      process.stdout.write(`${directory}: ${stage}: ${records.length} STaR attempts\n`);
-      return;
-    }
-    const { society } = context.config;
-    process.stdout.write(formatMetrics(evaluateDebates(records as DebateTranscript[]), `${directory}: ${stage} (${context.config.task.name} ${split}, ${society.agents} agents × ${society.rounds} rounds)`));
-  });
+  if (split !== 'eval' && split !== 'finetune')
+    throw new MaftError('CONFIG_INVALID', `expected finetune or eval, got "${split}"`, { field: '--split' });
+  const {
+    config: configFile,
+    run: directory,
+    split: _split,
+    method: _method,
+    iteration: _iteration,
+    ...settings
+  } = flags;
+  await withRunContext(
+    {
+      directory,
+      ...(configFile !== undefined ? { configFile } : {}),
+      overrides: configFromFlags(settings),
+      check: (config) => void selectStage(flags, config, split === 'eval' ? 0 : 1, split === 'eval' ? 0 : 1),
+    },
+    async (context) => {
+      const { method, iteration } = selectStage(
+        flags,
+        context.config,
+        split === 'eval' ? 0 : 1,
+        split === 'eval' ? 0 : 1,
+      );
+      const stage = await answerSplit(context, split, method, iteration);
+      const records = stageLog<{ problemId: string }>(context, stage, split).records();
+      if (method === 'star' && split === 'finetune') {
+        process.stdout.write(`${directory}: ${stage}: ${records.length} STaR attempts\n`);
+        return;
+      }
+      const { society } = context.config;
+      process.stdout.write(
+        formatMetrics(
+          evaluateDebates(records as DebateTranscript[]),
+          `${directory}: ${stage} (${context.config.task.name} ${split}, ${society.agents} agents × ${society.rounds} rounds)`,
+        ),
+      );
+    },
+  );
 }
 
 export function registerDebateCommand(program: Command): void {
   const command = program
     .command('debate')
-    .description('one debate stage of a run (the base society, or a method\'s models of an iteration) on a split; resumable')
+    .description(
+      "one debate stage of a run (the base society, or a method's models of an iteration) on a split; resumable",
+    )
     .requiredOption('--run <dir>', 'run directory (created, or continued with its own config)')
-    .option('--config <file>', 'YAML config file, the same as maft run\'s (flags override it)')
-    .option('--split <split>', 'eval (held out, default) | finetune (the debate that makes an iteration\'s data)');
-  addStageOptions(command, 'eval: the iteration whose models debate (default 0, the base society); finetune: the iteration the data is for (default 1)')
+    .option('--config <file>', "YAML config file, the same as maft run's (flags override it)")
+    .option('--split <split>', "eval (held out, default) | finetune (the debate that makes an iteration's data)");
+  addStageOptions(
+    command,
+    'eval: the iteration whose models debate (default 0, the base society); finetune: the iteration the data is for (default 1)',
+  )
     .option('--task <name>', 'arithmetic | gsm8k | math | mmlu | jsonl')
     .option('--split-seed <n>', 'split seed (default 0)')
     .option('--finetune-count <n>', 'problems in the finetune split (default 500)')
     .option('--eval-count <n>', 'problems in the eval split (default 500)')
     .option('--iterations <n>', 'finetuning iterations L of the run (default 2)')
-    .option('--methods <list>', 'the run\'s methods, comma-separated (see maft run)')
+    .option('--methods <list>', "the run's methods, comma-separated (see maft run)")
     .option('--agents <n>', 'N agents (default 3)')
     .option('--rounds <n>', 'M rounds (default 2)')
     .option('--max-others <n>', 'K: most other answers a critic sees (default N-1)')
     .option('--summarize', 'critics see a summary of the others (default)')
-    .option('--no-summarize', 'critics see the others\' answers themselves')
+    .option('--no-summarize', "critics see the others' answers themselves")
     .option('--temperature <t>', 'sampling temperature (default 1)')
     .option('--top-p <p>', 'nucleus mass (default 0.9)')
     .option('--max-tokens <n>', 'tokens per reply (default 1024)')
@@ -69,8 +100,14 @@ export function registerDebateCommand(program: Command): void {
     .option('--timeout-ms <n>', 'openai: per-request timeout (default 120000)')
     .option('--max-retries <n>', 'openai: retries per request (default 5)')
     .option('--threads <n>', 'llama-cpp: CPU threads (default 1; never more than free cores)')
-    .option('--context-size <n>', 'llama-cpp: tokens of context per agent (default: the model\'s training context, at most 4096)')
-    .option('--parallel-sequences <n>', 'llama-cpp: replies decoded together (default 1 on CPU: bit-exact reproducible)')
+    .option(
+      '--context-size <n>',
+      "llama-cpp: tokens of context per agent (default: the model's training context, at most 4096)",
+    )
+    .option(
+      '--parallel-sequences <n>',
+      'llama-cpp: replies decoded together (default 1 on CPU: bit-exact reproducible)',
+    )
     .option('--path <path>', 'task data file or directory')
     .option('--levels <list>', 'math: levels (default 1,2,3) or all')
     .option('--subjects <list>', 'math, mmlu: subjects')

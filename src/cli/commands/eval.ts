@@ -13,19 +13,24 @@ import { addStageOptions, selectStage, type StageFlags } from '../stage-selectio
  * table, or one JSON object with --json (the same camelCase names as the library and results.json).
  */
 export async function runEvalCommand(directory: string, flags: StageFlags & { json?: boolean }): Promise<void> {
-  await withRunContext({ directory, existing: true, check: (config) => void selectStage(flags, config, 0, 0) }, async (context) => {
-    const { method, iteration } = selectStage(flags, context.config, 0, 0);
-    const stage = await answerSplit(context, 'eval', method, iteration);
-    const metrics = evaluateDebates(stageLog<DebateTranscript>(context, stage, 'eval').records());
-    if (flags.json) process.stdout.write(`${JSON.stringify({ stage, ...metrics })}\n`);
-    else process.stdout.write(formatMetrics(metrics, `${directory}: ${stage}`));
-  });
+  await withRunContext(
+    { directory, existing: true, check: (config) => void selectStage(flags, config, 0, 0) },
+    async (context) => {
+      const { method, iteration } = selectStage(flags, context.config, 0, 0);
+      const stage = await answerSplit(context, 'eval', method, iteration);
+      const metrics = evaluateDebates(stageLog<DebateTranscript>(context, stage, 'eval').records());
+      if (flags.json) process.stdout.write(`${JSON.stringify({ stage, ...metrics })}\n`);
+      else process.stdout.write(formatMetrics(metrics, `${directory}: ${stage}`));
+    },
+  );
 }
 
 export function registerEvalCommand(program: Command): void {
   const command = program
     .command('eval')
-    .description('a society of the run answers the held-out split (unless done) and is scored: accuracy ± SE, per round and agent, consensus, no-answer rate, tokens')
+    .description(
+      'a society of the run answers the held-out split (unless done) and is scored: accuracy ± SE, per round and agent, consensus, no-answer rate, tokens',
+    )
     .argument('<run-dir>', 'a run directory (made by maft run or maft debate)')
     .option('--json', 'print the metrics as one JSON object');
   addStageOptions(command, 'the iteration whose models answer (default 0, the base society)').action(runEvalCommand);

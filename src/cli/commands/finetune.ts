@@ -11,22 +11,32 @@ import { addStageOptions, selectStage, type StageFlags } from '../stage-selectio
  * run's trainer settings, each recorded in the run's model registry. Re-running resumes: finished jobs are kept.
  */
 export async function runFinetuneCommand(directory: string, flags: StageFlags): Promise<void> {
-  await withRunContext({ directory, existing: true, check: (config) => void selectStage(flags, config, 1) }, async (context) => {
-    const { method, iteration } = selectStage(flags, context.config, 1);
-    await trainModels(context, method, iteration);
-    const entries = readRunRegistry(context.run).entries.filter((entry) => entry.method === method && entry.iteration === iteration);
-    process.stdout.write(`${directory}: ${stageId(method, iteration, 'train')}\n`);
-    for (const entry of entries) {
-      const detail = entry.status === 'succeeded' ? `${entry.rows} rows, final loss ${entry.result?.finalLoss.toFixed(3)} → ${entry.adapter}` : (entry.reason ?? '');
-      process.stdout.write(`  agent ${entry.agent ?? '-'} ${entry.role.padEnd(9)} ${entry.status.padEnd(9)} ${detail}\n`);
-    }
-  });
+  await withRunContext(
+    { directory, existing: true, check: (config) => void selectStage(flags, config, 1) },
+    async (context) => {
+      const { method, iteration } = selectStage(flags, context.config, 1);
+      await trainModels(context, method, iteration);
+      const entries = readRunRegistry(context.run).entries.filter(
+        (entry) => entry.method === method && entry.iteration === iteration,
+      );
+      process.stdout.write(`${directory}: ${stageId(method, iteration, 'train')}\n`);
+      for (const entry of entries) {
+        const detail =
+          entry.status === 'succeeded'
+            ? `${entry.rows} rows, final loss ${entry.result?.finalLoss.toFixed(3)} → ${entry.adapter}`
+            : (entry.reason ?? '');
+        process.stdout.write(
+          `  agent ${entry.agent ?? '-'} ${entry.role.padEnd(9)} ${entry.status.padEnd(9)} ${detail}\n`,
+        );
+      }
+    },
+  );
 }
 
 export function registerFinetuneCommand(program: Command): void {
   const command = program
     .command('finetune')
-    .description('train a method\'s models of an iteration (embedded ggml trainer, the run\'s trainer settings)')
-    .argument('<run-dir>', 'a run directory with the iteration\'s data (maft build-data)');
+    .description("train a method's models of an iteration (embedded ggml trainer, the run's trainer settings)")
+    .argument('<run-dir>', "a run directory with the iteration's data (maft build-data)");
   addStageOptions(command, 'the iteration to train (default 1)').action(runFinetuneCommand);
 }

@@ -31,13 +31,19 @@ export function registerGradeCommand(program: Command): void {
     .option('--input <file>', 'JSONL input (default: stdin)')
     .option('--answer-type <type>', 'numeric | math | choice | exact (required for --task jsonl)')
     .option('--fallbacks <list>', 'the paper\'s extraction fallbacks when there is no \\boxed{}, in order, or "none"')
-    .option('--grading <mode>', 'default (extraction by priorities, widened MATH checker) | paper (the paper\'s checker)', 'default')
+    .option(
+      '--grading <mode>',
+      "default (extraction by priorities, widened MATH checker) | paper (the paper's checker)",
+      'default',
+    )
     .option('--explain', 'add to each line the extraction rule and why the answer matched or not')
     .action(async (flags: GradeFlags) => {
       const answerType = answerTypeOfTask(flags.task, flags.answerType);
       const fallbacks = flags.fallbacks === undefined ? undefined : parseFallbacks(flags.fallbacks);
       if (!(gradingModes as readonly string[]).includes(flags.grading)) {
-        throw new MaftError('CONFIG_INVALID', `expected one of ${gradingModes.join(', ')}, got "${flags.grading}"`, { field: '--grading' });
+        throw new MaftError('CONFIG_INVALID', `expected one of ${gradingModes.join(', ')}, got "${flags.grading}"`, {
+          field: '--grading',
+        });
       }
       const options = { mode: flags.grading as GradingMode, ...(fallbacks ? { fallbacks } : {}) };
       const file = flags.input ?? '<stdin>';

@@ -37,7 +37,10 @@ function integerFlag(text: string | undefined, flag: string): number | undefined
 }
 
 function listFlag(text: string | undefined): string[] | undefined {
-  return text?.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  return text
+    ?.split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 }
 
 /**
@@ -96,7 +99,7 @@ export async function selectProblems(flags: ProblemsFlags): Promise<Problem[]> {
 export function registerProblemsCommand(program: Command): void {
   program
     .command('problems')
-    .description('print a task\'s problems (or its finetune/eval split) as JSONL')
+    .description("print a task's problems (or its finetune/eval split) as JSONL")
     .requiredOption('--task <name>', taskNames.join(' | '))
     .option('--split <split>', 'finetune | eval (default: all problems, unsplit)')
     .option('--limit <n>', 'print at most the first n')
@@ -110,7 +113,7 @@ export function registerProblemsCommand(program: Command): void {
     .option('--answer-field <field>', 'jsonl: answer field (default answer)')
     .option('--id-field <field>', 'jsonl: id field (default: file name and line)')
     .option('--answer-type <type>', 'jsonl: numeric | math | choice | exact (required)')
-    .option('--count <n>', 'arithmetic: problems to generate (default 1000, or both splits\' total with --split)')
+    .option('--count <n>', "arithmetic: problems to generate (default 1000, or both splits' total with --split)")
     .option('--min <n>', 'arithmetic: smallest value (default 0)')
     .option('--max <n>', 'arithmetic: largest value, inclusive (default 29)')
     .action(async (flags: ProblemsFlags) => {

@@ -15,7 +15,11 @@ export function readRunResults(runDirectory: string): RunResults {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as RunResults;
   } catch {
-    throw new MaftError('FILE_NOT_FOUND', 'no results yet (this is not a maft run directory, or its first stage has not finished)', { file });
+    throw new MaftError(
+      'FILE_NOT_FOUND',
+      'no results yet (this is not a maft run directory, or its first stage has not finished)',
+      { file },
+    );
   }
 }
 
@@ -27,7 +31,7 @@ export function readRunResults(runDirectory: string): RunResults {
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
-    .description('render a maft run\'s results as a self-contained HTML report and a Markdown summary')
+    .description("render a maft run's results as a self-contained HTML report and a Markdown summary")
     .argument('<run-dir>', 'a run directory made by maft run')
     .option('--html <file>', 'where the HTML goes (default <run-dir>/artifacts/report.html)')
     .option('--markdown <file>', 'where the Markdown goes (default <run-dir>/artifacts/report.md)')

@@ -35,28 +35,48 @@ function configFromRunFlags(flags: RunFlags): Record<string, unknown> {
  * default (arithmetic, the shipped base model). A directory the stage commands began is continued the same way.
  */
 export async function runRunCommand(configFile: string | undefined, flags: RunFlags): Promise<void> {
-  const directory = flags.run ?? path.join('runs', configFile === undefined ? 'default' : path.basename(configFile).replace(/\.(ya?ml|json)$/i, ''));
-  await withRunContext({ directory, ...(configFile !== undefined ? { configFile } : {}), overrides: configFromRunFlags(flags) }, async (context) => {
-    const { run, config } = context;
-    process.stderr.write(`maft run: ${run.created ? 'new run' : 'resuming'} ${directory}\n`);
-    const started = performance.now();
-    const results = await runPipeline(context);
-    const files = writeReportFiles(run, results);
-    process.stdout.write(formatResultsTable(results, `${directory}: ${config.task.name}, ${config.society.agents} agents × ${config.society.rounds} rounds, ${config.iterations} iterations`));
-    process.stdout.write(`  ${((performance.now() - started) / 60000).toFixed(1)} min this session; report: ${files.html}\n`);
-  });
+  const directory =
+    flags.run ??
+    path.join('runs', configFile === undefined ? 'default' : path.basename(configFile).replace(/\.(ya?ml|json)$/i, ''));
+  await withRunContext(
+    { directory, ...(configFile !== undefined ? { configFile } : {}), overrides: configFromRunFlags(flags) },
+    async (context) => {
+      const { run, config } = context;
+      process.stderr.write(`maft run: ${run.created ? 'new run' : 'resuming'} ${directory}\n`);
+      const started = performance.now();
+      const results = await runPipeline(context);
+      const files = writeReportFiles(run, results);
+      process.stdout.write(
+        formatResultsTable(
+          results,
+          `${directory}: ${config.task.name}, ${config.society.agents} agents × ${config.society.rounds} rounds, ${config.iterations} iterations`,
+        ),
+      );
+      process.stdout.write(
+        `  ${((performance.now() - started) / 60000).toFixed(1)} min this session; report: ${files.html}\n`,
+      );
+    },
+  );
 }
 
 export function registerRunCommand(program: Command): void {
   program
     .command('run')
-    .description('the whole method: debate, vote, finetune every agent, iterate, and evaluate against the baselines (resumable)')
-    .argument('[config]', 'YAML config file (default: the run directory\'s own config, else the embedded default on the shipped arithmetic model)')
+    .description(
+      'the whole method: debate, vote, finetune every agent, iterate, and evaluate against the baselines (resumable)',
+    )
+    .argument(
+      '[config]',
+      "YAML config file (default: the run directory's own config, else the embedded default on the shipped arithmetic model)",
+    )
     .option('--run <dir>', 'run directory (default runs/<config name>, or runs/default)')
     .option('--threads <n>', 'CPU threads for inference and training (default 1: llama.cpp threads spin)')
     .option('--iterations <n>', 'finetuning iterations L')
     .option('--finetune-count <n>', 'problems debated per iteration to make training data')
     .option('--eval-count <n>', 'held-out problems every method is scored on')
-    .option('--methods <list>', 'comma-separated: base, majority, debate, multiagent-ft, single-agent-ft, majority-ft, star')
+    .option(
+      '--methods <list>',
+      'comma-separated: base, majority, debate, multiagent-ft, single-agent-ft, majority-ft, star',
+    )
     .action(runRunCommand);
 }

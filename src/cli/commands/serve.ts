@@ -27,7 +27,8 @@ interface ServeFlags {
 function integerFlag(text: string | undefined, flag: string, min: number): number | undefined {
   if (text === undefined) return undefined;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < min) throw new MaftError('CONFIG_INVALID', `expected an integer ≥ ${min}, got "${text}"`, { field: flag });
+  if (!Number.isInteger(value) || value < min)
+    throw new MaftError('CONFIG_INVALID', `expected an integer ≥ ${min}, got "${text}"`, { field: flag });
   return value;
 }
 
@@ -39,10 +40,15 @@ function integerFlag(text: string | undefined, flag: string, min: number): numbe
  */
 export async function runServeCommand(target: string | undefined, flags: ServeFlags): Promise<void> {
   const port = integerFlag(flags.port, '--port', 0) ?? 8080;
-  if (port > 65535) throw new MaftError('CONFIG_INVALID', `expected a port in 0..65535, got ${port}`, { field: '--port' });
+  if (port > 65535)
+    throw new MaftError('CONFIG_INVALID', `expected a port in 0..65535, got ${port}`, { field: '--port' });
   const apiKey = process.env[flags.apiKeyEnv] || undefined;
   if (!isLoopbackHost(flags.host) && apiKey === undefined) {
-    throw new MaftError('CONFIG_INVALID', `binding ${flags.host} (not loopback) needs an API key: set $${flags.apiKeyEnv} (or bind 127.0.0.1)`, { field: '--host' });
+    throw new MaftError(
+      'CONFIG_INVALID',
+      `binding ${flags.host} (not loopback) needs an API key: set $${flags.apiKeyEnv} (or bind 127.0.0.1)`,
+      { field: '--host' },
+    );
   }
   const limits = {
     concurrency: integerFlag(flags.concurrency, '--concurrency', 1),
@@ -52,7 +58,8 @@ export async function runServeCommand(target: string | undefined, flags: ServeFl
   };
   const threads = integerFlag(flags.threads, '--threads', 1);
   // No argument: what `maft run` with no argument made (runs/default), else the embedded default's base society.
-  const served = target ?? (existsSync(path.join(defaultRunDirectory, 'config.json')) ? defaultRunDirectory : undefined);
+  const served =
+    target ?? (existsSync(path.join(defaultRunDirectory, 'config.json')) ? defaultRunDirectory : undefined);
   const society = await createSocietyServer({
     ...(served !== undefined ? { target: served } : {}),
     ...(threads !== undefined ? { threads } : {}),
@@ -83,7 +90,9 @@ export async function runServeCommand(target: string | undefined, flags: ServeFl
   await new Promise<void>((resolve) => {
     const shutdown = (signal: string) => {
       const { running, queued } = society.stats();
-      process.stderr.write(`maft serve: ${signal}: finishing ${running + queued} admitted request(s), refusing new ones\n`);
+      process.stderr.write(
+        `maft serve: ${signal}: finishing ${running + queued} admitted request(s), refusing new ones\n`,
+      );
       process.once(signal as NodeJS.Signals, () => process.exit(1)); // a second signal does not wait
       server.close();
       void society.close().then(() => {
@@ -101,7 +110,10 @@ export function registerServeCommand(program: Command): void {
   program
     .command('serve')
     .description("serve a run's (finetuned) societies as an OpenAI-compatible chat-completions endpoint")
-    .argument('[target]', 'run directory or maft run config (default: runs/default if maft run made it, else the embedded default on the shipped model)')
+    .argument(
+      '[target]',
+      'run directory or maft run config (default: runs/default if maft run made it, else the embedded default on the shipped model)',
+    )
     .option('--host <host>', 'address to bind; anything but loopback needs an API key', '127.0.0.1')
     .option('--port <n>', 'port (0: any free port)', '8080')
     .option('--threads <n>', "llama.cpp CPU threads (default: the config's)")

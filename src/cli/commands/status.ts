@@ -19,18 +19,36 @@ export function registerStatusCommand(program: Command): void {
     .option('--json', 'print the status as one JSON object')
     .action((runDirectory: string, flags: { json?: boolean }) => {
       const run = readRun(runDirectory);
-      const config = validateConfig(runConfigSchema, run.config, `config of ${runDirectory} (is it a maft run directory?)`);
+      const config = validateConfig(
+        runConfigSchema,
+        run.config,
+        `config of ${runDirectory} (is it a maft run directory?)`,
+      );
       const problems = { finetune: config.split.finetuneCount, eval: config.split.evalCount };
       // Records are checked against the run (producer, duplicates, counts): a record that does not belong is an error.
-      const status = describeStatus(planRun(config), run.manifest.stages, (stage) => run.records(stage.id, { total: problems[stage.split ?? 'eval'] }).length, problems);
+      const status = describeStatus(
+        planRun(config),
+        run.manifest.stages,
+        (stage) => run.records(stage.id, { total: problems[stage.split ?? 'eval'] }).length,
+        problems,
+      );
       const owner = lockOwner(run.layout.lock);
       if (flags.json) {
         process.stdout.write(`${JSON.stringify({ ...status, runningProcess: owner })}\n`);
         return;
       }
-      process.stdout.write(formatStatus(status, `${runDirectory}: ${config.task.name}, ${config.society.agents} agents × ${config.society.rounds} rounds, ${config.iterations} iterations`, owner === null ? null : `pid ${owner.pid} is running it`));
+      process.stdout.write(
+        formatStatus(
+          status,
+          `${runDirectory}: ${config.task.name}, ${config.society.agents} agents × ${config.society.rounds} rounds, ${config.iterations} iterations`,
+          owner === null ? null : `pid ${owner.pid} is running it`,
+        ),
+      );
       const resultsFile = path.join(run.layout.artifacts, 'results.json');
-      if (existsSync(resultsFile)) process.stdout.write(formatResultsTable(JSON.parse(readFileSync(resultsFile, 'utf8')) as RunResults, 'results so far'));
+      if (existsSync(resultsFile))
+        process.stdout.write(
+          formatResultsTable(JSON.parse(readFileSync(resultsFile, 'utf8')) as RunResults, 'results so far'),
+        );
     });
 }
 

@@ -19,7 +19,9 @@ export interface OpenAiChatExample {
 
 export function toOpenAiChatExample(row: TrainingRow): OpenAiChatExample {
   const context = row.prompt.map((message): OpenAiChatMessage =>
-    message.role === 'assistant' ? { role: message.role, content: message.content, weight: 0 } : { role: message.role, content: message.content },
+    message.role === 'assistant'
+      ? { role: message.role, content: message.content, weight: 0 }
+      : { role: message.role, content: message.content },
   );
   return { messages: [...context, { role: 'assistant', content: row.completion.content }] };
 }

@@ -23,7 +23,10 @@ export function toShareGptConversation(row: TrainingRow): ShareGptConversation {
   const { kind, agent, problemId } = row.metadata;
   return {
     id: `${kind}/agent-${agent}/${problemId}`,
-    conversations: [...row.prompt, row.completion].map((message) => ({ from: speakerOf[message.role], value: message.content })),
+    conversations: [...row.prompt, row.completion].map((message) => ({
+      from: speakerOf[message.role],
+      value: message.content,
+    })),
   };
 }
 

@@ -45,7 +45,8 @@ export function curriculumExample(index: number, options: CurriculumOptions): Cu
   const problem = arithmeticProblem(operands).question;
   const question = renderPrompt(templates.question, { question: problem });
   const wrongShare = options.wrongShare ?? 0.4;
-  const someAnswer = (): WorkedSolution => (random.next() < wrongShare ? wrongSolution(operands, random) : correctSolution(operands));
+  const someAnswer = (): WorkedSolution =>
+    random.next() < wrongShare ? wrongSolution(operands, random) : correctSolution(operands);
   const right = correctSolution(operands);
   const [answerShare, summaryShare, updateShare] = options.kindShares ?? defaultKindShares;
   const roll = random.next();
@@ -53,7 +54,10 @@ export function curriculumExample(index: number, options: CurriculumOptions): Cu
     return { kind: 'answer', question: problem, prompt: [user(question)], completion: assistant(right.text) };
   }
   const others = [someAnswer(), someAnswer()];
-  const responses = renderOtherResponses(templates, others.map((other) => other.text));
+  const responses = renderOtherResponses(
+    templates,
+    others.map((other) => other.text),
+  );
   if (roll < answerShare + summaryShare) {
     const content = renderPrompt(templates.summarize, { question: problem, responses });
     return { kind: 'summary', question: problem, prompt: [user(content)], completion: assistant(summarize(others)) };
@@ -62,10 +66,20 @@ export function curriculumExample(index: number, options: CurriculumOptions): Cu
   const history = [user(question), assistant(own.text)];
   if (roll < answerShare + summaryShare + updateShare) {
     const content = renderPrompt(templates.debateWithSummary, { summary: summarize(others) });
-    return { kind: 'update-after-summary', question: problem, prompt: [...history, user(content)], completion: assistant(right.text) };
+    return {
+      kind: 'update-after-summary',
+      question: problem,
+      prompt: [...history, user(content)],
+      completion: assistant(right.text),
+    };
   }
   const content = renderPrompt(templates.debate, { responses });
-  return { kind: 'update-after-answers', question: problem, prompt: [...history, user(content)], completion: assistant(right.text) };
+  return {
+    kind: 'update-after-answers',
+    question: problem,
+    prompt: [...history, user(content)],
+    completion: assistant(right.text),
+  };
 }
 
 /** A summary of solutions as the summarizer is taught to write it: each one's products and final answer. */

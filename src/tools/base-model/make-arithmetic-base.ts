@@ -67,16 +67,29 @@ export interface BaseModelReport {
 export type BaseModelCardInput = BaseModelReport;
 
 /** Model shape: ~2.2M parameters (8.7 MB in F32). Trained from F16-stored initial weights. */
-export const baseModelShape = { embeddingLength: 192, blockCount: 4, headCount: 4, feedForwardLength: 512, contextLength: 1024 } as const;
+export const baseModelShape = {
+  embeddingLength: 192,
+  blockCount: 4,
+  headCount: 4,
+  feedForwardLength: 512,
+  contextLength: 1024,
+} as const;
 
 /** The default curriculum: small values first (a one-digit times table is learned in minutes), then all of 0..29. */
 export const defaultCurriculum = { easyMax: 9, easyShare: 0.25, rampEnd: 0.6 } as const;
 
 /** Largest operand of the example at `progress` (0..1) through the curriculum. */
-export function curriculumMax(progress: number, curriculum: { easyMax: number; easyShare: number; rampEnd: number }, max = 29): number {
+export function curriculumMax(
+  progress: number,
+  curriculum: { easyMax: number; easyShare: number; rampEnd: number },
+  max = 29,
+): number {
   if (progress < curriculum.easyShare) return curriculum.easyMax;
   if (progress >= curriculum.rampEnd) return max;
-  return Math.round(curriculum.easyMax + ((max - curriculum.easyMax) * (progress - curriculum.easyShare)) / (curriculum.rampEnd - curriculum.easyShare));
+  return Math.round(
+    curriculum.easyMax +
+      ((max - curriculum.easyMax) * (progress - curriculum.easyShare)) / (curriculum.rampEnd - curriculum.easyShare),
+  );
 }
 
 /** Mostly round-1 answers (the skill that matters most), with enough summaries and updates to debate. */
@@ -87,11 +100,28 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'maft-base-model-'));
   try {
     const templates = defaultPromptTemplates('numeric');
-    const words = [...new Set(Object.values(templates).join(' ').concat(' One agent found and the answer Multiply first, then add subtract from left to right so').match(/[A-Za-z]+/g) ?? [])];
+    const words = [
+      ...new Set(
+        Object.values(templates)
+          .join(' ')
+          .concat(' One agent found and the answer Multiply first, then add subtract from left to right so')
+          .match(/[A-Za-z]+/g) ?? [],
+      ),
+    ];
     const initial = path.join(scratch, 'initial.gguf');
-    const model = createTinyLlamaModel({ ...baseModelShape, weightType: 'F16', seed: options.seed, vocabularyWords: words, spacedDigits: false, name: 'maft-arithmetic-base' });
+    const model = createTinyLlamaModel({
+      ...baseModelShape,
+      weightType: 'F16',
+      seed: options.seed,
+      vocabularyWords: words,
+      spacedDigits: false,
+      name: 'maft-arithmetic-base',
+    });
     if (options.initPath === undefined) await writeGgufFile(initial, model);
-    const parameters = model.tensors.reduce((sum, tensor) => sum + tensor.shape.reduce((product, size) => product * size, 1), 0);
+    const parameters = model.tensors.reduce(
+      (sum, tensor) => sum + tensor.shape.reduce((product, size) => product * size, 1),
+      0,
+    );
 
     // Never train on a problem of the default splits (seed 0, 500/500): they are the held-out yardstick.
     const taskMax = options.max ?? 9;
@@ -100,7 +130,8 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
     const rows = [];
     const curriculum = options.curriculum ?? defaultCurriculum;
     for (let index = options.firstExample ?? 0; rows.length < options.examples; index++) {
-      const max = options.initPath === undefined ? curriculumMax(rows.length / options.examples, curriculum, taskMax) : taskMax;
+      const max =
+        options.initPath === undefined ? curriculumMax(rows.length / options.examples, curriculum, taskMax) : taskMax;
       const example = curriculumExample(index, { seed: options.seed, min: 0, max, kindShares: baseModelKindShares });
       if (reserved.has(example.question)) continue;
       rows.push(example);
@@ -138,7 +169,13 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
     // Shipped in F32 (exact from F16, 4 bytes a weight, still < 10 MB): llama.cpp and the trainer then agree to ~1e-6.
     await convertModelToF32(plan.outputPath, options.outputPath);
     log(`evaluating on ${options.evalProblems} held-out problems`);
-    const evaluation = await measureBaseModel(options.outputPath, taskMax, options.evalProblems, options.threads, options.seed);
+    const evaluation = await measureBaseModel(
+      options.outputPath,
+      taskMax,
+      options.evalProblems,
+      options.threads,
+      options.seed,
+    );
     return {
       outputPath: options.outputPath,
       bytes: statSync(options.outputPath).size,
@@ -166,10 +203,28 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
  * The card's accuracy: the first `problems` of the arithmetic eval split with values 0..max (seed 0, 500/500), one answer
  * each with maft's round-1 prompt, at the paper's sampling and greedily. Deterministic per seed.
  */
-export async function measureBaseModel(modelPath: string, max: number, problems: number, threads: number, seed: number): Promise<{ evaluation: SingleAnswerAccuracy; greedy: SingleAnswerAccuracy }> {
+export async function measureBaseModel(
+  modelPath: string,
+  max: number,
+  problems: number,
+  threads: number,
+  seed: number,
+): Promise<{ evaluation: SingleAnswerAccuracy; greedy: SingleAnswerAccuracy }> {
   const { eval: held } = await loadSplits('arithmetic', { max }, {});
   const chosen = held.slice(0, problems);
-  const evaluation = await measureSingleAnswerAccuracy(modelPath, chosen, { threads, temperature: 1, topP: 0.9, maxTokens: 256, seed });
-  const greedy = await measureSingleAnswerAccuracy(modelPath, chosen, { threads, temperature: 0, topP: 1, maxTokens: 256, seed });
+  const evaluation = await measureSingleAnswerAccuracy(modelPath, chosen, {
+    threads,
+    temperature: 1,
+    topP: 0.9,
+    maxTokens: 256,
+    seed,
+  });
+  const greedy = await measureSingleAnswerAccuracy(modelPath, chosen, {
+    threads,
+    temperature: 0,
+    topP: 1,
+    maxTokens: 256,
+    seed,
+  });
   return { evaluation, greedy };
 }

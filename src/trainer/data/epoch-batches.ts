@@ -23,13 +23,20 @@ export interface BatchPlan {
 
 export function planBatches(
   examples: readonly TokenizedExample[],
-  options: { readonly windowLength: number; readonly windowsPerStep: number; readonly epochs: number; readonly seed: number; readonly shuffle?: boolean },
+  options: {
+    readonly windowLength: number;
+    readonly windowsPerStep: number;
+    readonly epochs: number;
+    readonly seed: number;
+    readonly shuffle?: boolean;
+  },
 ): BatchPlan {
   const batches: PlannedBatch[] = [];
   let truncatedExamples = 0;
   let droppedExamples = 0;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    const order = options.shuffle === false ? examples : shuffled(examples, createRandom(deriveSeed(options.seed, 'epoch', epoch)));
+    const order =
+      options.shuffle === false ? examples : shuffled(examples, createRandom(deriveSeed(options.seed, 'epoch', epoch)));
     const packed = packExamples(order, options.windowLength);
     if (epoch === 1) ({ truncatedExamples, droppedExamples } = packed);
     for (let start = 0; start < packed.windows.length; start += options.windowsPerStep) {

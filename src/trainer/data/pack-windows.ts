@@ -44,7 +44,10 @@ export function packExamples(examples: readonly TokenizedExample[], windowLength
   let droppedExamples = 0;
   for (const example of examples) {
     if (example.tokens.length !== example.completion.length) {
-      throw new MaftError('INPUT_INVALID', `example with ${example.tokens.length} tokens has ${example.completion.length} completion flags`);
+      throw new MaftError(
+        'INPUT_INVALID',
+        `example with ${example.tokens.length} tokens has ${example.completion.length} completion flags`,
+      );
     }
     let fitted = example;
     if (example.tokens.length > windowLength) {
@@ -98,7 +101,8 @@ export function layoutWindow(window: PackedWindow, windowLength: number, padding
       const row = start + index;
       tokens[row] = segment.tokens[index] as number;
       positions[row] = index;
-      if (index + 1 < length && segment.completion[index + 1] === true) targets[row] = segment.tokens[index + 1] as number;
+      if (index + 1 < length && segment.completion[index + 1] === true)
+        targets[row] = segment.tokens[index + 1] as number;
       attentionMask.fill(0, row * T + start, row * T + row + 1);
     }
     start += length;

@@ -25,5 +25,8 @@ export async function writeLoraAdapter(
     a: () => readFloats(api, target.a),
     b: () => readFloats(api, target.b),
   }));
-  return writeGgufFile(path, describeLoraAdapter({ architecture: hyperparameters.architecture, alpha: lora.alpha, name, weights }));
+  return writeGgufFile(
+    path,
+    describeLoraAdapter({ architecture: hyperparameters.architecture, alpha: lora.alpha, name, weights }),
+  );
 }

@@ -12,9 +12,16 @@ import type { GgmlApi } from '../ggml/bindings.js';
 import { readFloats } from '../ggml/tensors.js';
 import type { LoadedModel } from '../model/load-model.js';
 
-const typeNamesById = new Map<number, GgmlTypeName>(Object.entries(ggmlTypes).map(([name, { id }]) => [id, name as GgmlTypeName]));
+const typeNamesById = new Map<number, GgmlTypeName>(
+  Object.entries(ggmlTypes).map(([name, { id }]) => [id, name as GgmlTypeName]),
+);
 
-export async function writeTrainedModel(api: GgmlApi, path: string, model: LoadedModel, name?: string): Promise<GgufWriteResult> {
+export async function writeTrainedModel(
+  api: GgmlApi,
+  path: string,
+  model: LoadedModel,
+  name?: string,
+): Promise<GgufWriteResult> {
   const headBytes = model.info.infoEndOffset;
   if (headBytes === undefined) throw new MaftError('INTERNAL', `${model.path}: tensor info was not read`);
   const metadata = await readGgufMetadata(model.path, headBytes);

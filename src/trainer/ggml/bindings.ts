@@ -77,8 +77,18 @@ export interface GgmlApi {
   ggml_cont(context: C, a: T): T;
   ggml_cont_2d(context: C, a: T, ne0: number, ne1: number): T;
   ggml_rope_ext(
-    context: C, a: T, positions: T, frequencyFactors: T | null, dimensions: number, mode: number, contextOriginal: number,
-    frequencyBase: number, frequencyScale: number, extensionFactor: number, attentionFactor: number, betaFast: number,
+    context: C,
+    a: T,
+    positions: T,
+    frequencyFactors: T | null,
+    dimensions: number,
+    mode: number,
+    contextOriginal: number,
+    frequencyBase: number,
+    frequencyScale: number,
+    extensionFactor: number,
+    attentionFactor: number,
+    betaFast: number,
     betaSlow: number,
   ): T;
   ggml_soft_max_ext(context: C, a: T, mask: T | null, scale: number, maxBias: number): T;
@@ -91,8 +101,18 @@ export interface GgmlApi {
   ggml_rms_norm_back(context: C, gradient: T, x: T, eps: number): T;
   ggml_soft_max_ext_back(context: C, gradient: T, softmaxOutput: T, scale: number, maxBias: number): T;
   ggml_rope_ext_back(
-    context: C, gradient: T, positions: T, frequencyFactors: T | null, dimensions: number, mode: number, contextOriginal: number,
-    frequencyBase: number, frequencyScale: number, extensionFactor: number, attentionFactor: number, betaFast: number,
+    context: C,
+    gradient: T,
+    positions: T,
+    frequencyFactors: T | null,
+    dimensions: number,
+    mode: number,
+    contextOriginal: number,
+    frequencyBase: number,
+    frequencyScale: number,
+    extensionFactor: number,
+    attentionFactor: number,
+    betaFast: number,
     betaSlow: number,
   ): T;
   ggml_get_rows_back(context: C, gradient: T, rows: T, shapeOf: T): T;
@@ -132,8 +152,15 @@ export interface GgmlApi {
 }
 
 const opaqueNames = [
-  'ggml_context', 'ggml_tensor', 'ggml_cgraph', 'ggml_backend', 'ggml_backend_buffer', 'ggml_backend_buffer_type',
-  'ggml_backend_device', 'ggml_backend_reg', 'ggml_gallocr',
+  'ggml_context',
+  'ggml_tensor',
+  'ggml_cgraph',
+  'ggml_backend',
+  'ggml_backend_buffer',
+  'ggml_backend_buffer_type',
+  'ggml_backend_device',
+  'ggml_backend_reg',
+  'ggml_gallocr',
 ];
 
 /** C prototypes in koffi's syntax; each name must match a key of GgmlApi. */
@@ -144,7 +171,8 @@ const prototypes: Record<keyof GgmlApi, string> = {
   ggml_graph_overhead_custom: 'size_t ggml_graph_overhead_custom(size_t size, bool grads)',
   ggml_new_tensor_1d: 'ggml_tensor *ggml_new_tensor_1d(ggml_context *ctx, int type, int64_t ne0)',
   ggml_new_tensor_2d: 'ggml_tensor *ggml_new_tensor_2d(ggml_context *ctx, int type, int64_t ne0, int64_t ne1)',
-  ggml_new_tensor_3d: 'ggml_tensor *ggml_new_tensor_3d(ggml_context *ctx, int type, int64_t ne0, int64_t ne1, int64_t ne2)',
+  ggml_new_tensor_3d:
+    'ggml_tensor *ggml_new_tensor_3d(ggml_context *ctx, int type, int64_t ne0, int64_t ne1, int64_t ne2)',
   ggml_new_tensor_4d:
     'ggml_tensor *ggml_new_tensor_4d(ggml_context *ctx, int type, int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3)',
   ggml_set_name: 'ggml_tensor *ggml_set_name(ggml_tensor *tensor, const char *name)',
@@ -171,12 +199,14 @@ const prototypes: Record<keyof GgmlApi, string> = {
   ggml_clamp: 'ggml_tensor *ggml_clamp(ggml_context *ctx, ggml_tensor *a, float min, float max)',
   ggml_mul_mat: 'ggml_tensor *ggml_mul_mat(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b)',
   ggml_reshape_2d: 'ggml_tensor *ggml_reshape_2d(ggml_context *ctx, ggml_tensor *a, int64_t ne0, int64_t ne1)',
-  ggml_reshape_3d: 'ggml_tensor *ggml_reshape_3d(ggml_context *ctx, ggml_tensor *a, int64_t ne0, int64_t ne1, int64_t ne2)',
+  ggml_reshape_3d:
+    'ggml_tensor *ggml_reshape_3d(ggml_context *ctx, ggml_tensor *a, int64_t ne0, int64_t ne1, int64_t ne2)',
   ggml_reshape_4d:
     'ggml_tensor *ggml_reshape_4d(ggml_context *ctx, ggml_tensor *a, int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3)',
   ggml_repeat_4d:
     'ggml_tensor *ggml_repeat_4d(ggml_context *ctx, ggml_tensor *a, int64_t ne0, int64_t ne1, int64_t ne2, int64_t ne3)',
-  ggml_permute: 'ggml_tensor *ggml_permute(ggml_context *ctx, ggml_tensor *a, int axis0, int axis1, int axis2, int axis3)',
+  ggml_permute:
+    'ggml_tensor *ggml_permute(ggml_context *ctx, ggml_tensor *a, int axis0, int axis1, int axis2, int axis3)',
   ggml_transpose: 'ggml_tensor *ggml_transpose(ggml_context *ctx, ggml_tensor *a)',
   ggml_cont: 'ggml_tensor *ggml_cont(ggml_context *ctx, ggml_tensor *a)',
   ggml_cont_2d: 'ggml_tensor *ggml_cont_2d(ggml_context *ctx, ggml_tensor *a, int64_t ne0, int64_t ne1)',
@@ -196,7 +226,8 @@ const prototypes: Record<keyof GgmlApi, string> = {
   ggml_rope_ext_back:
     'ggml_tensor *ggml_rope_ext_back(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b, ggml_tensor *c, int n_dims, int mode, ' +
     'int n_ctx_orig, float freq_base, float freq_scale, float ext_factor, float attn_factor, float beta_fast, float beta_slow)',
-  ggml_get_rows_back: 'ggml_tensor *ggml_get_rows_back(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b, ggml_tensor *c)',
+  ggml_get_rows_back:
+    'ggml_tensor *ggml_get_rows_back(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b, ggml_tensor *c)',
   ggml_repeat_back: 'ggml_tensor *ggml_repeat_back(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b)',
   ggml_cross_entropy_loss_back:
     'ggml_tensor *ggml_cross_entropy_loss_back(ggml_context *ctx, ggml_tensor *a, ggml_tensor *b, ggml_tensor *c)',
@@ -207,11 +238,13 @@ const prototypes: Record<keyof GgmlApi, string> = {
     'ggml_tensor *adamw_params)',
   ggml_new_graph_custom: 'ggml_cgraph *ggml_new_graph_custom(ggml_context *ctx, size_t size, bool grads)',
   ggml_build_forward_expand: 'void ggml_build_forward_expand(ggml_cgraph *cgraph, ggml_tensor *tensor)',
-  ggml_build_backward_expand: 'void ggml_build_backward_expand(ggml_context *ctx, ggml_cgraph *cgraph, ggml_tensor **grad_accs)',
+  ggml_build_backward_expand:
+    'void ggml_build_backward_expand(ggml_context *ctx, ggml_cgraph *cgraph, ggml_tensor **grad_accs)',
   ggml_graph_get_grad: 'ggml_tensor *ggml_graph_get_grad(ggml_cgraph *cgraph, ggml_tensor *node)',
   ggml_graph_n_nodes: 'int ggml_graph_n_nodes(ggml_cgraph *cgraph)',
   ggml_graph_node: 'ggml_tensor *ggml_graph_node(ggml_cgraph *cgraph, int i)',
-  ggml_backend_alloc_ctx_tensors: 'ggml_backend_buffer *ggml_backend_alloc_ctx_tensors(ggml_context *ctx, ggml_backend *backend)',
+  ggml_backend_alloc_ctx_tensors:
+    'ggml_backend_buffer *ggml_backend_alloc_ctx_tensors(ggml_context *ctx, ggml_backend *backend)',
   ggml_gallocr_new: 'ggml_gallocr *ggml_gallocr_new(ggml_backend_buffer_type *buft)',
   ggml_gallocr_free: 'void ggml_gallocr_free(ggml_gallocr *galloc)',
   ggml_gallocr_alloc_graph: 'bool ggml_gallocr_alloc_graph(ggml_gallocr *galloc, ggml_cgraph *graph)',
@@ -223,11 +256,13 @@ const prototypes: Record<keyof GgmlApi, string> = {
   ggml_backend_dev_description: 'const char *ggml_backend_dev_description(ggml_backend_device *device)',
   ggml_backend_reg_get_proc_address: 'void *ggml_backend_reg_get_proc_address(ggml_backend_reg *reg, const char *name)',
   ggml_backend_free: 'void ggml_backend_free(ggml_backend *backend)',
-  ggml_backend_get_default_buffer_type: 'ggml_backend_buffer_type *ggml_backend_get_default_buffer_type(ggml_backend *backend)',
+  ggml_backend_get_default_buffer_type:
+    'ggml_backend_buffer_type *ggml_backend_get_default_buffer_type(ggml_backend *backend)',
   ggml_backend_buffer_free: 'void ggml_backend_buffer_free(ggml_backend_buffer *buffer)',
   ggml_backend_buffer_clear: 'void ggml_backend_buffer_clear(ggml_backend_buffer *buffer, uint8_t value)',
   ggml_backend_buffer_get_size: 'size_t ggml_backend_buffer_get_size(ggml_backend_buffer *buffer)',
-  ggml_backend_tensor_set: 'void ggml_backend_tensor_set(ggml_tensor *tensor, const void *data, size_t offset, size_t size)',
+  ggml_backend_tensor_set:
+    'void ggml_backend_tensor_set(ggml_tensor *tensor, const void *data, size_t offset, size_t size)',
   ggml_backend_tensor_get: 'void ggml_backend_tensor_get(ggml_tensor *tensor, void *data, size_t offset, size_t size)',
   ggml_backend_graph_compute: 'int ggml_backend_graph_compute(ggml_backend *backend, ggml_cgraph *cgraph)',
 };

@@ -33,11 +33,16 @@ export function createCpuBackend(threads: number): CpuBackend {
     api.ggml_backend_load_all_from_path(ggmlLibraryDirectory());
     device = api.ggml_backend_dev_by_type(deviceTypeCpu);
   }
-  if (device === null) throw new MaftError('INTERNAL', 'no ggml CPU backend could be loaded from node-llama-cpp\'s binaries');
+  if (device === null)
+    throw new MaftError('INTERNAL', "no ggml CPU backend could be loaded from node-llama-cpp's binaries");
   const backend = api.ggml_backend_dev_init(device, null);
   if (backend === null) throw new MaftError('INTERNAL', 'ggml CPU backend failed to initialise');
-  const setThreadsPointer = api.ggml_backend_reg_get_proc_address(api.ggml_backend_dev_backend_reg(device), 'ggml_backend_set_n_threads');
-  if (setThreadsPointer === null) throw new MaftError('INTERNAL', 'the ggml CPU backend has no ggml_backend_set_n_threads');
+  const setThreadsPointer = api.ggml_backend_reg_get_proc_address(
+    api.ggml_backend_dev_backend_reg(device),
+    'ggml_backend_set_n_threads',
+  );
+  if (setThreadsPointer === null)
+    throw new MaftError('INTERNAL', 'the ggml CPU backend has no ggml_backend_set_n_threads');
   let disposed = false;
   const result: CpuBackend = {
     api,

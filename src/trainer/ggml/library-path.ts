@@ -26,7 +26,10 @@ export function locateGgmlLibraries(): GgmlLibraryPaths {
   const platform = `${process.platform}-${process.arch}`;
   const names = supportedPlatforms[platform];
   if (names === undefined) {
-    throw new MaftError('INTERNAL', `the embedded trainer supports ${Object.keys(supportedPlatforms).join(', ')}, not ${platform}`);
+    throw new MaftError(
+      'INTERNAL',
+      `the embedded trainer supports ${Object.keys(supportedPlatforms).join(', ')}, not ${platform}`,
+    );
   }
   let packageEntry: string;
   try {
@@ -34,13 +37,19 @@ export function locateGgmlLibraries(): GgmlLibraryPaths {
     const fromNodeLlamaCpp = createRequire(fromMaft.resolve('node-llama-cpp'));
     packageEntry = fromNodeLlamaCpp.resolve(`@node-llama-cpp/${platform}`);
   } catch (error) {
-    throw new MaftError('INTERNAL', `cannot find node-llama-cpp's prebuilt binaries (@node-llama-cpp/${platform})`, {}, { cause: error });
+    throw new MaftError(
+      'INTERNAL',
+      `cannot find node-llama-cpp's prebuilt binaries (@node-llama-cpp/${platform})`,
+      {},
+      { cause: error },
+    );
   }
   // The package entry is <package>/dist/index.js; the binaries sit in <package>/bins/<platform>/.
   const directory = path.join(path.dirname(packageEntry), '..', 'bins', platform);
   const paths = { directory, base: path.join(directory, names.baseName), ggml: path.join(directory, names.ggmlName) };
   for (const file of [paths.base, paths.ggml]) {
-    if (!existsSync(file)) throw new MaftError('INTERNAL', `ggml library missing: ${file} (node-llama-cpp version changed?)`);
+    if (!existsSync(file))
+      throw new MaftError('INTERNAL', `ggml library missing: ${file} (node-llama-cpp version changed?)`);
   }
   return paths;
 }

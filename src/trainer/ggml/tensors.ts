@@ -12,21 +12,37 @@ import type { ContextHandle, TensorHandle } from './handles.js';
  * count generously.
  */
 export function createMetadataContext(api: GgmlApi, tensors: number, graphNodes = 0): ContextHandle {
-  const size = tensors * api.ggml_tensor_overhead() + (graphNodes > 0 ? api.ggml_graph_overhead_custom(graphNodes, true) : 0);
+  const size =
+    tensors * api.ggml_tensor_overhead() + (graphNodes > 0 ? api.ggml_graph_overhead_custom(graphNodes, true) : 0);
   const context = api.ggml_init({ mem_size: size, mem_buffer: null, no_alloc: true });
   if (context === null) throw new MaftError('INTERNAL', `ggml_init failed for a ${size}-byte metadata context`);
   return context;
 }
 
-export function newTensor(api: GgmlApi, context: ContextHandle, type: number, shape: readonly number[], name?: string): TensorHandle {
+export function newTensor(
+  api: GgmlApi,
+  context: ContextHandle,
+  type: number,
+  shape: readonly number[],
+  name?: string,
+): TensorHandle {
   const [a = 1, b = 1, c = 1, d = 1] = shape;
   let tensor: TensorHandle;
   switch (shape.length) {
-    case 1: tensor = api.ggml_new_tensor_1d(context, type, a); break;
-    case 2: tensor = api.ggml_new_tensor_2d(context, type, a, b); break;
-    case 3: tensor = api.ggml_new_tensor_3d(context, type, a, b, c); break;
-    case 4: tensor = api.ggml_new_tensor_4d(context, type, a, b, c, d); break;
-    default: throw new MaftError('INTERNAL', `tensor of rank ${shape.length}`);
+    case 1:
+      tensor = api.ggml_new_tensor_1d(context, type, a);
+      break;
+    case 2:
+      tensor = api.ggml_new_tensor_2d(context, type, a, b);
+      break;
+    case 3:
+      tensor = api.ggml_new_tensor_3d(context, type, a, b, c);
+      break;
+    case 4:
+      tensor = api.ggml_new_tensor_4d(context, type, a, b, c, d);
+      break;
+    default:
+      throw new MaftError('INTERNAL', `tensor of rank ${shape.length}`);
   }
   if (name !== undefined) api.ggml_set_name(tensor, name);
   return tensor;
@@ -36,7 +52,10 @@ export function newTensor(api: GgmlApi, context: ContextHandle, type: number, sh
 export function writeTensor(api: GgmlApi, tensor: TensorHandle, data: Float32Array | Int32Array | Uint8Array): void {
   const bytes = api.ggml_nbytes(tensor);
   if (data.byteLength !== bytes) {
-    throw new MaftError('INTERNAL', `tensor ${api.ggml_get_name(tensor)}: ${data.byteLength} bytes given, ${bytes} needed`);
+    throw new MaftError(
+      'INTERNAL',
+      `tensor ${api.ggml_get_name(tensor)}: ${data.byteLength} bytes given, ${bytes} needed`,
+    );
   }
   api.ggml_backend_tensor_set(tensor, data, 0, bytes);
 }

@@ -68,7 +68,10 @@ export function buildBackward(options: BackwardOptions): Map<string, TensorHandl
     return result;
   };
   const sum = (parts: (TensorHandle | undefined)[]): TensorHandle | undefined =>
-    parts.reduce<TensorHandle | undefined>((total, part) => (part === undefined ? total : total === undefined ? part : api.ggml_add(ctx, total, part)), undefined);
+    parts.reduce<TensorHandle | undefined>(
+      (total, part) => (part === undefined ? total : total === undefined ? part : api.ggml_add(ctx, total, part)),
+      undefined,
+    );
 
   /** dx = Wᵀ·dy; as a matrix product F16 weights are transposed into F32 so dy keeps its precision. */
   const inputGradientThrough = (weight: WeightTensor, outputGradient: TensorHandle): TensorHandle => {
@@ -91,23 +94,39 @@ export function buildBackward(options: BackwardOptions): Map<string, TensorHandl
   };
 
   /** Backward through y = W·x + s·B·(A·x) + b; returns dx when asked for. */
-  const linearBackward = (linear: LinearTrace, outputGradient: TensorHandle, needInput: boolean): TensorHandle | undefined => {
+  const linearBackward = (
+    linear: LinearTrace,
+    outputGradient: TensorHandle,
+    needInput: boolean,
+  ): TensorHandle | undefined => {
     const { weight, bias, input } = linear;
-    if (bias !== undefined && wanted.has(bias.name)) accumulate(bias.name, api.ggml_repeat_back(ctx, outputGradient, bias.handle));
+    if (bias !== undefined && wanted.has(bias.name))
+      accumulate(bias.name, api.ggml_repeat_back(ctx, outputGradient, bias.handle));
     if (wanted.has(weight.name)) {
       // dW[i, j] = Σ_n x[i, n]·dy[j, n]: mul_mat(xᵀ [N, in], dyᵀ [N, out]) → [in, out], or out_prod(x, dy).
-      accumulate(weight.name, fitsMatrixKernel(N, weight.shape[0] ?? 0)
-        ? api.ggml_mul_mat(ctx, transposed(input), transposed(outputGradient))
-        : api.ggml_out_prod(ctx, input, outputGradient));
+      accumulate(
+        weight.name,
+        fitsMatrixKernel(N, weight.shape[0] ?? 0)
+          ? api.ggml_mul_mat(ctx, transposed(input), transposed(outputGradient))
+          : api.ggml_out_prod(ctx, input, outputGradient),
+      );
     }
     let inputGradient = needInput ? inputGradientThrough(weight, outputGradient) : undefined;
     if (linear.lora !== undefined && lora !== undefined) {
       const { target, down } = linear.lora;
       const aName = `${target.name}.lora_a`;
       const bName = `${target.name}.lora_b`;
-      if (wanted.has(bName)) accumulate(bName, api.ggml_scale(ctx, api.ggml_mul_mat(ctx, transposed(down), transposed(outputGradient)), lora.scale));
+      if (wanted.has(bName))
+        accumulate(
+          bName,
+          api.ggml_scale(ctx, api.ggml_mul_mat(ctx, transposed(down), transposed(outputGradient)), lora.scale),
+        );
       if (wanted.has(aName) || needInput) {
-        const downGradient = api.ggml_scale(ctx, api.ggml_mul_mat(ctx, transposed(target.b), outputGradient), lora.scale); // [rank, N]
+        const downGradient = api.ggml_scale(
+          ctx,
+          api.ggml_mul_mat(ctx, transposed(target.b), outputGradient),
+          lora.scale,
+        ); // [rank, N]
         if (wanted.has(aName)) accumulate(aName, api.ggml_mul_mat(ctx, transposed(input), transposed(downGradient)));
         if (needInput) inputGradient = sum([inputGradient, api.ggml_mul_mat(ctx, transposed(target.a), downGradient)]);
       }
@@ -116,16 +135,34 @@ export function buildBackward(options: BackwardOptions): Map<string, TensorHandl
   };
 
   /** Backward through y = rms_norm(x)·g; returns dx when asked for. */
-  const normBackward = (outputGradient: TensorHandle, normed: TensorHandle, x: TensorHandle, weight: WeightTensor, needInput: boolean): TensorHandle | undefined => {
-    if (wanted.has(weight.name)) accumulate(weight.name, api.ggml_repeat_back(ctx, api.ggml_mul(ctx, outputGradient, normed), weight.handle));
+  const normBackward = (
+    outputGradient: TensorHandle,
+    normed: TensorHandle,
+    x: TensorHandle,
+    weight: WeightTensor,
+    needInput: boolean,
+  ): TensorHandle | undefined => {
+    if (wanted.has(weight.name))
+      accumulate(weight.name, api.ggml_repeat_back(ctx, api.ggml_mul(ctx, outputGradient, normed), weight.handle));
     if (!needInput) return undefined;
     return api.ggml_rms_norm_back(ctx, api.ggml_mul(ctx, outputGradient, weight.handle), x, h.rmsNormEpsilon);
   };
 
   const ropeBackward = (gradient: TensorHandle): TensorHandle =>
     api.ggml_rope_ext_back(
-      ctx, gradient, inputs.positions, weights.ropeFrequencies?.handle ?? null, h.ropeDimensions, h.ropeMode, h.contextLength,
-      h.ropeFrequencyBase, h.ropeFrequencyScale, 0, 1, 32, 1,
+      ctx,
+      gradient,
+      inputs.positions,
+      weights.ropeFrequencies?.handle ?? null,
+      h.ropeDimensions,
+      h.ropeMode,
+      h.contextLength,
+      h.ropeFrequencyBase,
+      h.ropeFrequencyScale,
+      0,
+      1,
+      32,
+      1,
     );
   /** [headSize, heads, T, B] (contiguous) → [headSize, kvHeads, N], summing each group of query heads. */
   const collapseHeads = (gradient: TensorHandle, layer: LayerTrace): TensorHandle => {
@@ -134,14 +171,24 @@ export function buildBackward(options: BackwardOptions): Map<string, TensorHandl
     return api.ggml_reshape_3d(ctx, api.ggml_repeat_back(ctx, grouped, layer.kvSpread), h.headSize, h.headCountKv, N);
   };
   /** From d(merged heads) [E, N] to the gradients of the q, k, v projections ([E, N], [Ekv, N], [Ekv, N]). */
-  const attentionBackward = (mergedGradient: TensorHandle, layer: LayerTrace): [TensorHandle, TensorHandle, TensorHandle] => {
-    const byHead = (gradient: TensorHandle): TensorHandle => api.ggml_cont(ctx, api.ggml_permute(ctx, gradient, 0, 2, 1, 3));
+  const attentionBackward = (
+    mergedGradient: TensorHandle,
+    layer: LayerTrace,
+  ): [TensorHandle, TensorHandle, TensorHandle] => {
+    const byHead = (gradient: TensorHandle): TensorHandle =>
+      api.ggml_cont(ctx, api.ggml_permute(ctx, gradient, 0, 2, 1, 3));
     const mixedGradient = byHead(api.ggml_reshape_4d(ctx, mergedGradient, h.headSize, h.headCount, T, B)); // [hd, T, H, B]
     // Per head, with head-size vectors (64–128) long enough for ggml_out_prod, which needs no transposed copies:
     // dP = Vᵀ·dO, dV = dO·Pᵀ, dQ = K·dS, dK = Q·dSᵀ (S = Kᵀ·Q, P = softmax(S), O = V·P).
     const values = api.ggml_permute(ctx, layer.values, 0, 2, 1, 3); // [hd, T, H, B]
     const probabilitiesGradient = api.ggml_mul_mat(ctx, values, mixedGradient); // [Tk, Tq, H, B]
-    const scoresGradient = api.ggml_soft_max_ext_back(ctx, probabilitiesGradient, layer.probabilities, h.attentionScale, 0);
+    const scoresGradient = api.ggml_soft_max_ext_back(
+      ctx,
+      probabilitiesGradient,
+      layer.probabilities,
+      h.attentionScale,
+      0,
+    );
     let valuesGradient: TensorHandle; // [hd, Tk, H, B]
     let queriesGradient: TensorHandle; // [hd, Tq, H, B]
     let keysGradient: TensorHandle; // [hd, Tk, H, B]
@@ -179,9 +226,26 @@ export function buildBackward(options: BackwardOptions): Map<string, TensorHandl
     const activationGradient = linearBackward(layer.down, gradient, true) as TensorHandle;
     const gateActivation = api.ggml_silu(ctx, layer.gateOutput);
     const upGradient = api.ggml_mul(ctx, activationGradient, gateActivation);
-    const gateGradient = api.ggml_silu_back(ctx, api.ggml_mul(ctx, activationGradient, layer.upOutput), layer.gateOutput);
-    const feedForwardGradient = sum([linearBackward(layer.up, upGradient, true), linearBackward(layer.gate, gateGradient, true)]) as TensorHandle;
-    const middle = api.ggml_add(ctx, gradient, normBackward(feedForwardGradient, layer.feedForwardNormed, layer.feedForwardInput, weightsOfLayer.feedForwardNorm, true) as TensorHandle);
+    const gateGradient = api.ggml_silu_back(
+      ctx,
+      api.ggml_mul(ctx, activationGradient, layer.upOutput),
+      layer.gateOutput,
+    );
+    const feedForwardGradient = sum([
+      linearBackward(layer.up, upGradient, true),
+      linearBackward(layer.gate, gateGradient, true),
+    ]) as TensorHandle;
+    const middle = api.ggml_add(
+      ctx,
+      gradient,
+      normBackward(
+        feedForwardGradient,
+        layer.feedForwardNormed,
+        layer.feedForwardInput,
+        weightsOfLayer.feedForwardNorm,
+        true,
+      ) as TensorHandle,
+    );
     // x1 = output(attention(q, k, v)) + x, q/k/v = projections of a1 = norm(x)
     const mergedGradient = linearBackward(layer.attentionOutput, middle, true) as TensorHandle;
     const [queryGradient, keyGradient, valueGradient] = attentionBackward(mergedGradient, layer);
@@ -193,11 +257,20 @@ export function buildBackward(options: BackwardOptions): Map<string, TensorHandl
       linearBackward(layer.value, valueGradient, projectionInput),
     ]);
     if (normInputGradient === undefined) break;
-    const inputGradient = normBackward(normInputGradient, layer.attentionNormed, layer.input, weightsOfLayer.attentionNorm, below);
+    const inputGradient = normBackward(
+      normInputGradient,
+      layer.attentionNormed,
+      layer.input,
+      weightsOfLayer.attentionNorm,
+      below,
+    );
     if (inputGradient === undefined) break;
     gradient = api.ggml_add(ctx, middle, inputGradient);
     if (index === 0 && embeddingWanted) {
-      accumulate(weights.tokenEmbedding.name, api.ggml_get_rows_back(ctx, gradient, inputs.tokens, weights.tokenEmbedding.handle));
+      accumulate(
+        weights.tokenEmbedding.name,
+        api.ggml_get_rows_back(ctx, gradient, inputs.tokens, weights.tokenEmbedding.handle),
+      );
     }
   }
   return gradients;

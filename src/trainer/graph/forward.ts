@@ -94,9 +94,10 @@ export function buildForward(
     const [inputSize = 0, outputSize = 0] = weight.shape;
     // (W·x)ᵀ = mul_mat(x, W) when only that orientation fits ggml's blocked kernel (a vocabulary of 806 is
     // not a multiple of 4; 256 tokens are), then transposed back: cheaper than a dot product per logit.
-    let result = !fitsMatrixKernel(inputSize, outputSize) && fitsMatrixKernel(inputSize, N) && weight.type === ggmlType.F32
-      ? api.ggml_cont(ctx, api.ggml_transpose(ctx, api.ggml_mul_mat(ctx, x, weight.handle)))
-      : api.ggml_mul_mat(ctx, weight.handle, x);
+    let result =
+      !fitsMatrixKernel(inputSize, outputSize) && fitsMatrixKernel(inputSize, N) && weight.type === ggmlType.F32
+        ? api.ggml_cont(ctx, api.ggml_transpose(ctx, api.ggml_mul_mat(ctx, x, weight.handle)))
+        : api.ggml_mul_mat(ctx, weight.handle, x);
     const target = lora?.targets.get(weight.name);
     let trace: LinearTrace = { weight, input: x, ...(bias === undefined ? {} : { bias }) };
     if (target !== undefined) {
@@ -113,8 +114,19 @@ export function buildForward(
   };
   const rope = (x: TensorHandle): TensorHandle =>
     api.ggml_rope_ext(
-      ctx, x, inputs.positions, weights.ropeFrequencies?.handle ?? null, h.ropeDimensions, h.ropeMode, h.contextLength,
-      h.ropeFrequencyBase, h.ropeFrequencyScale, 0, 1, 32, 1,
+      ctx,
+      x,
+      inputs.positions,
+      weights.ropeFrequencies?.handle ?? null,
+      h.ropeDimensions,
+      h.ropeMode,
+      h.contextLength,
+      h.ropeFrequencyBase,
+      h.ropeFrequencyScale,
+      0,
+      1,
+      32,
+      1,
     );
   /**
    * [headSize, kvHeads, N] → [headSize, heads, T, B]. Grouped-query attention: query head j uses KV head
@@ -142,7 +154,10 @@ export function buildForward(
 
     // [headSize, heads, T, B] → [headSize, T, heads, B]; queries copied contiguous (a cheap row copy), so that
     // the Q·K product takes ggml's matrix kernel rather than one dot product per element.
-    const queries = api.ggml_cont(ctx, api.ggml_permute(ctx, api.ggml_reshape_4d(ctx, roped, h.headSize, h.headCount, T, B), 0, 2, 1, 3));
+    const queries = api.ggml_cont(
+      ctx,
+      api.ggml_permute(ctx, api.ggml_reshape_4d(ctx, roped, h.headSize, h.headCount, T, B), 0, 2, 1, 3),
+    );
     const expandedKeys = expandHeads(ropedKeys);
     const keys = api.ggml_permute(ctx, expandedKeys.expanded, 0, 2, 1, 3);
     const { expanded: values } = expandHeads(api.ggml_reshape_3d(ctx, v, h.headSize, h.headCountKv, N));
@@ -161,9 +176,25 @@ export function buildForward(
     const [downOutput, down] = linear(layer.down, api.ggml_swiglu_split(ctx, gateOutput, upOutput), layer.downBias);
     x = api.ggml_add(ctx, downOutput, feedForwardInput);
     layers.push({
-      input, attentionNormed, attentionNormInput, query, key, value, queries, keys, values,
+      input,
+      attentionNormed,
+      attentionNormInput,
+      query,
+      key,
+      value,
+      queries,
+      keys,
+      values,
       ...(expandedKeys.spread === undefined ? {} : { kvSpread: expandedKeys.spread }),
-      probabilities, attentionOutput, feedForwardInput, feedForwardNormed, gate, up, gateOutput, upOutput, down,
+      probabilities,
+      attentionOutput,
+      feedForwardInput,
+      feedForwardNormed,
+      gate,
+      up,
+      gateOutput,
+      upOutput,
+      down,
     });
   }
   const [finalNormInput, finalNormed] = norm(x, weights.outputNorm);

@@ -28,7 +28,12 @@ export interface GraphInputs extends ForwardInputs {
   dispose(): void;
 }
 
-export function createGraphInputs(cpu: CpuBackend, shape: ForwardShape, vocabularySize: number, withLoss: boolean): GraphInputs {
+export function createGraphInputs(
+  cpu: CpuBackend,
+  shape: ForwardShape,
+  vocabularySize: number,
+  withLoss: boolean,
+): GraphInputs {
   const { api } = cpu;
   const { windowLength: T, windows: B } = shape;
   const N = T * B;
@@ -80,14 +85,16 @@ export function createGraphInputs(cpu: CpuBackend, shape: ForwardShape, vocabula
           const start = (w * T + row) * vocabularySize;
           rowData.fill(active ? 1 : 0, start, start + vocabularySize);
           if (!active) continue;
-          if (target >= vocabularySize) throw new MaftError('INPUT_INVALID', `token id ${target} is outside the vocabulary (${vocabularySize})`);
+          if (target >= vocabularySize)
+            throw new MaftError('INPUT_INVALID', `token id ${target} is outside the vocabulary (${vocabularySize})`);
           labelData[(w * T + row) * vocabularySize + target] = 1;
           lossTokens++;
         }
       });
       for (const token of tokenData) {
         // ggml_get_rows with an out-of-range id reads out of bounds (no check in release builds).
-        if (token < 0 || token >= vocabularySize) throw new MaftError('INPUT_INVALID', `token id ${token} is outside the vocabulary (${vocabularySize})`);
+        if (token < 0 || token >= vocabularySize)
+          throw new MaftError('INPUT_INVALID', `token id ${token} is outside the vocabulary (${vocabularySize})`);
       }
       writeTensor(api, tokens, tokenData);
       writeTensor(api, positions, positionData);

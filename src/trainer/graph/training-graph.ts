@@ -87,7 +87,16 @@ export function createTrainingGraph(cpu: CpuBackend, options: TrainingGraphOptio
   if (manual) {
     const wanted = new Set(trainable.map((tensor) => tensor.name));
     const built = buildBackward({
-      api, context, hyperparameters, weights, lora, inputs, shape, trace, logitsGradient: logitsGradient as TensorHandle, wanted,
+      api,
+      context,
+      hyperparameters,
+      weights,
+      lora,
+      inputs,
+      shape,
+      trace,
+      logitsGradient: logitsGradient as TensorHandle,
+      wanted,
       ...(options.transposedWeights === undefined ? {} : { transposedWeights: options.transposedWeights }),
     });
     for (const [name, gradient] of built) gradients.set(name, gradient);
@@ -109,7 +118,12 @@ export function createTrainingGraph(cpu: CpuBackend, options: TrainingGraphOptio
     if (optimizer === undefined) api.ggml_set_output(gradient);
     api.ggml_build_forward_expand(graph, gradient);
     // ‖g‖² as one dot product (mul_mat of the flattened gradient with itself): a single pass, no g² tensor.
-    const flat = api.ggml_reshape_2d(context, gradient, tensor.shape.reduce((product, size) => product * size, 1), 1);
+    const flat = api.ggml_reshape_2d(
+      context,
+      gradient,
+      tensor.shape.reduce((product, size) => product * size, 1),
+      1,
+    );
     const squares = api.ggml_mul_mat(context, flat, flat);
     sumOfSquares = sumOfSquares === undefined ? squares : api.ggml_add(context, sumOfSquares, squares);
   }
@@ -120,9 +134,14 @@ export function createTrainingGraph(cpu: CpuBackend, options: TrainingGraphOptio
 
   if (optimizer !== undefined) {
     // factor = maxNorm / max(norm, maxNorm) = 1 / max(norm / maxNorm, 1).
-    const clipFactor = maxGradientNorm > 0
-      ? api.ggml_div(context, one, api.ggml_clamp(context, api.ggml_scale(context, gradientNorm, 1 / maxGradientNorm), 1, 3.4e38))
-      : undefined;
+    const clipFactor =
+      maxGradientNorm > 0
+        ? api.ggml_div(
+            context,
+            one,
+            api.ggml_clamp(context, api.ggml_scale(context, gradientNorm, 1 / maxGradientNorm), 1, 3.4e38),
+          )
+        : undefined;
     // ggml_mul broadcasts a [1] tensor element by element (a slow path); a row of the factor, repeated once per
     // row length, takes the vectorised path.
     const factorRows = new Map<number, TensorHandle>();
@@ -141,7 +160,14 @@ export function createTrainingGraph(cpu: CpuBackend, options: TrainingGraphOptio
       if (gradient === undefined) continue;
       if (moments === undefined) throw new MaftError('INTERNAL', `no optimizer state for ${tensor.name}`);
       const parameters = tensor.decay ? optimizer.decayParameters : optimizer.plainParameters;
-      const step = api.ggml_opt_step_adamw(context, tensor.handle, clip(gradient, tensor.shape[0] ?? 1), moments.m, moments.v, parameters);
+      const step = api.ggml_opt_step_adamw(
+        context,
+        tensor.handle,
+        clip(gradient, tensor.shape[0] ?? 1),
+        moments.m,
+        moments.v,
+        parameters,
+      );
       api.ggml_build_forward_expand(graph, step);
     }
   }
@@ -173,7 +199,8 @@ export function createTrainingGraph(cpu: CpuBackend, options: TrainingGraphOptio
     },
     gradient(name: string): Float32Array {
       const gradient = gradients.get(name);
-      if (optimizer !== undefined || gradient === undefined) throw new MaftError('INTERNAL', `no readable gradient for ${name}`);
+      if (optimizer !== undefined || gradient === undefined)
+        throw new MaftError('INTERNAL', `no readable gradient for ${name}`);
       return readFloats(api, gradient);
     },
     dispose,

@@ -21,7 +21,9 @@ export interface TransposedWeights {
 
 export function createTransposedWeights(cpu: CpuBackend, matrices: readonly WeightTensor[]): TransposedWeights {
   const { api } = cpu;
-  const eligible = matrices.filter((matrix) => matrix.shape.length === 2 && (matrix.type === ggmlType.F32 || matrix.type === ggmlType.F16));
+  const eligible = matrices.filter(
+    (matrix) => matrix.shape.length === 2 && (matrix.type === ggmlType.F32 || matrix.type === ggmlType.F16),
+  );
   const unique = [...new Map(eligible.map((matrix) => [matrix.name, matrix])).values()];
   const bytes = unique.reduce((total, matrix) => total + 4 * (matrix.shape[0] ?? 0) * (matrix.shape[1] ?? 0), 0);
   if (unique.length === 0 || bytes > transposedWeightBudget) return { byName: new Map(), dispose: () => undefined };
@@ -29,7 +31,10 @@ export function createTransposedWeights(cpu: CpuBackend, matrices: readonly Weig
   const storage = createMetadataContext(api, unique.length);
   const byName = new Map<string, TensorHandle>();
   for (const matrix of unique) {
-    byName.set(matrix.name, newTensor(api, storage, ggmlType.F32, [matrix.shape[1] ?? 0, matrix.shape[0] ?? 0], `${matrix.name}.T`));
+    byName.set(
+      matrix.name,
+      newTensor(api, storage, ggmlType.F32, [matrix.shape[1] ?? 0, matrix.shape[0] ?? 0], `${matrix.name}.T`),
+    );
   }
   const buffer = api.ggml_backend_alloc_ctx_tensors(storage, cpu.backend);
   if (buffer === null) throw new MaftError('INTERNAL', 'could not allocate the transposed weights');
@@ -39,11 +44,15 @@ export function createTransposedWeights(cpu: CpuBackend, matrices: readonly Weig
   const context = createMetadataContext(api, 4 * unique.length + 16, nodes);
   const graph = api.ggml_new_graph_custom(context, nodes, false);
   for (const matrix of unique) {
-    api.ggml_build_forward_expand(graph, api.ggml_cpy(context, api.ggml_transpose(context, matrix.handle), byName.get(matrix.name) as TensorHandle));
+    api.ggml_build_forward_expand(
+      graph,
+      api.ggml_cpy(context, api.ggml_transpose(context, matrix.handle), byName.get(matrix.name) as TensorHandle),
+    );
   }
   const allocator = api.ggml_gallocr_new(cpu.bufferType);
   try {
-    if (!api.ggml_gallocr_alloc_graph(allocator, graph)) throw new MaftError('INTERNAL', 'could not allocate the transpose graph');
+    if (!api.ggml_gallocr_alloc_graph(allocator, graph))
+      throw new MaftError('INTERNAL', 'could not allocate the transpose graph');
     const status = api.ggml_backend_graph_compute(cpu.backend, graph);
     if (status !== 0) throw new MaftError('INTERNAL', `transposing weights failed with status ${status}`);
   } finally {

@@ -51,8 +51,10 @@ export interface LoraSet {
 export function createLoraWeights(cpu: CpuBackend, weights: ModelWeights, options: LoraOptions): LoraSet {
   const { api } = cpu;
   const { rank, alpha } = options;
-  if (!(Number.isInteger(rank) && rank >= 1)) throw new MaftError('CONFIG_INVALID', `LoRA rank must be a positive integer, got ${rank}`, { field: 'lora.rank' });
-  if (!(Number.isFinite(alpha) && alpha >= 0)) throw new MaftError('CONFIG_INVALID', `LoRA alpha must be ≥ 0, got ${alpha}`, { field: 'lora.alpha' });
+  if (!(Number.isInteger(rank) && rank >= 1))
+    throw new MaftError('CONFIG_INVALID', `LoRA rank must be a positive integer, got ${rank}`, { field: 'lora.rank' });
+  if (!(Number.isFinite(alpha) && alpha >= 0))
+    throw new MaftError('CONFIG_INVALID', `LoRA alpha must be ≥ 0, got ${alpha}`, { field: 'lora.alpha' });
   const names = options.targets ?? blockMatrixNames;
   const context = createMetadataContext(api, 2 * names.length * weights.layers.length + 1);
   const targets = new Map<string, LoraTarget>();
@@ -82,14 +84,15 @@ export function createLoraWeights(cpu: CpuBackend, weights: ModelWeights, option
       api.ggml_free(context);
       throw error;
     }
-  } else for (const target of targets.values()) {
-    const random = createRandom(deriveSeed(options.seed, target.name));
-    const limit = 1 / Math.sqrt(target.inputSize);
-    const a = new Float32Array(target.inputSize * rank);
-    for (let index = 0; index < a.length; index++) a[index] = (random.next() * 2 - 1) * limit;
-    writeTensor(api, target.a, a);
-    writeTensor(api, target.b, new Float32Array(rank * target.outputSize));
-  }
+  } else
+    for (const target of targets.values()) {
+      const random = createRandom(deriveSeed(options.seed, target.name));
+      const limit = 1 / Math.sqrt(target.inputSize);
+      const a = new Float32Array(target.inputSize * rank);
+      for (let index = 0; index < a.length; index++) a[index] = (random.next() * 2 - 1) * limit;
+      writeTensor(api, target.a, a);
+      writeTensor(api, target.b, new Float32Array(rank * target.outputSize));
+    }
   return {
     rank,
     alpha,
@@ -103,21 +106,36 @@ export function createLoraWeights(cpu: CpuBackend, weights: ModelWeights, option
 }
 
 /** Copy a stored adapter into the targets; its rank and its set of adapted tensors must be these. */
-function writeInitialWeights(cpu: CpuBackend, targets: ReadonlyMap<string, LoraTarget>, rank: number, initial: StoredAdapter): void {
+function writeInitialWeights(
+  cpu: CpuBackend,
+  targets: ReadonlyMap<string, LoraTarget>,
+  rank: number,
+  initial: StoredAdapter,
+): void {
   if (initial.rank !== rank) {
-    throw new MaftError('CONFIG_INVALID', `the adapter to continue from has rank ${initial.rank}, not ${rank}`, { field: 'lora.rank' });
+    throw new MaftError('CONFIG_INVALID', `the adapter to continue from has rank ${initial.rank}, not ${rank}`, {
+      field: 'lora.rank',
+    });
   }
   const expected = [...targets.keys()].flatMap((name) => [`${name}.lora_a`, `${name}.lora_b`]);
   const missing = expected.filter((name) => !initial.tensors.has(name));
   const extra = [...initial.tensors.keys()].filter((name) => !expected.includes(name));
   if (missing.length > 0 || extra.length > 0) {
     const detail = missing.length > 0 ? `lacks ${missing[0]}` : `also adapts ${extra[0]}`;
-    throw new MaftError('CONFIG_INVALID', `the adapter to continue from ${detail}: its targets differ from this run's`, { field: 'lora.targets' });
+    throw new MaftError(
+      'CONFIG_INVALID',
+      `the adapter to continue from ${detail}: its targets differ from this run's`,
+      { field: 'lora.targets' },
+    );
   }
   for (const target of targets.values()) {
-    for (const [suffix, handle, size] of [['lora_a', target.a, target.inputSize * rank], ['lora_b', target.b, rank * target.outputSize]] as const) {
+    for (const [suffix, handle, size] of [
+      ['lora_a', target.a, target.inputSize * rank],
+      ['lora_b', target.b, rank * target.outputSize],
+    ] as const) {
       const values = initial.tensors.get(`${target.name}.${suffix}`) as Float32Array;
-      if (values.length !== size) throw new MaftError('INPUT_INVALID', `${target.name}.${suffix} has ${values.length} values, expected ${size}`);
+      if (values.length !== size)
+        throw new MaftError('INPUT_INVALID', `${target.name}.${suffix} has ${values.length} values, expected ${size}`);
       writeTensor(cpu.api, handle, values);
     }
   }

@@ -20,11 +20,20 @@ export async function readLoraAdapter(path: string): Promise<StoredAdapter> {
   try {
     info = await readGgufFileInfo(path, { logWarnings: false });
   } catch (error) {
-    throw new MaftError('INPUT_INVALID', `not a readable GGUF adapter: ${error instanceof Error ? error.message : String(error)}`, { file: path });
+    throw new MaftError(
+      'INPUT_INVALID',
+      `not a readable GGUF adapter: ${error instanceof Error ? error.message : String(error)}`,
+      { file: path },
+    );
   }
-  const metadata = info.metadata as unknown as { general?: { type?: string }; adapter?: { type?: string; lora?: { alpha?: number } } };
+  const metadata = info.metadata as unknown as {
+    general?: { type?: string };
+    adapter?: { type?: string; lora?: { alpha?: number } };
+  };
   if (metadata.general?.type !== 'adapter' || metadata.adapter?.type !== 'lora') {
-    throw new MaftError('INPUT_INVALID', 'expected a LoRA adapter (general.type = adapter, adapter.type = lora)', { file: path });
+    throw new MaftError('INPUT_INVALID', 'expected a LoRA adapter (general.type = adapter, adapter.type = lora)', {
+      file: path,
+    });
   }
   const tensors = new Map<string, Float32Array>();
   let rank: number | undefined;
@@ -32,13 +41,23 @@ export async function readLoraAdapter(path: string): Promise<StoredAdapter> {
   try {
     for (const tensor of info.tensorInfo ?? []) {
       if (tensor.ggmlType !== ggmlType.F32) {
-        throw new MaftError('INPUT_INVALID', `tensor ${tensor.name} is not F32: only F32 adapters can be trained further`, { file: path });
+        throw new MaftError(
+          'INPUT_INVALID',
+          `tensor ${tensor.name} is not F32: only F32 adapters can be trained further`,
+          { file: path },
+        );
       }
       const shape = tensor.dimensions.map(Number);
       if (tensor.name.endsWith('.lora_a')) rank ??= shape[1];
       const values = new Float32Array(shape.reduce((product, size) => product * size, 1));
-      const { bytesRead } = await file.read(new Uint8Array(values.buffer), 0, values.byteLength, Number(tensor.fileOffset));
-      if (bytesRead !== values.byteLength) throw new MaftError('INPUT_INVALID', `tensor ${tensor.name} is truncated`, { file: path });
+      const { bytesRead } = await file.read(
+        new Uint8Array(values.buffer),
+        0,
+        values.byteLength,
+        Number(tensor.fileOffset),
+      );
+      if (bytesRead !== values.byteLength)
+        throw new MaftError('INPUT_INVALID', `tensor ${tensor.name} is truncated`, { file: path });
       tensors.set(tensor.name, values);
     }
   } finally {

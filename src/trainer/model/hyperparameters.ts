@@ -47,14 +47,19 @@ export function readModelHyperparameters(metadata: Metadata, vocabularySize: num
   const general = (metadata['general'] ?? {}) as Metadata;
   const architecture = general['architecture'];
   if (architecture !== 'llama' && architecture !== 'qwen2') {
-    throw new MaftError('INPUT_INVALID', `the embedded trainer supports llama and qwen2 models, not ${String(architecture)}`);
+    throw new MaftError(
+      'INPUT_INVALID',
+      `the embedded trainer supports llama and qwen2 models, not ${String(architecture)}`,
+    );
   }
   const section = (metadata[architecture] ?? {}) as Metadata;
   const number = (key: string, fallback?: number): number => {
     const value = read(section, key);
     if (typeof value === 'number' && Number.isFinite(value)) return value;
     if (value === undefined && fallback !== undefined) return fallback;
-    throw new MaftError('INPUT_INVALID', `GGUF metadata ${architecture}.${key} is missing or not a number`, { field: `${architecture}.${key}` });
+    throw new MaftError('INPUT_INVALID', `GGUF metadata ${architecture}.${key} is missing or not a number`, {
+      field: `${architecture}.${key}`,
+    });
   };
   const embeddingLength = number('embedding_length');
   const headCount = number('attention.head_count');
@@ -63,17 +68,31 @@ export function readModelHyperparameters(metadata: Metadata, vocabularySize: num
   const keyLength = number('attention.key_length', headSize);
   const valueLength = number('attention.value_length', headSize);
   const ropeDimensions = number('rope.dimension_count', headSize);
-  if (!Number.isInteger(headSize) || keyLength !== headSize || valueLength !== headSize || ropeDimensions !== headSize) {
-    throw new MaftError('INPUT_INVALID', `${architecture}: head sizes other than embedding_length / head_count are not supported`);
+  if (
+    !Number.isInteger(headSize) ||
+    keyLength !== headSize ||
+    valueLength !== headSize ||
+    ropeDimensions !== headSize
+  ) {
+    throw new MaftError(
+      'INPUT_INVALID',
+      `${architecture}: head sizes other than embedding_length / head_count are not supported`,
+    );
   }
   if (headCount % headCountKv !== 0) {
-    throw new MaftError('INPUT_INVALID', `${architecture}: head_count_kv ${headCountKv} does not divide head_count ${headCount}`);
+    throw new MaftError(
+      'INPUT_INVALID',
+      `${architecture}: head_count_kv ${headCountKv} does not divide head_count ${headCount}`,
+    );
   }
   const scalingType = read(section, 'rope.scaling.type');
   let ropeFrequencyScale = 1;
   if (scalingType === 'linear') ropeFrequencyScale = 1 / number('rope.scaling.factor', 1);
   else if (scalingType !== undefined && scalingType !== 'none') {
-    throw new MaftError('INPUT_INVALID', `${architecture}: RoPE scaling ${String(scalingType)} is not supported by the trainer`);
+    throw new MaftError(
+      'INPUT_INVALID',
+      `${architecture}: RoPE scaling ${String(scalingType)} is not supported by the trainer`,
+    );
   }
   // llama reads attention.scale (f_attention_scale); qwen2 always uses 1/√headSize.
   const attentionScale = architecture === 'llama' ? number('attention.scale', 0) : 0;

@@ -34,7 +34,8 @@ export async function loadModel(cpu: CpuBackend, path: string, options: LoadMode
   const { api } = cpu;
   const info = await readGgufFileInfo(path, { logWarnings: false });
   const tensorInfos = info.tensorInfo ?? [];
-  if (info.splicedParts !== 1) throw new MaftError('INPUT_INVALID', `${path}: split GGUF files are not supported by the trainer`);
+  if (info.splicedParts !== 1)
+    throw new MaftError('INPUT_INVALID', `${path}: split GGUF files are not supported by the trainer`);
   const toF32 = options.precision === 'f32';
 
   const context: ContextHandle = createMetadataContext(api, tensorInfos.length + 1);
@@ -44,10 +45,18 @@ export async function loadModel(cpu: CpuBackend, path: string, options: LoadMode
     const shape = tensorInfo.dimensions.map(Number);
     const storedType: number = tensorInfo.ggmlType;
     if (toF32 && storedType !== ggmlType.F32 && storedType !== ggmlType.F16) {
-      throw new MaftError('INPUT_INVALID', `${path}: tensor ${tensorInfo.name} is quantized (type ${storedType}); full-parameter training needs an F32 or F16 model`);
+      throw new MaftError(
+        'INPUT_INVALID',
+        `${path}: tensor ${tensorInfo.name} is quantized (type ${storedType}); full-parameter training needs an F32 or F16 model`,
+      );
     }
     const type = toF32 ? ggmlType.F32 : storedType;
-    const tensor: WeightTensor = { name: tensorInfo.name, handle: newTensor(api, context, type, shape, tensorInfo.name), shape, type };
+    const tensor: WeightTensor = {
+      name: tensorInfo.name,
+      handle: newTensor(api, context, type, shape, tensorInfo.name),
+      shape,
+      type,
+    };
     all.set(tensor.name, tensor);
     const storedBytes = (api.ggml_row_size(storedType, shape[0] ?? 1) * elementCount(shape)) / (shape[0] ?? 1);
     sources.push({ tensor, fileOffset: Number(tensorInfo.fileOffset), storedType, storedBytes });
@@ -72,7 +81,8 @@ export async function loadModel(cpu: CpuBackend, path: string, options: LoadMode
       for (const source of sources) {
         const bytes = new Uint8Array(source.storedBytes);
         const { bytesRead } = await file.read(bytes, 0, bytes.length, source.fileOffset);
-        if (bytesRead !== bytes.length) throw new MaftError('INPUT_INVALID', `${path}: tensor ${source.tensor.name} is truncated`);
+        if (bytesRead !== bytes.length)
+          throw new MaftError('INPUT_INVALID', `${path}: tensor ${source.tensor.name} is truncated`);
         if (source.storedType === source.tensor.type) {
           writeTensor(api, source.tensor.handle, bytes);
         } else {

@@ -48,18 +48,33 @@ export interface ModelWeights {
 }
 
 /** The short names of the block matrices LoRA can adapt, as in llama.cpp's tensor names (blk.N.<name>.weight). */
-export const blockMatrixNames = ['attn_q', 'attn_k', 'attn_v', 'attn_output', 'ffn_gate', 'ffn_up', 'ffn_down'] as const;
+export const blockMatrixNames = [
+  'attn_q',
+  'attn_k',
+  'attn_v',
+  'attn_output',
+  'ffn_gate',
+  'ffn_up',
+  'ffn_down',
+] as const;
 export type BlockMatrixName = (typeof blockMatrixNames)[number];
 
 export function blockMatrix(layer: LayerWeights, name: BlockMatrixName): WeightTensor {
   switch (name) {
-    case 'attn_q': return layer.query;
-    case 'attn_k': return layer.key;
-    case 'attn_v': return layer.value;
-    case 'attn_output': return layer.attentionOutput;
-    case 'ffn_gate': return layer.gate;
-    case 'ffn_up': return layer.up;
-    case 'ffn_down': return layer.down;
+    case 'attn_q':
+      return layer.query;
+    case 'attn_k':
+      return layer.key;
+    case 'attn_v':
+      return layer.value;
+    case 'attn_output':
+      return layer.attentionOutput;
+    case 'ffn_gate':
+      return layer.gate;
+    case 'ffn_up':
+      return layer.up;
+    case 'ffn_down':
+      return layer.down;
   }
 }
 

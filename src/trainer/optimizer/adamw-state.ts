@@ -41,14 +41,20 @@ export interface AdamWState {
   dispose(): void;
 }
 
-export function createAdamWState(cpu: CpuBackend, trainable: readonly TrainableTensor[], settings: AdamWSettings = {}): AdamWState {
+export function createAdamWState(
+  cpu: CpuBackend,
+  trainable: readonly TrainableTensor[],
+  settings: AdamWSettings = {},
+): AdamWState {
   const { api } = cpu;
   const beta1 = settings.beta1 ?? 0.9;
   const beta2 = settings.beta2 ?? 0.999;
   const epsilon = settings.epsilon ?? 1e-8;
   const weightDecay = settings.weightDecay ?? 0;
   if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && epsilon > 0 && weightDecay >= 0)) {
-    throw new MaftError('CONFIG_INVALID', 'AdamW needs 0 ≤ β1, β2 < 1, ε > 0 and weight decay ≥ 0', { field: 'optimizer' });
+    throw new MaftError('CONFIG_INVALID', 'AdamW needs 0 ≤ β1, β2 < 1, ε > 0 and weight decay ≥ 0', {
+      field: 'optimizer',
+    });
   }
   const context = createMetadataContext(api, 2 * trainable.length + 2);
   const moments = new Map<string, { m: TensorHandle; v: TensorHandle }>();
@@ -72,12 +78,21 @@ export function createAdamWState(cpu: CpuBackend, trainable: readonly TrainableT
       return steps;
     },
     beginStep(learningRate: number): void {
-      if (!(Number.isFinite(learningRate) && learningRate >= 0)) throw new MaftError('INTERNAL', `learning rate ${learningRate}`);
+      if (!(Number.isFinite(learningRate) && learningRate >= 0))
+        throw new MaftError('INTERNAL', `learning rate ${learningRate}`);
       steps++;
       const correction1 = 1 / (1 - beta1 ** steps);
       const correction2 = 1 / (1 - beta2 ** steps);
-      writeTensor(api, decayParameters, new Float32Array([learningRate, beta1, beta2, epsilon, weightDecay, correction1, correction2]));
-      writeTensor(api, plainParameters, new Float32Array([learningRate, beta1, beta2, epsilon, 0, correction1, correction2]));
+      writeTensor(
+        api,
+        decayParameters,
+        new Float32Array([learningRate, beta1, beta2, epsilon, weightDecay, correction1, correction2]),
+      );
+      writeTensor(
+        api,
+        plainParameters,
+        new Float32Array([learningRate, beta1, beta2, epsilon, 0, correction1, correction2]),
+      );
     },
     dispose(): void {
       api.ggml_backend_buffer_free(buffer);

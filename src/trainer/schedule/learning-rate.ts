@@ -20,12 +20,17 @@ export function learningRateAt(schedule: LearningRateSchedule, step: number, tot
   const { peak } = schedule;
   const warmupSteps = schedule.warmupSteps ?? 0;
   const minimumRatio = schedule.minimumRatio ?? 0.1;
-  if (!(peak > 0 && Number.isFinite(peak))) throw new MaftError('CONFIG_INVALID', `learning rate must be > 0, got ${peak}`, { field: 'learningRate' });
+  if (!(peak > 0 && Number.isFinite(peak)))
+    throw new MaftError('CONFIG_INVALID', `learning rate must be > 0, got ${peak}`, { field: 'learningRate' });
   if (!(Number.isInteger(warmupSteps) && warmupSteps >= 0)) {
-    throw new MaftError('CONFIG_INVALID', `warmup steps must be a non-negative integer, got ${warmupSteps}`, { field: 'warmupSteps' });
+    throw new MaftError('CONFIG_INVALID', `warmup steps must be a non-negative integer, got ${warmupSteps}`, {
+      field: 'warmupSteps',
+    });
   }
   if (!(minimumRatio >= 0 && minimumRatio <= 1)) {
-    throw new MaftError('CONFIG_INVALID', `minimum learning-rate ratio must be in [0, 1], got ${minimumRatio}`, { field: 'minimumRatio' });
+    throw new MaftError('CONFIG_INVALID', `minimum learning-rate ratio must be in [0, 1], got ${minimumRatio}`, {
+      field: 'minimumRatio',
+    });
   }
   if (step < warmupSteps) return (peak * (step + 1)) / warmupSteps;
   const decaySteps = totalSteps - warmupSteps;

@@ -28,19 +28,33 @@ export function parseAccelerateConfig(text: string, file: string): AccelerateCon
   try {
     config = (parse(text) ?? {}) as Record<string, unknown>;
   } catch (error) {
-    throw new MaftError('CONFIG_INVALID', `not YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`, { file });
+    throw new MaftError(
+      'CONFIG_INVALID',
+      `not YAML: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`,
+      { file },
+    );
   }
   // YAML 1.1 readers turn a bare NO into false; accelerate writes 'NO' quoted, be lenient either way.
   const type = config['distributed_type'] === false ? 'NO' : config['distributed_type'];
   if (!distributedTypes.includes(type as DistributedType)) {
-    throw new MaftError('CONFIG_INVALID', `expected one of ${distributedTypes.join(', ')}, got ${String(type)}`, { file, field: 'distributed_type' });
+    throw new MaftError('CONFIG_INVALID', `expected one of ${distributedTypes.join(', ')}, got ${String(type)}`, {
+      file,
+      field: 'distributed_type',
+    });
   }
   const numProcesses = config['num_processes'] ?? 1;
   if (!Number.isInteger(numProcesses) || (numProcesses as number) < 1) {
-    throw new MaftError('CONFIG_INVALID', `expected a positive integer, got ${String(numProcesses)}`, { file, field: 'num_processes' });
+    throw new MaftError('CONFIG_INVALID', `expected a positive integer, got ${String(numProcesses)}`, {
+      file,
+      field: 'num_processes',
+    });
   }
   if (Number(config['num_machines'] ?? 1) !== 1) {
-    throw new MaftError('CONFIG_INVALID', 'maft launches jobs on one machine; multi-node runs go through your cluster\'s launcher (a command trainer)', { file, field: 'num_machines' });
+    throw new MaftError(
+      'CONFIG_INVALID',
+      "maft launches jobs on one machine; multi-node runs go through your cluster's launcher (a command trainer)",
+      { file, field: 'num_machines' },
+    );
   }
   const deepspeed = (config['deepspeed_config'] ?? {}) as Record<string, unknown>;
   const accumulation = deepspeed['gradient_accumulation_steps'];
@@ -80,16 +94,30 @@ export interface HfCommand {
   readonly env: Readonly<Record<string, string>>;
 }
 
-export function buildHfTrainCommand(paths: HfJobPaths, options: HfTrainOptions & { learningRate: number }, launch: HfLaunch): HfCommand {
+export function buildHfTrainCommand(
+  paths: HfJobPaths,
+  options: HfTrainOptions & { learningRate: number },
+  launch: HfLaunch,
+): HfCommand {
   const { accelerate, gpus } = launch;
-  if (gpus !== undefined && (gpus.length === 0 || new Set(gpus).size !== gpus.length || !gpus.every((gpu) => Number.isInteger(gpu) && gpu >= 0))) {
+  if (
+    gpus !== undefined &&
+    (gpus.length === 0 || new Set(gpus).size !== gpus.length || !gpus.every((gpu) => Number.isInteger(gpu) && gpu >= 0))
+  ) {
     throw new MaftError('CONFIG_INVALID', `expected distinct GPU indices, got [${gpus.join(', ')}]`, { field: 'gpus' });
   }
   const processes = gpus?.length ?? accelerate.numProcesses;
   if (accelerate.distributedType === 'NO' && processes > 1) {
-    throw new MaftError('CONFIG_INVALID', `distributed_type NO runs one process, but the job has ${processes} GPUs: use a MULTI_GPU, FSDP or DEEPSPEED config`, { file: accelerate.file, field: 'distributed_type' });
+    throw new MaftError(
+      'CONFIG_INVALID',
+      `distributed_type NO runs one process, but the job has ${processes} GPUs: use a MULTI_GPU, FSDP or DEEPSPEED config`,
+      { file: accelerate.file, field: 'distributed_type' },
+    );
   }
-  if (accelerate.deepspeedGradientAccumulation !== undefined && accelerate.deepspeedGradientAccumulation !== options.gradientAccumulation) {
+  if (
+    accelerate.deepspeedGradientAccumulation !== undefined &&
+    accelerate.deepspeedGradientAccumulation !== options.gradientAccumulation
+  ) {
     throw new MaftError(
       'CONFIG_INVALID',
       `${accelerate.deepspeedGradientAccumulation} differs from the job's gradientAccumulation ${options.gradientAccumulation}`,
@@ -97,17 +125,28 @@ export function buildHfTrainCommand(paths: HfJobPaths, options: HfTrainOptions &
     );
   }
   if (paths.initAdapter !== undefined && options.method === 'full') {
-    throw new MaftError('CONFIG_INVALID', 'a full-parameter job continues from a model (give it as the model), not from an adapter', { field: 'initAdapter' });
+    throw new MaftError(
+      'CONFIG_INVALID',
+      'a full-parameter job continues from a model (give it as the model), not from an adapter',
+      { field: 'initAdapter' },
+    );
   }
   const args = [
-    '-m', 'accelerate.commands.launch',
-    '--config_file', accelerate.file,
-    '--num_processes', String(processes),
-    '--main_process_port', String(launch.port ?? 29500),
+    '-m',
+    'accelerate.commands.launch',
+    '--config_file',
+    accelerate.file,
+    '--num_processes',
+    String(processes),
+    '--main_process_port',
+    String(launch.port ?? 29500),
     launch.script,
-    '--data', paths.data,
-    '--model', paths.model,
-    '--output', paths.output,
+    '--data',
+    paths.data,
+    '--model',
+    paths.model,
+    '--output',
+    paths.output,
     ...(paths.initAdapter === undefined ? [] : ['--init-adapter', paths.initAdapter]),
     ...hfTrainFlags(options),
   ];
@@ -116,7 +155,10 @@ export function buildHfTrainCommand(paths: HfJobPaths, options: HfTrainOptions &
 
 /** The command as a shell line (for logs, the job record and --print-command). */
 export function renderHfCommand(command: HfCommand): string {
-  const quote = (word: string): string => (/^[A-Za-z0-9_./:=,@%+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`);
+  const quote = (word: string): string =>
+    /^[A-Za-z0-9_./:=,@%+-]+$/.test(word) ? word : `'${word.replaceAll("'", "'\\''")}'`;
   const env = Object.entries(command.env).map(([key, value]) => `${key}=${quote(value)}`);
-  return [...env, command.executable, ...command.args].map((word, index) => (index < env.length ? word : quote(word))).join(' ');
+  return [...env, command.executable, ...command.args]
+    .map((word, index) => (index < env.length ? word : quote(word)))
+    .join(' ');
 }

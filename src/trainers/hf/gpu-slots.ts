@@ -15,7 +15,9 @@ export interface GpuSlot {
 
 export function gpuSlots(gpus: readonly number[], gpusPerJob: number, basePort = 29500): GpuSlot[] {
   if (!Number.isInteger(gpusPerJob) || gpusPerJob < 1 || gpus.length < gpusPerJob) {
-    throw new MaftError('CONFIG_INVALID', `cannot give ${gpusPerJob} GPUs per job out of [${gpus.join(', ')}]`, { field: 'gpusPerJob' });
+    throw new MaftError('CONFIG_INVALID', `cannot give ${gpusPerJob} GPUs per job out of [${gpus.join(', ')}]`, {
+      field: 'gpusPerJob',
+    });
   }
   const slots: GpuSlot[] = [];
   for (let start = 0; start + gpusPerJob <= gpus.length; start += gpusPerJob) {

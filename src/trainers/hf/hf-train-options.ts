@@ -17,7 +17,9 @@ export const hfTrainOptionsSchema = z.strictObject({
   /** LoRA dropout probability. */
   dropout: z.number().min(0).max(1).default(0.05),
   /** Modules LoRA adapts: `all-linear` or HF module names (`q_proj`, `v_proj`, …). */
-  targets: z.union([z.literal('all-linear'), z.array(z.string().regex(/^[A-Za-z0-9_.]+$/)).min(1)]).default('all-linear'),
+  targets: z
+    .union([z.literal('all-linear'), z.array(z.string().regex(/^[A-Za-z0-9_.]+$/)).min(1)])
+    .default('all-linear'),
   /** Peak learning rate. Default 1e-5 for full, 2e-4 for LoRA. */
   learningRate: z.number().positive().optional(),
   /** Passes over the data (may be fractional). */
@@ -42,7 +44,9 @@ export function resolveHfTrainOptions(input: unknown, where = 'trainer'): HfTrai
   const parsed = hfTrainOptionsSchema.safeParse(input ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new MaftError('CONFIG_INVALID', issue?.message ?? 'invalid', { field: [where, ...(issue?.path ?? [])].join('.') });
+    throw new MaftError('CONFIG_INVALID', issue?.message ?? 'invalid', {
+      field: [where, ...(issue?.path ?? [])].join('.'),
+    });
   }
   const options = parsed.data;
   return { ...options, learningRate: options.learningRate ?? (options.method === 'full' ? 1e-5 : 2e-4) };
@@ -51,23 +55,37 @@ export function resolveHfTrainOptions(input: unknown, where = 'trainer'): HfTrai
 /** The script's flags for these options (the script's argparse names; tested against its --help). */
 export function hfTrainFlags(options: HfTrainOptions & { learningRate: number }): string[] {
   const flags = [
-    '--method', options.method,
-    '--learning-rate', String(options.learningRate),
-    '--epochs', String(options.epochs),
-    '--batch-size', String(options.batchSize),
-    '--gradient-accumulation', String(options.gradientAccumulation),
-    '--warmup-ratio', String(options.warmupRatio),
-    '--scheduler', options.scheduler,
-    '--max-length', String(options.maxLength),
-    '--seed', String(options.seed),
-    '--precision', options.precision,
+    '--method',
+    options.method,
+    '--learning-rate',
+    String(options.learningRate),
+    '--epochs',
+    String(options.epochs),
+    '--batch-size',
+    String(options.batchSize),
+    '--gradient-accumulation',
+    String(options.gradientAccumulation),
+    '--warmup-ratio',
+    String(options.warmupRatio),
+    '--scheduler',
+    options.scheduler,
+    '--max-length',
+    String(options.maxLength),
+    '--seed',
+    String(options.seed),
+    '--precision',
+    options.precision,
   ];
   if (options.method === 'lora') {
     flags.push(
-      '--lora-rank', String(options.rank),
-      '--lora-alpha', String(options.alpha),
-      '--lora-dropout', String(options.dropout),
-      '--lora-targets', options.targets === 'all-linear' ? 'all-linear' : options.targets.join(','),
+      '--lora-rank',
+      String(options.rank),
+      '--lora-alpha',
+      String(options.alpha),
+      '--lora-dropout',
+      String(options.dropout),
+      '--lora-targets',
+      options.targets === 'all-linear' ? 'all-linear' : options.targets.join(','),
     );
   }
   return flags;

@@ -7,7 +7,13 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { MaftError } from '../../errors/maft-error.js';
 import { gpuSlots, runOnGpuSlots } from './gpu-slots.js';
-import { buildHfTrainCommand, parseAccelerateConfig, renderHfCommand, type HfCommand, type HfJobPaths } from './accelerate-command.js';
+import {
+  buildHfTrainCommand,
+  parseAccelerateConfig,
+  renderHfCommand,
+  type HfCommand,
+  type HfJobPaths,
+} from './accelerate-command.js';
 import type { HfTrainOptions } from './hf-train-options.js';
 import { checkHfPython, hfTrainScript } from './preflight.js';
 import { runHfJob, type HfJobResult, type HfTrainEvent } from './run-hf-job.js';
@@ -24,18 +30,32 @@ export interface HfJobRequest {
   readonly signal?: AbortSignal;
 }
 
-export async function prepareHfCommand(request: HfJobRequest): Promise<{ command: HfCommand; extraPackages: readonly string[] }> {
+export async function prepareHfCommand(
+  request: HfJobRequest,
+): Promise<{ command: HfCommand; extraPackages: readonly string[] }> {
   const text = await readFile(request.accelerateConfig, 'utf8').catch(() => {
     throw new MaftError('FILE_NOT_FOUND', 'no such accelerate config', { file: request.accelerateConfig });
   });
   const accelerate = parseAccelerateConfig(text, request.accelerateConfig);
-  const launch = { python: request.python, script: hfTrainScript, accelerate, ...(request.gpus === undefined ? {} : { gpus: request.gpus }), ...(request.port === undefined ? {} : { port: request.port }) };
-  return { command: buildHfTrainCommand(request.paths, request.options, launch), extraPackages: accelerate.extraPackages };
+  const launch = {
+    python: request.python,
+    script: hfTrainScript,
+    accelerate,
+    ...(request.gpus === undefined ? {} : { gpus: request.gpus }),
+    ...(request.port === undefined ? {} : { port: request.port }),
+  };
+  return {
+    command: buildHfTrainCommand(request.paths, request.options, launch),
+    extraPackages: accelerate.extraPackages,
+  };
 }
 
 /** The script's own data check: the same parser the training run will use, errors as file:line: field. */
 export function validateHfData(python: string, data: string): number {
-  const result = spawnSync(python, [hfTrainScript, '--data', data, '--validate-only'], { encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(python, [hfTrainScript, '--data', data, '--validate-only'], {
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   let event: { event?: string; rows?: number; message?: string } = {};
   try {
     event = JSON.parse(result.stdout.trim().split('\n').pop() || '{}') as typeof event;
@@ -43,7 +63,10 @@ export function validateHfData(python: string, data: string): number {
     // Not the script's JSON (a crash before it printed): reported below with the exit status and stderr.
   }
   if (result.status !== 0 || event.event !== 'validated') {
-    throw new MaftError('INPUT_INVALID', event.message ?? `data check failed (exit ${result.status}): ${result.stderr.trim().split('\n').pop() ?? ''}`);
+    throw new MaftError(
+      'INPUT_INVALID',
+      event.message ?? `data check failed (exit ${result.status}): ${result.stderr.trim().split('\n').pop() ?? ''}`,
+    );
   }
   return event.rows ?? 0;
 }
@@ -75,7 +98,10 @@ export interface HfJobsOnGpus {
  * missing, before any job starts), then each job on a free slot with its own GPUs and port. Every outcome is
  * returned in job order; a failed job does not stop the others.
  */
-export async function launchHfJobs(requests: readonly Omit<HfJobRequest, 'gpus' | 'port'>[], placement: HfJobsOnGpus): Promise<PromiseSettledResult<HfJobResult & { commandLine: string }>[]> {
+export async function launchHfJobs(
+  requests: readonly Omit<HfJobRequest, 'gpus' | 'port'>[],
+  placement: HfJobsOnGpus,
+): Promise<PromiseSettledResult<HfJobResult & { commandLine: string }>[]> {
   const slots = gpuSlots(placement.gpus, placement.gpusPerJob);
   const checked = new Set<string>();
   for (const request of requests) {
@@ -86,5 +112,7 @@ export async function launchHfJobs(requests: readonly Omit<HfJobRequest, 'gpus' 
     const { extraPackages } = await prepareHfCommand({ ...request, gpus: slots[0]?.gpus ?? [] });
     checkHfPython(request.python, extraPackages);
   }
-  return runOnGpuSlots(requests, slots, (request, slot) => launchHfJob({ ...request, gpus: slot.gpus, port: slot.port }));
+  return runOnGpuSlots(requests, slots, (request, slot) =>
+    launchHfJob({ ...request, gpus: slot.gpus, port: slot.port }),
+  );
 }

@@ -18,13 +18,22 @@ export interface PythonPackages {
   readonly trl: boolean;
 }
 
-export function checkHfPython(python: string, extraPackages: readonly string[] = [], script = hfTrainScript): PythonPackages {
-  const result = spawnSync(python, [script, '--check-packages', '--require', extraPackages.join(',')], { encoding: 'utf8', timeout: 60_000 });
+export function checkHfPython(
+  python: string,
+  extraPackages: readonly string[] = [],
+  script = hfTrainScript,
+): PythonPackages {
+  const result = spawnSync(python, [script, '--check-packages', '--require', extraPackages.join(',')], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (result.error !== undefined) {
     const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
     throw new MaftError(
       'CONFIG_INVALID',
-      missing ? `Python not found: ${python} (name a Python 3.9+ with torch, transformers, peft and accelerate)` : `cannot run ${python}: ${result.error.message}`,
+      missing
+        ? `Python not found: ${python} (name a Python 3.9+ with torch, transformers, peft and accelerate)`
+        : `cannot run ${python}: ${result.error.message}`,
       { field: 'python' },
     );
   }
@@ -34,7 +43,9 @@ export function checkHfPython(python: string, extraPackages: readonly string[] =
     report = JSON.parse(line) as typeof report;
   } catch {
     const why = (result.stderr.trim().split('\n').pop() ?? '').slice(0, 200);
-    throw new MaftError('CONFIG_INVALID', `${python} could not run the package check (exit ${result.status}): ${why}`, { field: 'python' });
+    throw new MaftError('CONFIG_INVALID', `${python} could not run the package check (exit ${result.status}): ${why}`, {
+      field: 'python',
+    });
   }
   const missing = report.missing ?? [];
   if (missing.length > 0) {

@@ -53,7 +53,8 @@ export async function runHfJob(options: RunHfJobOptions): Promise<HfJobResult> {
         if (!parse || !line.startsWith('{')) return;
         try {
           const event = JSON.parse(line) as HfTrainEvent;
-          if (event.event === 'loss' && typeof event.step === 'number' && typeof event.loss === 'number') losses.push({ step: event.step, loss: event.loss });
+          if (event.event === 'loss' && typeof event.step === 'number' && typeof event.loss === 'number')
+            losses.push({ step: event.step, loss: event.loss });
           if (event.event === 'error') lastError = event;
           options.onEvent?.(event);
         } catch {
@@ -72,14 +73,21 @@ export async function runHfJob(options: RunHfJobOptions): Promise<HfJobResult> {
   const where = { file: options.logPath };
   if (outcome.spawnError !== undefined) {
     if (outcome.spawnError.name === 'AbortError') throw new MaftError('ABORTED', 'the job was cancelled', where);
-    throw new MaftError('CONFIG_INVALID', `cannot start ${command.executable}: ${outcome.spawnError.message}`, { field: 'python' });
+    throw new MaftError('CONFIG_INVALID', `cannot start ${command.executable}: ${outcome.spawnError.message}`, {
+      field: 'python',
+    });
   }
   if (outcome.code !== 0) {
     const said = lastError?.message ?? `exit ${outcome.code ?? outcome.signal}`;
     if (outcome.code === 2) throw new MaftError('INPUT_INVALID', said, where);
     if (outcome.code === 3) throw new MaftError('CONFIG_INVALID', said, where);
-    if (outcome.code === 4) throw new MaftError('TRAINING_FAILED', /^CUDA error/.test(said) ? said : `CUDA error: ${said}`, where);
-    throw new MaftError(lastError === undefined ? 'TRAINING_CRASHED' : 'TRAINING_FAILED', `the hf job failed: ${said}`, where);
+    if (outcome.code === 4)
+      throw new MaftError('TRAINING_FAILED', /^CUDA error/.test(said) ? said : `CUDA error: ${said}`, where);
+    throw new MaftError(
+      lastError === undefined ? 'TRAINING_CRASHED' : 'TRAINING_FAILED',
+      `the hf job failed: ${said}`,
+      where,
+    );
   }
   const expected = path.join(options.output, options.method === 'lora' ? 'adapter_config.json' : 'config.json');
   if (!existsSync(expected)) throw new MaftError('TRAINING_FAILED', `the job exited 0 but wrote no ${expected}`, where);

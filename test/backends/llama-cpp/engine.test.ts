@@ -6,7 +6,11 @@
  */
 import { QwenChatWrapper } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLlamaCppEngine, type LlamaCppChatModel, type LlamaCppEngine } from '../../../src/backends/llama-cpp/index.js';
+import {
+  createLlamaCppEngine,
+  type LlamaCppChatModel,
+  type LlamaCppEngine,
+} from '../../../src/backends/llama-cpp/index.js';
 import { isMaftError } from '../../../src/errors/maft-error.js';
 import type { ChatMessage } from '../../../src/spec/chat-model.js';
 import { writeTinyFiles, type TinyFiles } from './tiny-files.js';
@@ -59,7 +63,9 @@ describe('a single reply', () => {
 
   it('renders the model template with the given system message and no default one', async () => {
     expect(model.chatWrapper.wrapperName).toBe('ChatML');
-    expect(model.renderPrompt(question).text).toBe('BOS<|im_start|>user\nWhat is 2+3?<|im_end|>\n<|im_start|>assistant\n');
+    expect(model.renderPrompt(question).text).toBe(
+      'BOS<|im_start|>user\nWhat is 2+3?<|im_end|>\n<|im_start|>assistant\n',
+    );
     const withSystem: ChatMessage[] = [{ role: 'system', content: 'Answer in \\boxed{}.' }, ...question];
     const rendered = model.renderPrompt(withSystem);
     expect(rendered.text).toBe(
@@ -72,7 +78,10 @@ describe('a single reply', () => {
 
   it('separates <think> segments into thoughts with a thought-aware wrapper', async () => {
     // Qwen 3.5's template opens a thought segment at the start of every reply, so a 4-token reply is all thought.
-    const thinker = await engine.chatModel({ model: files.modelA, chatWrapper: new QwenChatWrapper({ variation: '3.5' }) });
+    const thinker = await engine.chatModel({
+      model: files.modelA,
+      chatWrapper: new QwenChatWrapper({ variation: '3.5' }),
+    });
     const reply = await thinker.complete({ messages: question, maxTokens: 4, seed: 4 });
     expect(reply.thoughts?.length).toBeGreaterThan(0);
     expect(reply.text).toBe('');
@@ -81,9 +90,16 @@ describe('a single reply', () => {
   });
 
   it('warns about unsupported provider options and honours an aborted signal', async () => {
-    const reply = await model.complete({ messages: question, maxTokens: 2, seed: 5, providerOptions: { llamaCpp: { mirostat: 2 } } });
+    const reply = await model.complete({
+      messages: question,
+      maxTokens: 2,
+      seed: 5,
+      providerOptions: { llamaCpp: { mirostat: 2 } },
+    });
     expect(reply.warnings).toEqual(['providerOptions.llamaCpp.mirostat=2 is not supported; ignored']);
-    await expect(model.complete({ messages: question, signal: AbortSignal.abort(new Error('stop')) })).rejects.toThrow('stop');
+    await expect(model.complete({ messages: question, signal: AbortSignal.abort(new Error('stop')) })).rejects.toThrow(
+      'stop',
+    );
   });
 });
 
@@ -105,13 +121,19 @@ describe('the context', () => {
 
   it('runs concurrent requests as sequences of one context, queueing beyond its slots', async () => {
     const before = engine.stats();
-    const agents = await Promise.all([0, 1, 2].map(() => engine.chatModel({ model: files.modelA, contextSize: 256, sequences: 3 })));
+    const agents = await Promise.all(
+      [0, 1, 2].map(() => engine.chatModel({ model: files.modelA, contextSize: 256, sequences: 3 })),
+    );
     expect(engine.stats().contextCreations).toBe(before.contextCreations + 1);
     expect(engine.stats().modelLoads).toBe(before.modelLoads);
     // contextSize is per sequence: node-llama-cpp 3.22 allocates 3 × 256 cells for this context.
     expect([agents[0]!.contextSize, agents[0]!.sequences]).toEqual([256, 3]);
     const round = () =>
-      Promise.all([...agents, agents[0]!].map((agent, index) => agent.complete({ messages: question, maxTokens: 6, seed: 20 + index })));
+      Promise.all(
+        [...agents, agents[0]!].map((agent, index) =>
+          agent.complete({ messages: question, maxTokens: 6, seed: 20 + index }),
+        ),
+      );
     const replies = await round();
     expect(replies.every((reply) => reply.text.length > 0 && reply.usage.completionTokens > 0)).toBe(true);
     // Three requests found a free sequence at once; the fourth waited for one.
@@ -137,7 +159,9 @@ describe('the context', () => {
   it('counts generations in flight, and none once a reply is aborted', async () => {
     const controller = new AbortController();
     let settled = false;
-    const reply = model.complete({ messages: question, maxTokens: 200, seed: 3, signal: controller.signal }).finally(() => (settled = true));
+    const reply = model
+      .complete({ messages: question, maxTokens: 200, seed: 3, signal: controller.signal })
+      .finally(() => (settled = true));
     let most = 0;
     while (!settled && most === 0) {
       most = Math.max(most, engine.stats().activeGenerations);
@@ -156,13 +180,20 @@ describe('the caches', () => {
     const a1 = await engine.chatModel({ model: files.modelA, contextSize: 256 });
     const a2 = await engine.chatModel({ model: files.modelA, contextSize: 256, id: 'agent-2' });
     const b = await engine.chatModel({ model: files.modelB, contextSize: 256 });
-    const adapted = await Promise.all([1, 2].map(() => engine.chatModel({ model: files.modelA, adapter: files.adapter, contextSize: 256 })));
+    const adapted = await Promise.all(
+      [1, 2].map(() => engine.chatModel({ model: files.modelA, adapter: files.adapter, contextSize: 256 })),
+    );
     const after = engine.stats();
     expect(after.modelLoads - before.modelLoads).toBe(1); // modelB; modelA was already loaded
     expect(after.adapterLoads - before.adapterLoads).toBe(1);
     expect(after.contextCreations - before.contextCreations).toBe(3); // A, B, A + adapter
     const ask = (chatModel: LlamaCppChatModel) => chatModel.complete({ messages: question, maxTokens: 8, seed: 9 });
-    const [plain, other, withAdapter, sameAdapter] = await Promise.all([ask(a1), ask(b), ask(adapted[0]!), ask(adapted[1]!)]);
+    const [plain, other, withAdapter, sameAdapter] = await Promise.all([
+      ask(a1),
+      ask(b),
+      ask(adapted[0]!),
+      ask(adapted[1]!),
+    ]);
     expect(a2.id).toBe('agent-2');
     expect(other!.text).not.toBe(plain!.text);
     expect(withAdapter!.text).not.toBe(plain!.text);
@@ -181,12 +212,16 @@ describe('the caches', () => {
       expect(isMaftError(error) && error.code).toBe(code);
       expect(isMaftError(error) && error.toOneLine()).toMatch(new RegExp(`^${source}: [^\\n]+$`));
     }
-    const mismatch = await engine.chatModel({ model: files.qwenModel, adapter: files.adapter }).catch((caught: unknown) => caught);
+    const mismatch = await engine
+      .chatModel({ model: files.qwenModel, adapter: files.adapter })
+      .catch((caught: unknown) => caught);
     expect(isMaftError(mismatch) && mismatch.toOneLine()).toBe(
       `${files.adapter}: adapter is for llama models, but tiny-qwen2.gguf is qwen2`,
     );
     const badOption = await engine.chatModel({ model: files.modelA, sequences: 0 }).catch((caught: unknown) => caught);
-    expect(isMaftError(badOption) && badOption.toOneLine()).toBe('sequences: sequences must be a positive integer, got 0');
+    expect(isMaftError(badOption) && badOption.toOneLine()).toBe(
+      'sequences: sequences must be a positive integer, got 0',
+    );
     expect(engine.stats()).toEqual(before);
   });
 });

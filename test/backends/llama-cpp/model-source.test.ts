@@ -66,7 +66,9 @@ describe('resolveModelSource', () => {
   it('rejects files that are not GGUF, empty files and directories', async () => {
     const wrong = await failure(resolveModelSource(files.notGguf, 'model'));
     expect(wrong.code).toBe('INPUT_INVALID');
-    expect(wrong.toOneLine()).toBe(`${files.notGguf}: model file is not a GGUF file (expected the bytes "GGUF", it starts with "{\\"th")`);
+    expect(wrong.toOneLine()).toBe(
+      `${files.notGguf}: model file is not a GGUF file (expected the bytes "GGUF", it starts with "{\\"th")`,
+    );
     const empty = path.join(files.directory, 'empty.gguf');
     await writeFile(empty, '');
     expect((await failure(resolveModelSource(empty, 'model'))).message).toMatch(/the file is empty/);
@@ -75,7 +77,9 @@ describe('resolveModelSource', () => {
 
   it('refuses an adapter given as a model and a model given as an adapter', async () => {
     expect((await failure(resolveModelSource(files.adapter, 'model'))).message).toMatch(/is a LoRA adapter/);
-    expect((await failure(resolveModelSource(files.modelB, 'adapter'))).message).toMatch(/not a LoRA adapter \(general.type is "model"\)/);
+    expect((await failure(resolveModelSource(files.modelB, 'adapter'))).message).toMatch(
+      /not a LoRA adapter \(general.type is "model"\)/,
+    );
     expect(await resolveModelSource(files.adapter, 'adapter')).toEqual({ path: files.adapter, architecture: 'llama' });
   });
 });

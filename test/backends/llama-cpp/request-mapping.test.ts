@@ -38,14 +38,28 @@ describe('resolveGeneration', () => {
 
   it("uses maft's defaults, not node-llama-cpp's (greedy, top-k 40, top-p 0.95)", () => {
     const { settings, cappedByContext, warnings } = resolveGeneration({ messages, seed: 7 }, 100);
-    expect(settings).toEqual({ temperature: 1, topP: 1, topK: 0, minP: 0, seed: 7, maxTokens: 100, thoughtTokens: Infinity });
+    expect(settings).toEqual({
+      temperature: 1,
+      topP: 1,
+      topK: 0,
+      minP: 0,
+      seed: 7,
+      maxTokens: 100,
+      thoughtTokens: Infinity,
+    });
     expect(cappedByContext).toBe(true);
     expect(warnings).toEqual([]);
   });
 
   it('keeps a maxTokens that fits and caps one that does not', () => {
-    expect(resolveGeneration({ messages, maxTokens: 10 }, 100)).toMatchObject({ settings: { maxTokens: 10 }, cappedByContext: false });
-    expect(resolveGeneration({ messages, maxTokens: 500 }, 100)).toMatchObject({ settings: { maxTokens: 100 }, cappedByContext: true });
+    expect(resolveGeneration({ messages, maxTokens: 10 }, 100)).toMatchObject({
+      settings: { maxTokens: 10 },
+      cappedByContext: false,
+    });
+    expect(resolveGeneration({ messages, maxTokens: 500 }, 100)).toMatchObject({
+      settings: { maxTokens: 100 },
+      cappedByContext: true,
+    });
   });
 
   it('draws distinct random seeds when none is given and maps negative seeds to uint32', () => {
@@ -56,7 +70,10 @@ describe('resolveGeneration', () => {
 
   it('reads its providerOptions namespace and warns about the rest', () => {
     const { settings, warnings } = resolveGeneration(
-      { messages, providerOptions: { llamaCpp: { topK: 40, minP: 0.05, thoughtTokens: 64, mirostat: 2 }, openai: { top_k: 1 } } },
+      {
+        messages,
+        providerOptions: { llamaCpp: { topK: 40, minP: 0.05, thoughtTokens: 64, mirostat: 2 }, openai: { top_k: 1 } },
+      },
       10,
     );
     expect(settings).toMatchObject({ topK: 40, minP: 0.05, thoughtTokens: 64 });
@@ -64,7 +81,14 @@ describe('resolveGeneration', () => {
   });
 
   it('rejects settings no backend could honour', () => {
-    for (const bad of [{ temperature: -1 }, { topP: 0 }, { topP: 1.5 }, { maxTokens: 0 }, { maxTokens: 2.5 }, { seed: 0.5 }]) {
+    for (const bad of [
+      { temperature: -1 },
+      { topP: 0 },
+      { topP: 1.5 },
+      { maxTokens: 0 },
+      { maxTokens: 2.5 },
+      { seed: 0.5 },
+    ]) {
       let caught: unknown;
       try {
         resolveGeneration({ messages, ...bad }, 10);
@@ -85,7 +109,13 @@ describe('response mapping', () => {
   });
 
   it('collects thought segments and leaves plain replies without thoughts', () => {
-    const segment = (text: string) => ({ type: 'segment' as const, segmentType: 'thought' as const, text, ended: true, raw: [] });
+    const segment = (text: string) => ({
+      type: 'segment' as const,
+      segmentType: 'thought' as const,
+      text,
+      ended: true,
+      raw: [],
+    });
     expect(collectThoughts(['answer'])).toBeUndefined();
     expect(collectThoughts([segment('a'), 'answer', segment('b')])).toBe('a\n\nb');
   });

@@ -36,5 +36,13 @@ export async function writeTinyFiles(): Promise<TinyFiles> {
   await writeGgufFile(qwenModel, createTinyLlamaModel({ architecture: 'qwen2', headCountKv: 2, seed: 5 }));
   await writeGgufFile(adapter, tinyAdapter());
   await writeFile(notGguf, '{"this": "is json"}\n');
-  return { directory, modelA, modelB, qwenModel, adapter, notGguf, remove: () => rm(directory, { recursive: true, force: true }) };
+  return {
+    directory,
+    modelA,
+    modelB,
+    qwenModel,
+    adapter,
+    notGguf,
+    remove: () => rm(directory, { recursive: true, force: true }),
+  };
 }

@@ -8,7 +8,12 @@ import path from 'node:path';
 import { tinyAdapter } from '../../helpers/tiny-adapter.js';
 import { createTinyLlamaModel, type TinyModelOptions } from '../../../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../../../src/gguf/write-gguf.js';
-import { findLlamaServerBinary, startLlamaServer, type LlamaServer, type LlamaServerOptions } from '../../helpers/llama-server.js';
+import {
+  findLlamaServerBinary,
+  startLlamaServer,
+  type LlamaServer,
+  type LlamaServerOptions,
+} from '../../helpers/llama-server.js';
 
 /** Resolved once at import: under CI a missing binary throws here, failing the file instead of skipping it. */
 export const binary = findLlamaServerBinary();

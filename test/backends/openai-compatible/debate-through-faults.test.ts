@@ -41,9 +41,31 @@ describe('maft debate through a faulty server', () => {
   it('completes and loses nothing', async () => {
     const run = path.join(mkdtempSync(path.join(os.tmpdir(), 'maft-faults-')), 'run');
     const result = await runCliAsync([
-      'debate', '--task', 'arithmetic', '--eval-count', '4', '--agents', '3', '--rounds', '2', '--backend', 'openai',
-      '--base-url', server.baseURL, '--model', 'faulty', '--run', run, '--timeout-ms', '1500', '--max-retries', '8',
-      '--concurrency', '3', '--problem-concurrency', '2',
+      'debate',
+      '--task',
+      'arithmetic',
+      '--eval-count',
+      '4',
+      '--agents',
+      '3',
+      '--rounds',
+      '2',
+      '--backend',
+      'openai',
+      '--base-url',
+      server.baseURL,
+      '--model',
+      'faulty',
+      '--run',
+      run,
+      '--timeout-ms',
+      '1500',
+      '--max-retries',
+      '8',
+      '--concurrency',
+      '3',
+      '--problem-concurrency',
+      '2',
     ]);
     expect(result.stderr).not.toMatch(/error/);
     expect(result.status).toBe(0);

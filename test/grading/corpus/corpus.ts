@@ -50,8 +50,19 @@ export function scoreCorpus(cases: readonly CorpusCase[], mode: GradingMode): Co
   const disagreements: CorpusScore['disagreements'] = [];
   cases.forEach((item, index) => {
     const { correct, extracted } = explainResponse(item.response, item.gold, item.answer_type, { mode });
-    const key = item.expected ? (correct ? 'truePositive' : 'falseNegative') : correct ? 'falsePositive' : 'trueNegative';
-    const counts = byCategory.get(item.category) ?? { truePositive: 0, falsePositive: 0, trueNegative: 0, falseNegative: 0 };
+    const key = item.expected
+      ? correct
+        ? 'truePositive'
+        : 'falseNegative'
+      : correct
+        ? 'falsePositive'
+        : 'trueNegative';
+    const counts = byCategory.get(item.category) ?? {
+      truePositive: 0,
+      falsePositive: 0,
+      trueNegative: 0,
+      falseNegative: 0,
+    };
     counts[key]++;
     total[key]++;
     byCategory.set(item.category, counts);

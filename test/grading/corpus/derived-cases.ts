@@ -39,13 +39,42 @@ export function mathCases(file: string): DerivedCase[] {
     const gold = record.answer;
     const other = records[(index + 1) % records.length]?.answer ?? '';
     const unboxed = unbox(record.solution);
-    if (unboxed !== null) cases.push({ category: 'math-solution-unboxed', answer_type: 'math', response: unboxed, gold, expected: true });
-    cases.push({ category: 'math-final-answer-phrase', answer_type: 'math', response: `Final Answer: The final answer is $${gold}$. I hope it is correct.`, gold, expected: true });
-    cases.push({ category: 'math-answer-is', answer_type: 'math', response: `Therefore, the answer is \\(${gold}\\).`, gold, expected: true });
+    if (unboxed !== null)
+      cases.push({ category: 'math-solution-unboxed', answer_type: 'math', response: unboxed, gold, expected: true });
+    cases.push({
+      category: 'math-final-answer-phrase',
+      answer_type: 'math',
+      response: `Final Answer: The final answer is $${gold}$. I hope it is correct.`,
+      gold,
+      expected: true,
+    });
+    cases.push({
+      category: 'math-answer-is',
+      answer_type: 'math',
+      response: `Therefore, the answer is \\(${gold}\\).`,
+      gold,
+      expected: true,
+    });
     // Another problem's answer: wrong, unless it is the same answer (equal strings or equal under the paper's checker).
-    if (other.replace(/\s/g, '') !== gold.replace(/\s/g, '') && !isMathEquivalent(other, gold) && !isMathEquivalent(gold, other)) {
-      cases.push({ category: 'math-other-answer', answer_type: 'math', response: `The final answer is $${other}$.`, gold, expected: false });
-      cases.push({ category: 'math-other-answer', answer_type: 'math', response: `Thus $\\boxed{${other}}$.`, gold, expected: false });
+    if (
+      other.replace(/\s/g, '') !== gold.replace(/\s/g, '') &&
+      !isMathEquivalent(other, gold) &&
+      !isMathEquivalent(gold, other)
+    ) {
+      cases.push({
+        category: 'math-other-answer',
+        answer_type: 'math',
+        response: `The final answer is $${other}$.`,
+        gold,
+        expected: false,
+      });
+      cases.push({
+        category: 'math-other-answer',
+        answer_type: 'math',
+        response: `Thus $\\boxed{${other}}$.`,
+        gold,
+        expected: false,
+      });
     }
   });
   return cases;
@@ -60,9 +89,21 @@ export function gsm8kCases(file: string): DerivedCase[] {
     const body = answer.slice(0, match.index).replace(/<<[^<>]*>>/g, '');
     const wrong = String(Number(gold.replace(/,/g, '')) + 1);
     cases.push({ category: 'gsm8k-hashes', answer_type: 'numeric', response: answer, gold, expected: true });
-    cases.push({ category: 'gsm8k-answer-is', answer_type: 'numeric', response: `${body}\nThe answer is ${gold}.`, gold, expected: true });
+    cases.push({
+      category: 'gsm8k-answer-is',
+      answer_type: 'numeric',
+      response: `${body}\nThe answer is ${gold}.`,
+      gold,
+      expected: true,
+    });
     cases.push({ category: 'gsm8k-prose-only', answer_type: 'numeric', response: body, gold, expected: true });
-    cases.push({ category: 'gsm8k-wrong', answer_type: 'numeric', response: `${body}\nThe answer is ${wrong}.`, gold, expected: false });
+    cases.push({
+      category: 'gsm8k-wrong',
+      answer_type: 'numeric',
+      response: `${body}\nThe answer is ${wrong}.`,
+      gold,
+      expected: false,
+    });
   }
   return cases;
 }

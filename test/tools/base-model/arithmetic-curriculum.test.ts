@@ -12,7 +12,12 @@ function checkLine(line: string): boolean {
     const match = /^(\d+) ?([-+*]) ?(\d+) = (-?\d+)$/.exec(part);
     if (!match) return false;
     const [, left, operator, right, result] = match;
-    const value = operator === '+' ? Number(left) + Number(right) : operator === '-' ? Number(left) - Number(right) : Number(left) * Number(right);
+    const value =
+      operator === '+'
+        ? Number(left) + Number(right)
+        : operator === '-'
+          ? Number(left) - Number(right)
+          : Number(left) * Number(right);
     return value === Number(result);
   });
 }
@@ -46,7 +51,7 @@ describe('arithmetic worked solutions', () => {
 });
 
 describe('the curriculum', () => {
-  it('uses maft\'s own prompts and puts the loss on a final, boxed-or-summary reply', () => {
+  it("uses maft's own prompts and puts the loss on a final, boxed-or-summary reply", () => {
     const templates = defaultPromptTemplates('numeric');
     const kinds = new Map<string, number>();
     for (let index = 0; index < 400; index++) {
@@ -63,6 +68,8 @@ describe('the curriculum', () => {
       }
     }
     expect([...kinds.keys()].sort()).toEqual(['answer', 'summary', 'update-after-answers', 'update-after-summary']);
-    expect(curriculumExample(7, { seed: 1, min: 0, max: 29 })).toEqual(curriculumExample(7, { seed: 1, min: 0, max: 29 }));
+    expect(curriculumExample(7, { seed: 1, min: 0, max: 29 })).toEqual(
+      curriculumExample(7, { seed: 1, min: 0, max: 29 }),
+    );
   });
 });

@@ -28,11 +28,18 @@ describe('the shipped base model card', () => {
       greedy: Counts;
     };
     const card = readFileSync(path.join(models, 'arithmetic-base.md'), 'utf8');
-    const measured = await measureBaseModel(path.join(models, 'arithmetic-base.gguf'), report.max, report.evaluation.problems, report.threads, report.seed);
+    const measured = await measureBaseModel(
+      path.join(models, 'arithmetic-base.gguf'),
+      report.max,
+      report.evaluation.problems,
+      report.threads,
+      report.seed,
+    );
     const counts = ({ problems, correct, parsable }: Counts) => ({ problems, correct, parsable });
     expect(counts(measured.evaluation)).toEqual(counts(report.evaluation));
     expect(counts(measured.greedy)).toEqual(counts(report.greedy));
-    for (const { correct, problems } of [report.evaluation, report.greedy]) expect(card).toContain(`(${correct}/${problems})`);
+    for (const { correct, problems } of [report.evaluation, report.greedy])
+      expect(card).toContain(`(${correct}/${problems})`);
 
     const { correct, parsable, problems } = report.evaluation;
     expect(correct / problems).toBeGreaterThanOrEqual(0.2);
