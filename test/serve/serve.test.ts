@@ -72,15 +72,13 @@ describe('maft serve: the society as an OpenAI chat model', () => {
   });
 
   it('streams progress events, then the answer as standard chunks, the usage last', async () => {
-    const stream = await served
-      .client()
-      .chat.completions.create({
-        model: 'society',
-        messages: question,
-        seed: 12,
-        stream: true,
-        stream_options: { include_usage: true },
-      });
+    const stream = await served.client().chat.completions.create({
+      model: 'society',
+      messages: question,
+      seed: 12,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const chunks: (ChatCompletionChunk & { maft?: { event?: string } & Partial<DebateExtension> })[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     const events = chunks.filter((chunk) => chunk.maft?.event !== undefined).map((chunk) => chunk.maft?.event);

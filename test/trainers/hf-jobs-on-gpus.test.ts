@@ -78,15 +78,13 @@ describe('hf jobs on disjoint GPUs', () => {
     const outcomes = await launchHfJobs(requests, { gpus: [0, 1, 2, 3], gpusPerJob: 2 });
     expect(outcomes.map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected']);
     const seen = await Promise.all(
-      names
-        .slice(0, 3)
-        .map(
-          async (name) =>
-            JSON.parse(await readFile(path.join(directory, name, 'adapter_config.json'), 'utf8')) as {
-              gpus: string;
-              port: number;
-            },
-        ),
+      names.slice(0, 3).map(
+        async (name) =>
+          JSON.parse(await readFile(path.join(directory, name, 'adapter_config.json'), 'utf8')) as {
+            gpus: string;
+            port: number;
+          },
+      ),
     );
     // Jobs 0 and 1 start at once on the two slots; job 2 takes whichever slot frees first.
     expect(seen.slice(0, 2)).toEqual([
