@@ -6,7 +6,7 @@
  */
 import { MaftError } from '../errors/maft-error.js';
 import type { BaseModelInfo, GgufLoraFile } from './gguf-model-files.js';
-import { architectureRules, hfModuleOfGgufName, targetModuleName } from './hf-gguf-names.js';
+import { architectureRules, hfModuleOfGgufName, permutationHeads, targetModuleName } from './hf-gguf-names.js';
 import type { PeftConfigToWrite } from './peft-config.js';
 import { orderKey } from './peft-to-gguf.js';
 import { permuteRowsGgufToHf } from './rope-permutation.js';
@@ -68,13 +68,7 @@ export function ggufToPeftAdapter(adapter: GgufLoraFile, base: BaseModelInfo, ba
         { file, field: target },
       );
     }
-    const heads = !rules.permutesQk
-      ? 0
-      : target.endsWith('.attn_q.weight')
-        ? base.headCount
-        : target.endsWith('.attn_k.weight')
-          ? base.headCountKv
-          : 0;
+    const heads = permutationHeads(rules, target, base);
     tensors.set(`base_model.model.${module}.lora_A.weight`, { shape: [rank, inputSize], values: a.values });
     tensors.set(`base_model.model.${module}.lora_B.weight`, {
       shape: [outputSize, rank],

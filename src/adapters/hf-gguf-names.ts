@@ -63,3 +63,18 @@ export function hfModuleOfGgufName(name: string): string | undefined {
 export function targetModuleName(module: string): string {
   return module.slice(module.lastIndexOf('.') + 1);
 }
+
+/**
+ * The head count by which a LoRA B's rows are permuted for this GGUF weight (q: heads, k: KV heads), or 0 when
+ * its rows keep HF's order (not q/k, or an architecture without the permutation).
+ */
+export function permutationHeads(
+  rules: { readonly permutesQk: boolean },
+  target: string,
+  base: { readonly headCount: number; readonly headCountKv: number },
+): number {
+  if (!rules.permutesQk) return 0;
+  if (target.endsWith('.attn_q.weight')) return base.headCount;
+  if (target.endsWith('.attn_k.weight')) return base.headCountKv;
+  return 0;
+}

@@ -8,7 +8,7 @@
 import { MaftError } from '../errors/maft-error.js';
 import type { LoraWeight } from '../gguf/lora-adapter.js';
 import type { BaseModelInfo } from './gguf-model-files.js';
-import { architectureRules, ggufNameOfHfModule } from './hf-gguf-names.js';
+import { architectureRules, ggufNameOfHfModule, permutationHeads } from './hf-gguf-names.js';
 import { permuteRowsHfToGguf } from './rope-permutation.js';
 import type { SafetensorsTensor } from './safetensors.js';
 
@@ -74,13 +74,7 @@ export function peftToGgufWeights(
         { file, field },
       );
     }
-    const heads = !rules.permutesQk
-      ? 0
-      : target.endsWith('.attn_q.weight')
-        ? base.headCount
-        : target.endsWith('.attn_k.weight')
-          ? base.headCountKv
-          : 0;
+    const heads = permutationHeads(rules, target, base);
     weights.push({
       target,
       inputSize,
