@@ -6,6 +6,7 @@
  * Pure: the registry value and the rules on it; finetune-jobs.ts reads and writes the file.
  */
 import type { FinetuneMethod } from '../spec/methods.js';
+import type { ModelRef } from '../spec/model-ref.js';
 
 /** generator / critic: one agent's two models (multiagent FT); single: one model every agent uses. */
 export type ModelRole = 'generator' | 'critic' | 'single';
@@ -27,6 +28,11 @@ export interface RegistryEntry extends ModelKey {
   base: string;
   /** The LoRA adapter (relative to the run's artifacts), once succeeded. */
   adapter?: string;
+  /**
+   * The name a server serves the finetuned model under (an OpenAI `ft:` id, a Together output name), once
+   * succeeded, for trainers whose product is served rather than a file.
+   */
+  servedModel?: string;
   /** The adapter training continued from (relative to the artifacts), when not a fresh one. */
   initialAdapter?: string;
   /** Rows trained on, and the sha256 of their canonical JSON (what was trained is auditable). */
@@ -114,4 +120,27 @@ export function societyAdapters(
     const critic = latestAdapter(registry, { method: 'multiagent-ft', iteration, agent, role: 'critic' });
     return { ...(generator ? { generator } : {}), ...(critic ? { critic } : {}) };
   });
+}
+
+/** The model an entry made: its adapter file, or the name it is served under. */
+export function entryModel(entry: RegistryEntry): ModelRef | undefined {
+  if (entry.adapter !== undefined) return { adapter: entry.adapter };
+  if (entry.servedModel !== undefined) return { served: entry.servedModel };
+  return undefined;
+}
+
+/**
+ * The model a key uses at `iteration`: that iteration's succeeded job's, or the most recent earlier one's (a
+ * model with no data in an iteration stays as it was), or undefined (the base model).
+ */
+export function latestModel(registry: ModelRegistry, key: ModelKey): ModelRef | undefined {
+  const entry = registry.entries
+    .filter(
+      (candidate) =>
+        sameKey({ ...candidate, iteration: key.iteration }, key) &&
+        candidate.iteration <= key.iteration &&
+        candidate.status === 'succeeded',
+    )
+    .sort((a, b) => b.iteration - a.iteration)[0];
+  return entry === undefined ? undefined : entryModel(entry);
 }
