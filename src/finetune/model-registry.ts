@@ -144,3 +144,13 @@ export function latestModel(registry: ModelRegistry, key: ModelKey): ModelRef | 
     .sort((a, b) => b.iteration - a.iteration)[0];
   return entry === undefined ? undefined : entryModel(entry);
 }
+
+/**
+ * The model a model of iteration k starts training from: its own of iteration k − 1 when `from` is `previous`
+ * (the released code), none (the base model) when `base` — and always none for STaR, which as in Zelikman et
+ * al. restarts from the base model every iteration.
+ */
+export function startingModel(key: ModelKey, from: 'previous' | 'base', registry: ModelRegistry): ModelRef | undefined {
+  if (from !== 'previous' || key.method === 'star' || key.iteration <= 1) return undefined;
+  return latestModel(registry, { ...key, iteration: key.iteration - 1 });
+}
