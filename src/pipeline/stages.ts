@@ -207,10 +207,14 @@ export function trainModels(context: RunContext, method: FinetuneMethod, iterati
         };
       });
       const { trainer, backend, seed } = context.config;
-      if (backend.kind !== 'llama-cpp')
-        throw new MaftError('CONFIG_INVALID', 'the embedded trainer needs the llama-cpp backend', {
-          field: 'trainer.kind',
-        });
+      if (backend.kind === 'openai')
+        throw new MaftError(
+          'CONFIG_INVALID',
+          'the embedded trainer needs a GGUF model (llama-cpp or llama-server backend)',
+          {
+            field: 'trainer.kind',
+          },
+        );
       const outcome = await runFinetuneJobs(
         context.run,
         backend.model,

@@ -58,7 +58,7 @@ export function loadServedSetup(target: string | undefined, options: ServedSetup
   }
   if (options.threads !== undefined) {
     const backend = (raw as { backend?: Record<string, unknown> }).backend;
-    if (backend?.['kind'] === 'llama-cpp')
+    if (backend?.['kind'] === 'llama-cpp' || backend?.['kind'] === 'llama-server')
       raw = { ...(raw as object), backend: { ...backend, threads: options.threads } };
   }
   const source = target === undefined ? 'embedded default' : isRun ? `run ${target}` : `config ${target}`;
