@@ -167,6 +167,17 @@ export const societyShape = {
     .boolean()
     .default(true)
     .describe("Critics see a summary of the others' answers written by the summarizer. Default true (the paper)."),
+  models: z
+    .array(
+      z.strictObject({
+        generator: z.string().min(1).optional().describe("The agent's generator (round 1). Default: the base model."),
+        critic: z.string().min(1).optional().describe("The agent's critic (rounds ≥ 2). Default: the base model."),
+      }),
+    )
+    .optional()
+    .describe(
+      "The base society's models, agent by agent (`maft debate --society <file.yaml>` fills it): served model names on the openai backend, GGUF adapter files on llama-cpp and llama-server. One entry per agent. Default: every agent the base model.",
+    ),
   uniqueIds: z
     .boolean()
     .default(false)

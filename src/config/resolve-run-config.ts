@@ -93,7 +93,9 @@ export function runConfigProblems(config: RunConfig): string[] {
   }
   if (finetuning.length > 0 && config.iterations === 0)
     problems.push(`iterations: 0 leaves nothing to finetune for ${finetuning.join(', ')}`);
-  const { agents, maxOthers } = config.society;
+  const { agents, maxOthers, models } = config.society;
+  if (models !== undefined && models.length !== agents)
+    problems.push(`society.models: ${models.length} agents' models for a society of ${agents} agents`);
   if (maxOthers !== undefined && agents > 1 && maxOthers > agents - 1)
     problems.push(`society.maxOthers: ${maxOthers} is more than the ${agents - 1} other agents`);
   if (config.backend.kind !== 'openai' && config.trainer.windowLength > config.backend.contextSize * 4) {

@@ -5,6 +5,7 @@
  * backend needs. The summarizer is always the base model (docs/method.md: "a summary of them written by the
  * base model").
  */
+import path from 'node:path';
 import { latestAdapter, latestModel, type ModelKey, type ModelRegistry } from '../finetune/model-registry.js';
 import { methodShapes, type FinetuneMethod } from '../spec/methods.js';
 import type { ModelRef } from '../spec/model-ref.js';
@@ -36,9 +37,33 @@ export interface SocietyModelOptions {
   peft?: boolean;
 }
 
-/** The base society: N agents, M rounds, every model the base. */
-export function baseSociety(settings: SocietyShapeSettings, rounds = settings.rounds): SocietyPlan {
-  return { agents: Array.from({ length: settings.agents }, () => ({})), rounds };
+/**
+ * The base society: N agents, M rounds, every model the base — or, when `given` (a config's `society.models`,
+ * from `maft debate --society`), agent n's models as given.
+ */
+export function baseSociety(
+  settings: SocietyShapeSettings,
+  rounds = settings.rounds,
+  given?: readonly AgentModels[],
+): SocietyPlan {
+  return { agents: Array.from({ length: settings.agents }, (_, agent) => ({ ...given?.[agent] })), rounds };
+}
+
+/**
+ * A config's `society.models` (names as written) as ModelRefs: served names on an OpenAI-compatible server,
+ * adapter files (absolute) on the llama.cpp backends.
+ */
+export function givenModels(
+  models: readonly { generator?: string | undefined; critic?: string | undefined }[] | undefined,
+  backendKind: 'llama-cpp' | 'llama-server' | 'openai',
+): AgentModels[] | undefined {
+  if (models === undefined) return undefined;
+  const ref = (name: string | undefined): ModelRef | undefined =>
+    name === undefined ? undefined : backendKind === 'openai' ? { served: name } : { adapter: path.resolve(name) };
+  return models.map(({ generator, critic }) => {
+    const [g, c] = [ref(generator), ref(critic)];
+    return { ...(g ? { generator: g } : {}), ...(c ? { critic: c } : {}) };
+  });
 }
 
 /** The model `key` uses: latestModel, or with `peft` the PEFT directory of that same job when it has one. */
