@@ -31,25 +31,36 @@ export interface RunningLlamaServer {
   adapters: readonly string[];
   pid: number | undefined;
   log(): string;
-  /** SIGTERM, then SIGKILL after `graceMs` (llama-server does not exit while a request is in flight). */
-  stop(graceMs?: number): Promise<void>;
+  /** Stop the server (SIGTERM, SIGKILL after 2 s) and wait until it and its guardian have exited. */
+  stop(): Promise<void>;
 }
 
 /** How often the guardian looks at its parent, in milliseconds. */
 const guardianIntervalMs = 200;
+/**
+ * Told to stop, the guardian sends the server SIGTERM, then SIGKILL after this many milliseconds (llama-server
+ * does not exit while a request is in flight). The escalation lives in the guardian: a SIGKILLed guardian would
+ * leave its server running.
+ */
+const stopGraceMs = 2_000;
 
 const guardianSource = `
 const { spawn } = require('node:child_process');
 const [parent, binary, ...args] = process.argv.slice(1);
 const server = spawn(binary, args, { stdio: ['ignore', 'inherit', 'inherit'] });
 const end = (signal) => { try { server.kill(signal); } catch {} };
-for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => end(signal));
+for (const signal of ['SIGTERM', 'SIGINT'])
+  process.on(signal, () => { end('SIGTERM'); setTimeout(() => end('SIGKILL'), ${stopGraceMs}); });
 server.on('error', (error) => { process.stderr.write('spawn failed: ' + error.message + '\\n'); process.exit(127); });
 server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 setInterval(() => { if (String(process.ppid) !== parent) { end('SIGKILL'); process.exit(1); } }, ${guardianIntervalMs});
 `;
 
-/** Guardians still running, killed if maft exits without stopping them (their servers follow within 200 ms). */
+/**
+ * Guardians still running, told to stop (SIGTERM, which they forward) if maft exits without stopping them; a
+ * server that does not exit is SIGKILLed by its guardian once it sees maft gone. (Never SIGKILL a guardian: its
+ * server would outlive it.)
+ */
 const running = new Set<ChildProcess>();
 let exitHook = false;
 
@@ -82,7 +93,7 @@ export async function startLlamaServer(launch: LlamaServerLaunch): Promise<Runni
   if (!exitHook) {
     exitHook = true;
     process.once('exit', () => {
-      for (const guardian of running) guardian.kill('SIGKILL');
+      for (const guardian of running) guardian.kill('SIGTERM');
     });
   }
   let output = '';
@@ -99,12 +110,10 @@ export async function startLlamaServer(launch: LlamaServerLaunch): Promise<Runni
       resolve();
     });
   });
-  const stop = async (graceMs = 2_000): Promise<void> => {
+  const stop = async (): Promise<void> => {
     if (gone) return;
     child.kill('SIGTERM');
-    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await exited;
-    clearTimeout(killer);
   };
   try {
     const origin = await waitUntilHealthy(
