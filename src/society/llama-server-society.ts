@@ -11,7 +11,7 @@ import type { LlamaServerBackendConfig } from '../config/config-sections.js';
 import type { DebateAgent } from '../debate/debate-problem.js';
 import { MaftError } from '../errors/maft-error.js';
 import type { ChatModel } from '../spec/chat-model.js';
-import { adapterFile, adapterOf } from './model-files.js';
+import { adapterOf, ggufAdapterFile } from './model-files.js';
 import type { ModelSource, ModelSourceOptions } from './open-society.js';
 
 /** Before a run exists: the model is a GGUF file and the binary is there. */
@@ -48,7 +48,8 @@ export function llamaServerModelSource(
         adapterOf(agent.critic, backend),
       ]);
       const files = new Map<string, string>();
-      for (const name of names) if (name !== undefined) files.set(name, adapterFile(name, options.adapterPath));
+      for (const name of names)
+        if (name !== undefined) files.set(name, ggufAdapterFile(name, options.adapterPath, backend));
       base ??= readBaseShapes(backend.model);
       const shapes = await base;
       for (const file of files.values()) {

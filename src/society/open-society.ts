@@ -12,7 +12,7 @@ import { MaftError } from '../errors/maft-error.js';
 import type { RequestCache } from '../run-store/request-cache.js';
 import type { ChatModel, ChatResponse } from '../spec/chat-model.js';
 import { checkLlamaServerBackend, llamaServerModelSource } from './llama-server-society.js';
-import { adapterFile, adapterOf } from './model-files.js';
+import { adapterOf, ggufAdapterFile } from './model-files.js';
 import { openAiModelSource } from './openai-society.js';
 import type { SocietyPlan } from './society-plan.js';
 
@@ -94,7 +94,10 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
             contextSize: backend.contextSize,
             sequences,
             ...(adapter !== undefined
-              ? { adapter: adapterFile(adapter, options.adapterPath), id: `llama-cpp:${backend.model}+${adapter}` }
+              ? {
+                  adapter: ggufAdapterFile(adapter, options.adapterPath, backend),
+                  id: `llama-cpp:${backend.model}+${adapter}`,
+                }
               : {}),
           });
           opened.set(key, model);

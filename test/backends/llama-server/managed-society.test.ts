@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,15 @@ describe.skipIf(binary.path === undefined)(suiteName('the managed llama-server b
     );
     await expect(source.openSociety({ rounds: 1, agents: [{ generator: { served: 'ft:x' } }] })).rejects.toThrow(
       /cannot serve served model ft:x/,
+    );
+    // An `hf` job's PEFT directory with no GGUF conversion: one line saying how to convert it.
+    await mkdir(adapterPath('peft-only'));
+    const peftOnly = await source.openSociety({ rounds: 1, agents: [{ generator: { adapter: 'peft-only' } }] }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect((peftOnly as MaftError).toOneLine()).toMatch(
+      /peft-only: backend\.kind: a PEFT adapter directory; the llama-server backend applies GGUF adapters \(convert it with maft adapter convert/,
     );
   });
 
