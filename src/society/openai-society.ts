@@ -28,8 +28,8 @@ import type { ModelSource, ModelSourceOptions } from './open-society.js';
 export function vllmAdapterName(artifact: string): string {
   const stem = artifact
     .replace(/^models\//, '')
-    .replace(/\.(gguf|peft)$/, '')
-    .replace(/\/+$/, '');
+    .replace(/\/+$/, '')
+    .replace(/\.(gguf|peft)$/, '');
   return stem
     .split(/[/\\]+/)
     .filter(Boolean)
