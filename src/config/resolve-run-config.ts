@@ -96,6 +96,10 @@ export function runConfigProblems(config: RunConfig): string[] {
   const { agents, maxOthers, models } = config.society;
   if (models !== undefined && models.length !== agents)
     problems.push(`society.models: ${models.length} agents' models for a society of ${agents} agents`);
+  if (models !== undefined && finetuning.length > 0)
+    problems.push(
+      `society.models: a given society is evaluated, not finetuned (training starts from the base model): list base, majority and debate only, not ${finetuning.join(', ')}`,
+    );
   if (maxOthers !== undefined && agents > 1 && maxOthers > agents - 1)
     problems.push(`society.maxOthers: ${maxOthers} is more than the ${agents - 1} other agents`);
   if (config.backend.kind !== 'openai' && config.trainer.windowLength > config.backend.contextSize * 4) {

@@ -41,6 +41,8 @@ export async function runDebateCommand(flags: DebateCommandFlags): Promise<void>
     const models = readSocietyFile(societyFile);
     const society = (overrides['society'] ?? {}) as Record<string, unknown>;
     overrides['society'] = { ...society, agents: models.length, models };
+    // A given society is evaluated, never finetuned: its run holds the methods that train nothing.
+    overrides['methods'] ??= ['base', 'majority', 'debate'];
   }
   await withRunContext(
     {
