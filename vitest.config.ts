@@ -21,6 +21,7 @@ export const slowTests = [
   'test/finetune-data/build-data-engine.test.ts',
   'test/trainer/learning.test.ts',
   'test/backends/llama-server/**/*.test.ts',
+  'test/examples/llama-server-example.test.ts',
   'test/backends/openai-compatible/debate-through-faults.test.ts',
   'test/report/report-chromium.test.ts',
   'test/integrity/foreign-record.test.ts',

@@ -78,6 +78,10 @@ export {
 export { runPipeline } from './pipeline/run.js';
 export { runModelSource, type RunContext } from './pipeline/run-context.js';
 export { createModelSource, type ModelSource } from './society/open-society.js';
+export { baseSociety, methodSociety, type AgentModels, type SocietyPlan } from './society/society-plan.js';
+export { readSocietyFile } from './society/society-file.js';
+export { backendServes, type ServableModel } from './config/backend-serves.js';
+export { ManagedLlamaServer, llamaServerArgs } from './backends/llama-server/index.js';
 export type { RunResults } from './spec/run-results.js';
 export { renderReports } from './report/write-report.js';
 

@@ -15,6 +15,7 @@ import { checkStoredRecords, verifyDoneStages } from '../pipeline/stage-records.
 import { openRun } from '../run-store/open-run.js';
 import { readRun } from '../run-store/read-run.js';
 import { checkBackend } from '../society/open-society.js';
+import { checkGivenSociety } from '../society/society-file.js';
 import { inferBackendKind, mergeConfig } from './debate-flags.js';
 import { createProgressReporter } from './progress.js';
 
@@ -68,6 +69,7 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
   const evalTemplates = loadPromptTemplates(resolved.evalTask.answerType, config.promptsFile);
   selection.check?.(config);
   if (!selection.noModels) await checkBackend(config.backend);
+  if (!selection.noModels) await checkGivenSociety(config.backend, config.society.models);
   checkStoredRecords(selection.directory, config, { finetune: resolved.finetuneProblems, eval: resolved.evalProblems });
   const run = openRun<RunConfig>(selection.directory, config, { command: process.argv.slice(2) });
   const context: RunContext = {

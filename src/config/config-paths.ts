@@ -34,7 +34,11 @@ export function resolveConfigPaths(raw: Record<string, unknown>, directory: stri
   const backend = objectAt(result['backend']);
   // Only the embedded backend's model is a file; an OpenAI-compatible server's model is a name.
   if (backend !== undefined && backend['kind'] !== 'openai' && backend['baseUrl'] === undefined && 'model' in backend) {
-    result['backend'] = { ...backend, model: resolveAt(backend['model'], directory) };
+    result['backend'] = {
+      ...backend,
+      model: resolveAt(backend['model'], directory),
+      ...(typeof backend['binary'] === 'string' ? { binary: resolveAt(backend['binary'], directory) } : {}),
+    };
   }
   const society = objectAt(result['society']);
   if (society !== undefined && Array.isArray(society['adapters'])) {

@@ -67,7 +67,83 @@ const openAiBackend = z.strictObject({
     .describe('Retries of a failed request (429, 5xx, timeouts, dropped connections). Default 5.'),
 });
 
-export const backendConfigSchema = z.discriminatedUnion('kind', [llamaCppBackend, openAiBackend]);
+/**
+ * A llama.cpp `llama-server` that maft starts and stops itself on 127.0.0.1: the base model plus every adapter
+ * the society being debated uses (`--lora-scaled <file>:0`), one chosen per request (`"lora": [{id, scale}]`).
+ * llama-server loads adapters only at start, so maft restarts it when a society needs adapters it has not
+ * loaded (src/backends/llama-server/, docs/backends.md).
+ */
+const llamaServerBackend = z.strictObject({
+  kind: z
+    .literal('llama-server')
+    .describe(
+      "llama.cpp's own OpenAI-compatible server, started and stopped by maft on loopback with the society's GGUF adapters.",
+    ),
+  model: z.string().min(1).describe('The base GGUF model file. Required.'),
+  binary: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      'The llama-server executable. Default: $MAFT_LLAMA_SERVER, else the cache path of scripts/build-llama-server.sh.',
+    ),
+  threads: z
+    .int()
+    .min(1)
+    .default(1)
+    .describe('--threads and --threads-batch (workers spin: never more than free cores). Default 1.'),
+  contextSize: z
+    .int()
+    .min(64)
+    .default(4096)
+    .describe(
+      "Tokens of context per slot. Default: the model's training context (its GGUF `context_length`), at most 4096.",
+    ),
+  parallel: z
+    .int()
+    .min(1)
+    .max(256)
+    .default(1)
+    .describe(
+      'Slots (--parallel): requests decoded at once, and the concurrency maft uses. Default 1 (on CPU batching adds no throughput, and one at a time keeps replies reproducible).',
+    ),
+  startupTimeoutMs: z
+    .int()
+    .min(1)
+    .default(120_000)
+    .describe('Bound on the wait for the server to load the model and adapters. Default 120000.'),
+  timeoutMs: z.int().min(1).default(600_000).describe('Per-request timeout in milliseconds. Default 600000.'),
+  extraArgs: z.array(z.string()).default([]).describe('More llama-server arguments, appended last. Default none.'),
+});
+
+/** What a vLLM server behind the openai backend allows; declared by the user (vLLM exposes no --max-lora-rank). */
+const vllmSettings = z.strictObject({
+  maxLoras: z.int().min(1).optional().describe("The server's --max-loras (else read from its /metrics when exported)."),
+  maxLoraRank: z
+    .int()
+    .min(1)
+    .optional()
+    .describe("The server's --max-lora-rank, checked against every adapter's rank."),
+  adapterPathPrefix: z
+    .string()
+    .min(1)
+    .optional()
+    .describe(
+      "Where the server sees the run's adapter directories when it mounts them elsewhere: `<prefix>/<directory name>`. Default: the same path.",
+    ),
+});
+
+export const backendConfigSchema = z.discriminatedUnion('kind', [
+  llamaCppBackend,
+  openAiBackend.extend({
+    vllm: vllmSettings
+      .optional()
+      .describe(
+        "The server is vLLM with runtime LoRA (VLLM_ALLOW_RUNTIME_LORA_UPDATING=True): maft registers the society's PEFT adapters by name before each debate (src/vllm/).",
+      ),
+  }),
+  llamaServerBackend,
+]);
 
 /** A problem source: a task and its options. */
 export const taskConfigSchema = z.strictObject({
@@ -91,6 +167,17 @@ export const societyShape = {
     .boolean()
     .default(true)
     .describe("Critics see a summary of the others' answers written by the summarizer. Default true (the paper)."),
+  models: z
+    .array(
+      z.strictObject({
+        generator: z.string().min(1).optional().describe("The agent's generator (round 1). Default: the base model."),
+        critic: z.string().min(1).optional().describe("The agent's critic (rounds ≥ 2). Default: the base model."),
+      }),
+    )
+    .optional()
+    .describe(
+      "The base society's models, agent by agent (`maft debate --society <file.yaml>` fills it): served model names on the openai backend, GGUF adapter files on llama-cpp and llama-server. One entry per agent. Default: every agent the base model.",
+    ),
   uniqueIds: z
     .boolean()
     .default(false)
@@ -106,3 +193,5 @@ export const samplingConfigSchema = z.strictObject({
 });
 
 export type BackendConfig = z.output<typeof backendConfigSchema>;
+export type LlamaServerBackendConfig = Extract<BackendConfig, { kind: 'llama-server' }>;
+export type OpenAiBackendConfig = Extract<BackendConfig, { kind: 'openai' }>;

@@ -11,6 +11,7 @@ import { finetuneMethodsOf } from '../run-store/run-plan.js';
 import type { Problem } from '../spec/problem.js';
 import { loadSplits } from '../tasks/load-splits.js';
 import type { Task } from '../tasks/task.js';
+import { backendServes } from './backend-serves.js';
 import { runConfigSchema, type RunConfig } from './run-config.js';
 import { validateConfig } from './validate-config.js';
 
@@ -59,7 +60,9 @@ export async function withModelDefaults(raw: Record<string, unknown>): Promise<R
   // A server cannot serve the embedded trainer's adapters: its default methods are the three that train nothing.
   if (fields['kind'] === 'openai' && raw['methods'] === undefined)
     return { ...raw, methods: ['base', 'majority', 'debate'] };
-  if (fields['kind'] !== 'llama-cpp' || typeof fields['model'] !== 'string') return raw;
+  // Both llama.cpp backends (embedded, managed llama-server) read the model file itself.
+  if ((fields['kind'] !== 'llama-cpp' && fields['kind'] !== 'llama-server') || typeof fields['model'] !== 'string')
+    return raw;
   const contextSize = fields['contextSize'] ?? (await defaultContextSize(fields['model']));
   const trainer = raw['trainer'] ?? {};
   const filledTrainer =
@@ -82,18 +85,24 @@ export function runConfigProblems(config: RunConfig): string[] {
     if (seen.has(method)) problems.push(`methods.${index}: ${method} is listed twice`);
     seen.add(method);
   }
-  if (finetuning.length > 0 && config.backend.kind !== 'llama-cpp') {
+  if (finetuning.length > 0 && !backendServes(config.backend).has('gguf-adapter')) {
     problems.push(
-      `trainer.kind: the ${config.trainer.kind} trainer makes GGUF adapters for the llama-cpp backend, which the ${config.backend.kind} backend cannot serve ` +
+      `trainer.kind: the ${config.trainer.kind} trainer makes GGUF adapters (served by the llama-cpp and llama-server backends), which the ${config.backend.kind} backend cannot serve ` +
         `(${finetuning.join(', ')} need it; evaluate base, majority and debate only, or export the data with maft build-data and train elsewhere)`,
     );
   }
   if (finetuning.length > 0 && config.iterations === 0)
     problems.push(`iterations: 0 leaves nothing to finetune for ${finetuning.join(', ')}`);
-  const { agents, maxOthers } = config.society;
+  const { agents, maxOthers, models } = config.society;
+  if (models !== undefined && models.length !== agents)
+    problems.push(`society.models: ${models.length} agents' models for a society of ${agents} agents`);
+  if (models !== undefined && finetuning.length > 0)
+    problems.push(
+      `society.models: a given society is evaluated, not finetuned (training starts from the base model): list base, majority and debate only, not ${finetuning.join(', ')}`,
+    );
   if (maxOthers !== undefined && agents > 1 && maxOthers > agents - 1)
     problems.push(`society.maxOthers: ${maxOthers} is more than the ${agents - 1} other agents`);
-  if (config.backend.kind === 'llama-cpp' && config.trainer.windowLength > config.backend.contextSize * 4) {
+  if (config.backend.kind !== 'openai' && config.trainer.windowLength > config.backend.contextSize * 4) {
     problems.push(
       `trainer.windowLength: ${config.trainer.windowLength} tokens is far beyond the ${config.backend.contextSize}-token context the debates run in`,
     );

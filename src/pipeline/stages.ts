@@ -17,7 +17,7 @@ import { debateSettings, type RunContext } from './run-context.js';
 import { baseEvalStage, baseFinetuneStage, dataSourceStage, datasetDirectory, stageId } from '../run-store/run-plan.js';
 import { splitProblems, stageLog } from './stage-records.js';
 import { writeRunResults } from './write-results.js';
-import { baseSociety, methodSociety, startingAdapter, type SocietyPlan } from '../society/society-plan.js';
+import { baseSociety, givenModels, methodSociety, startingAdapter, type SocietyPlan } from '../society/society-plan.js';
 import { attemptStar, type StarRecord } from '../debate/star-attempt.js';
 
 /**
@@ -99,6 +99,11 @@ async function debateSplit(
   }
 }
 
+/** A vLLM server reads the `hf` trainer's PEFT directories, not their GGUF conversions. */
+const modelOptions = (context: RunContext) => ({
+  peft: context.config.backend.kind === 'openai' && context.config.backend.vllm !== undefined,
+});
+
 const shape = (context: RunContext) => ({
   agents: context.config.society.agents,
   rounds: context.config.society.rounds,
@@ -107,7 +112,8 @@ const shape = (context: RunContext) => ({
 
 /** The base society (iteration 0) debates a split: `base/eval` or `base/finetune`. */
 export function debateBaseSociety(context: RunContext, split: 'finetune' | 'eval', id: string): Promise<void> {
-  return stage(context, id, () => debateSplit(context, id, split, baseSociety(shape(context))));
+  const given = givenModels(context.config.society.models, context.config.backend.kind);
+  return stage(context, id, () => debateSplit(context, id, split, baseSociety(shape(context), undefined, given)));
 }
 
 /** Iteration k ≥ 2 (STaR: k ≥ 1): the method's models of iteration k − 1 answer the finetune split. */
@@ -116,7 +122,13 @@ export function answerFinetuneSplit(context: RunContext, method: FinetuneMethod,
   const id = stageId(method, iteration, 'finetune');
   if (iteration >= 2 && context.run.stageState(id) !== 'done')
     requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
-  const plan = methodSociety(method, iteration - 1, readRunRegistry(context.run), shape(context));
+  const plan = methodSociety(
+    method,
+    iteration - 1,
+    readRunRegistry(context.run),
+    shape(context),
+    modelOptions(context),
+  );
   if (method !== 'star') return stage(context, id, () => debateSplit(context, id, 'finetune', plan, iteration));
   return stage(context, id, async () => {
     const society = await context.models.openSociety(plan);
@@ -207,10 +219,14 @@ export function trainModels(context: RunContext, method: FinetuneMethod, iterati
         };
       });
       const { trainer, backend, seed } = context.config;
-      if (backend.kind !== 'llama-cpp')
-        throw new MaftError('CONFIG_INVALID', 'the embedded trainer needs the llama-cpp backend', {
-          field: 'trainer.kind',
-        });
+      if (backend.kind === 'openai')
+        throw new MaftError(
+          'CONFIG_INVALID',
+          'the embedded trainer needs a GGUF model (llama-cpp or llama-server backend)',
+          {
+            field: 'trainer.kind',
+          },
+        );
       const outcome = await runFinetuneJobs(
         context.run,
         backend.model,
@@ -267,7 +283,12 @@ export function evaluateOnHeldOut(context: RunContext, method: FinetuneMethod, i
   if (context.run.stageState(id) !== 'done')
     requireDone(context, stageId(method, iteration, 'train'), trainHint(method, iteration));
   return stage(context, id, () =>
-    debateSplit(context, id, 'eval', methodSociety(method, iteration, readRunRegistry(context.run), shape(context))),
+    debateSplit(
+      context,
+      id,
+      'eval',
+      methodSociety(method, iteration, readRunRegistry(context.run), shape(context), modelOptions(context)),
+    ),
   );
 }
 

@@ -12,7 +12,14 @@
  *   direct chat; the summarizer is always the base model.
  */
 import type { FinetuneMethod } from '../spec/methods.js';
-import { baseSociety, methodSociety, type SocietyPlan, type SocietyShapeSettings } from '../society/society-plan.js';
+import {
+  baseSociety,
+  methodSociety,
+  type AgentModels,
+  type SocietyModelOptions,
+  type SocietyPlan,
+  type SocietyShapeSettings,
+} from '../society/society-plan.js';
 import type { ModelRegistry } from '../finetune/model-registry.js';
 
 export const defaultSocietyName = 'society';
@@ -48,8 +55,16 @@ export function servedCatalog(
   iterations: number,
   registry: ModelRegistry,
   shape: SocietyShapeSettings,
+  options: SocietyModelOptions = {},
+  /** The base society's models when the run was given a society (`society.models`, `maft debate --society`). */
+  given?: readonly AgentModels[],
 ): ServedCatalog {
-  const base: ServedSociety = { name: societyName('base', 0), method: 'base', iteration: 0, plan: baseSociety(shape) };
+  const base: ServedSociety = {
+    name: societyName('base', 0),
+    method: 'base',
+    iteration: 0,
+    plan: baseSociety(shape, undefined, given),
+  };
   const societies = [base];
   for (const method of methods) {
     for (let iteration = 1; iteration <= iterations; iteration++) {
@@ -61,7 +76,7 @@ export function servedCatalog(
           name: societyName(method, iteration),
           method,
           iteration,
-          plan: methodSociety(method, iteration, registry, shape),
+          plan: methodSociety(method, iteration, registry, shape, options),
         });
     }
   }

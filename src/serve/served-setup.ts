@@ -19,6 +19,7 @@ import type { AnswerType } from '../spec/problem.js';
 import { answerTypeOfTask } from '../tasks/task-answer-type.js';
 import { parseRegistry, registryArtifact, type ModelRegistry } from '../finetune/model-registry.js';
 import { readFileSync } from 'node:fs';
+import { givenModels } from '../society/society-plan.js';
 import { servedCatalog, type ServedCatalog } from './served-models.js';
 
 export interface ServedSetup {
@@ -58,7 +59,7 @@ export function loadServedSetup(target: string | undefined, options: ServedSetup
   }
   if (options.threads !== undefined) {
     const backend = (raw as { backend?: Record<string, unknown> }).backend;
-    if (backend?.['kind'] === 'llama-cpp')
+    if (backend?.['kind'] === 'llama-cpp' || backend?.['kind'] === 'llama-server')
       raw = { ...(raw as object), backend: { ...backend, threads: options.threads } };
   }
   const source = target === undefined ? 'embedded default' : isRun ? `run ${target}` : `config ${target}`;
@@ -68,6 +69,9 @@ export function loadServedSetup(target: string | undefined, options: ServedSetup
   const promptsFile = config.promptsFile !== undefined && isRun ? path.resolve(config.promptsFile) : config.promptsFile;
   const templates = loadPromptTemplates(answerType, promptsFile);
   const shape = { agents: config.society.agents, rounds: config.society.rounds, critics: config.finetune.critics };
-  const catalog = servedCatalog(finetuneMethodsOf(config.methods), config.iterations, registry, shape);
+  // A vLLM server reads the `hf` trainer's PEFT directories, not their GGUF conversions.
+  const peft = config.backend.kind === 'openai' && config.backend.vllm !== undefined;
+  const given = givenModels(config.society.models, config.backend.kind);
+  const catalog = servedCatalog(finetuneMethodsOf(config.methods), config.iterations, registry, shape, { peft }, given);
   return { source, config, task: config.task.name, answerType, templates, catalog, adapterFile };
 }

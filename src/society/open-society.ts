@@ -5,13 +5,15 @@
 import { existsSync } from 'node:fs';
 import { createLlamaCppEngine, type LlamaCppEngine } from '../backends/llama-cpp/index.js';
 import { assertGgufFile, isRemoteModelSource } from '../backends/llama-cpp/index.js';
-import { createOpenAiCompatibleModel } from '../backends/openai-compatible/index.js';
 import type { BackendConfig } from '../config/config-sections.js';
 import { cachedModel } from '../debate/cached-model.js';
 import type { DebateAgent } from '../debate/debate-problem.js';
 import { MaftError } from '../errors/maft-error.js';
 import type { RequestCache } from '../run-store/request-cache.js';
 import type { ChatModel, ChatResponse } from '../spec/chat-model.js';
+import { checkLlamaServerBackend, llamaServerModelSource } from './llama-server-society.js';
+import { adapterOf, ggufAdapterFile } from './model-files.js';
+import { openAiModelSource } from './openai-society.js';
 import type { SocietyPlan } from './society-plan.js';
 
 /**
@@ -20,6 +22,7 @@ import type { SocietyPlan } from './society-plan.js';
  */
 export async function checkBackend(backend: BackendConfig): Promise<void> {
   if (backend.kind === 'openai') return checkEndpoint(backend.baseUrl);
+  if (backend.kind === 'llama-server') return checkLlamaServerBackend(backend);
   if (!isRemoteModelSource(backend.model)) {
     if (!existsSync(backend.model))
       throw new MaftError('FILE_NOT_FOUND', 'no such model file', { file: backend.model });
@@ -53,47 +56,25 @@ export interface ModelSourceOptions {
   /** Agents × problems in flight: the sequences a GPU context batches (CPU: 1, bit-exact replies). */
   agents: number;
   problemConcurrency: number;
-  /** An adapter's artifact name → its file. */
+  /** An adapter's artifact name → its file (an absolute name is a file already: adapterFile in model-files.ts). */
   adapterPath: (name: string) => string;
 }
 
 /**
- * The one place a backend config becomes chat models. Embedded: one llama.cpp engine, started when the first
- * society is opened (a stage that needs no model never loads one); one context per (model, adapter) whose
- * sequences the agents share, released with the society. HTTP: one client whose endpoint concurrency all
- * agents share. The summarizer is always the base model (docs/method.md: "a summary written by the base model").
+ * The one place a backend config becomes chat models: a society plan's 2N ModelRefs (generator n, critic n)
+ * plus the summarizer, each resolved to what the backend needs. Embedded: one llama.cpp engine, started when the
+ * first society is opened (a stage that needs no model never loads one); one context per (model, adapter) whose
+ * sequences the agents share, released with the society; an adapter ref is a file, a served one is refused.
+ * openai: one client per served name (openai-society.ts; adapters only on a vLLM server, registered by name).
+ * llama-server: a server maft manages with the society's adapters, one chosen per request
+ * (llama-server-society.ts). Every model has its own id, so the request cache never hands one model's reply to
+ * another. The summarizer is always the base model (docs/method.md: "a summary written by the base model").
  */
 export function createModelSource(backend: BackendConfig, options: ModelSourceOptions): ModelSource {
   const { cache } = options;
   const viaCache = (model: ChatModel): ChatModel => (cache === undefined ? model : cachedModel(model, cache));
-  if (backend.kind === 'openai') {
-    const model = viaCache(
-      createOpenAiCompatibleModel({
-        baseURL: backend.baseUrl,
-        model: backend.model,
-        apiKeyEnv: backend.apiKeyEnv,
-        concurrency: backend.concurrency,
-        timeoutMs: backend.timeoutMs,
-        maxRetries: backend.maxRetries,
-      }),
-    );
-    return {
-      openSociety: async (plan) => {
-        if (plan.agents.some((own) => own.generator !== undefined || own.critic !== undefined)) {
-          throw new MaftError('CONFIG_INVALID', 'adapters are applied by the embedded backend only', {
-            field: 'backend.kind',
-          });
-        }
-        return {
-          agents: plan.agents.map(() => ({ generator: model, critic: model })),
-          summarizer: model,
-          release: async () => {},
-        };
-      },
-      activeGenerations: () => undefined,
-      dispose: async () => {},
-    };
-  }
+  if (backend.kind === 'openai') return openAiModelSource(backend, options, viaCache);
+  if (backend.kind === 'llama-server') return llamaServerModelSource(backend, options, viaCache);
   let engine: Promise<LlamaCppEngine> | undefined;
   let started: LlamaCppEngine | undefined;
   const sequences =
@@ -113,7 +94,10 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
             contextSize: backend.contextSize,
             sequences,
             ...(adapter !== undefined
-              ? { adapter: options.adapterPath(adapter), id: `llama-cpp:${backend.model}+${adapter}` }
+              ? {
+                  adapter: ggufAdapterFile(adapter, options.adapterPath, backend),
+                  id: `llama-cpp:${backend.model}+${adapter}`,
+                }
               : {}),
           });
           opened.set(key, model);
@@ -127,7 +111,9 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
         const summarizer = viaCache(await open(undefined));
         const agents: DebateAgent[] = [];
         for (const own of plan.agents) {
-          agents.push({ generator: viaCache(await open(own.generator)), critic: viaCache(await open(own.critic)) });
+          const generator = adapterOf(own.generator, backend);
+          const critic = adapterOf(own.critic, backend);
+          agents.push({ generator: viaCache(await open(generator)), critic: viaCache(await open(critic)) });
         }
         return { agents, summarizer, release };
       } catch (error) {

@@ -3,6 +3,7 @@
  * documents it (docs "LoRA Adapters" → "Dynamically serving LoRA adapters"; vllm/entrypoints/openai
  * serving_models.py; the Prometheus metric vllm:lora_requests_info). It is not vLLM: no GPU or vLLM can run
  * here. It reads each adapter's adapter_config.json from disk as vLLM does, so rank limits come from real files.
+ * Chat completions answer a fixed text naming the model asked for (the base or a loaded adapter; others 404).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -106,6 +107,28 @@ export async function startLoopbackVllm(options: LoopbackVllmOptions = {}): Prom
           code: 404,
         });
       return send(response, 200, `Success: LoRA adapter '${name}' removed successfully.`);
+    }
+    if (route === 'POST /v1/chat/completions') {
+      // vLLM answers a request naming the base or a loaded adapter, and 404s any other model name.
+      const model = String(body?.['model']);
+      if (model !== base && !loaded.has(model))
+        return send(response, 404, {
+          object: 'error',
+          message: `The model \`${model}\` does not exist.`,
+          type: 'NotFoundError',
+          param: null,
+          code: 404,
+        });
+      return send(response, 200, {
+        id: `chatcmpl-${requests.length}`,
+        object: 'chat.completion',
+        created: 0,
+        model,
+        choices: [
+          { index: 0, message: { role: 'assistant', content: `${model} says \\boxed{7}` }, finish_reason: 'stop' },
+        ],
+        usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
+      });
     }
     send(response, 404, { detail: 'Not Found' });
   };

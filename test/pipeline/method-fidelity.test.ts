@@ -172,7 +172,7 @@ describe('single-agent FT without debate', () => {
     } as unknown as ModelRegistry;
     expect(methodSociety('single-agent-ft-nodebate', 1, registry, { agents: 3, rounds: 2, critics: true })).toEqual({
       rounds: 2,
-      agents: [0, 1, 2].map(() => ({ generator: 'a.gguf', critic: 'a.gguf' })),
+      agents: [0, 1, 2].map(() => ({ generator: { adapter: 'a.gguf' }, critic: { adapter: 'a.gguf' } })),
     });
   });
 });

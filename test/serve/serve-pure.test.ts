@@ -141,12 +141,12 @@ describe('served names', () => {
     expect(catalog.defaultSociety.name).toBe('society@multiagent-ft/2');
     // Iteration 2 keeps agent 0's generator of iteration 1 (no newer one) and has agent 1's new critic.
     expect(catalog.defaultSociety.plan.agents).toEqual([
-      { generator: 'models/multiagent-ft/iteration-1/agent-0-generator.gguf' },
-      { critic: 'models/multiagent-ft/iteration-2/agent-1-critic.gguf' },
+      { generator: { adapter: 'models/multiagent-ft/iteration-1/agent-0-generator.gguf' } },
+      { critic: { adapter: 'models/multiagent-ft/iteration-2/agent-1-critic.gguf' } },
     ]);
     expect(catalog.societies.find((society) => society.name === 'society@star/1')?.plan).toMatchObject({
       rounds: 1,
-      agents: [{ generator: 'models/star/iteration-1/model.gguf' }],
+      agents: [{ generator: { adapter: 'models/star/iteration-1/model.gguf' } }],
     });
     expect(resolveModelName(catalog, 'agent-1/critic')).toMatchObject({
       kind: 'agent',

@@ -36,8 +36,8 @@ describe("the models of a method's society", () => {
       rounds: 2,
       agents: [
         {
-          generator: 'models/multiagent-ft/iteration-1/agent-0-generator.gguf',
-          critic: 'models/multiagent-ft/iteration-1/agent-0-critic.gguf',
+          generator: { adapter: 'models/multiagent-ft/iteration-1/agent-0-generator.gguf' },
+          critic: { adapter: 'models/multiagent-ft/iteration-1/agent-0-critic.gguf' },
         },
         {},
       ],
@@ -46,7 +46,7 @@ describe("the models of a method's society", () => {
 
   it('uses the base model for critics in the without-critic ablation, and at iteration 0', () => {
     expect(methodSociety('multiagent-ft', 1, registry, { ...settings, critics: false }).agents[0]).toEqual({
-      generator: 'models/multiagent-ft/iteration-1/agent-0-generator.gguf',
+      generator: { adapter: 'models/multiagent-ft/iteration-1/agent-0-generator.gguf' },
     });
     expect(methodSociety('multiagent-ft', 0, registry, settings).agents).toEqual([{}, {}]);
   });
@@ -55,8 +55,8 @@ describe("the models of a method's society", () => {
     const single = methodSociety('single-agent-ft', 2, registry, settings);
     expect(single.agents).toEqual(
       [0, 1].map(() => ({
-        generator: 'models/single-agent-ft/iteration-1/model.gguf',
-        critic: 'models/single-agent-ft/iteration-1/model.gguf',
+        generator: { adapter: 'models/single-agent-ft/iteration-1/model.gguf' },
+        critic: { adapter: 'models/single-agent-ft/iteration-1/model.gguf' },
       })),
     );
     expect(methodSociety('majority-ft', 1, registry, settings)).toEqual({ rounds: 1, agents: [{}, {}] });

@@ -4,12 +4,13 @@ import { formatMetrics } from '../../evaluate/format-metrics.js';
 import { MaftError } from '../../errors/maft-error.js';
 import { stageLog } from '../../pipeline/stage-records.js';
 import { answerSplit } from '../../pipeline/stages.js';
+import { readSocietyFile } from '../../society/society-file.js';
 import type { DebateTranscript } from '../../spec/debate.js';
 import { configFromFlags, type DebateFlags } from '../debate-flags.js';
 import { withRunContext } from '../open-run-context.js';
 import { addStageOptions, selectStage, type StageFlags } from '../stage-selection.js';
 
-type DebateCommandFlags = DebateFlags & StageFlags;
+type DebateCommandFlags = DebateFlags & StageFlags & { society?: string };
 
 /**
  * `maft debate`: one debate stage of a run, the same stage `maft run` runs, in the same run directory layout:
@@ -28,13 +29,26 @@ export async function runDebateCommand(flags: DebateCommandFlags): Promise<void>
     split: _split,
     method: _method,
     iteration: _iteration,
+    society: societyFile,
     ...settings
   } = flags;
+  const overrides = configFromFlags(settings);
+  if (societyFile !== undefined) {
+    if (flags.iteration !== undefined && flags.iteration !== '0')
+      throw new MaftError('CONFIG_INVALID', 'a society file gives the models of iteration 0 (the society debated)', {
+        field: '--iteration',
+      });
+    const models = readSocietyFile(societyFile);
+    const society = (overrides['society'] ?? {}) as Record<string, unknown>;
+    overrides['society'] = { ...society, agents: models.length, models };
+    // A given society is evaluated, never finetuned: its run holds the methods that train nothing.
+    overrides['methods'] ??= ['base', 'majority', 'debate'];
+  }
   await withRunContext(
     {
       directory,
       ...(configFile !== undefined ? { configFile } : {}),
-      overrides: configFromFlags(settings),
+      overrides,
       check: (config) => void selectStage(flags, config, split === 'eval' ? 0 : 1, split === 'eval' ? 0 : 1),
     },
     async (context) => {
@@ -69,7 +83,11 @@ export function registerDebateCommand(program: Command): void {
     )
     .requiredOption('--run <dir>', 'run directory (created, or continued with its own config)')
     .option('--config <file>', "YAML config file, the same as maft run's (flags override it)")
-    .option('--split <split>', "eval (held out, default) | finetune (the debate that makes an iteration's data)");
+    .option('--split <split>', "eval (held out, default) | finetune (the debate that makes an iteration's data)")
+    .option(
+      '--society <file>',
+      'YAML map agent-<n> → {generator, critic}: the society to debate (served names on openai, GGUF adapters on llama-cpp/llama-server)',
+    );
   addStageOptions(
     command,
     'eval: the iteration whose models debate (default 0, the base society); finetune: the iteration the data is for (default 1)',
@@ -92,7 +110,10 @@ export function registerDebateCommand(program: Command): void {
     .option('--problem-concurrency <n>', 'problems debated at once (default 4)')
     .option('--fallbacks <list>', 'answer extraction fallbacks, comma-separated, or none')
     .option('--prompts <file>', 'YAML/JSON file overriding prompt templates')
-    .option('--backend <kind>', 'llama-cpp (embedded, default) | openai (any OpenAI-compatible server)')
+    .option(
+      '--backend <kind>',
+      "llama-cpp (embedded, default) | llama-server (maft starts llama.cpp's server) | openai (any OpenAI-compatible server)",
+    )
     .option('--model <model>', 'GGUF path or hf: URI (llama-cpp); model name (openai)')
     .option('--base-url <url>', 'openai: server base URL, e.g. http://127.0.0.1:8080/v1')
     .option('--api-key-env <name>', 'openai: environment variable holding the API key (default OPENAI_API_KEY)')
