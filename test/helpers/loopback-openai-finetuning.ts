@@ -98,7 +98,15 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export async function startLoopbackOpenAi(options: { apiKey: string; upstream?: string }): Promise<LoopbackOpenAi> {
+export interface LoopbackOptions {
+  apiKey: string;
+  /** An OpenAI-compatible server (`http://127.0.0.1:port/v1`) the chat completions go to. */
+  upstream?: string;
+  /** The model name the upstream serves: every forwarded request (base or `ft:` name) asks for it. */
+  upstreamModel?: string;
+}
+
+export async function startLoopbackOpenAi(options: LoopbackOptions): Promise<LoopbackOpenAi> {
   const files = new Map<string, LoopbackFile>();
   const jobs: LoopbackJob[] = [];
   const events = new Map<
@@ -113,16 +121,14 @@ export async function startLoopbackOpenAi(options: { apiKey: string; upstream?: 
   let counter = 0;
   const now = () => Math.floor(Date.now() / 1000);
   const event = (job: LoopbackJob, message: string, level = 'info') =>
-    events
-      .get(job.id)
-      ?.push({
-        id: `ftevent-${++counter}`,
-        object: 'fine_tuning.job.event',
-        created_at: now(),
-        level,
-        message,
-        type: 'message',
-      });
+    events.get(job.id)?.push({
+      id: `ftevent-${++counter}`,
+      object: 'fine_tuning.job.event',
+      created_at: now(),
+      level,
+      message,
+      type: 'message',
+    });
 
   const advance = (job: LoopbackJob) => {
     const file = files.get(job.training_file);
@@ -281,13 +287,14 @@ export async function startLoopbackOpenAi(options: { apiKey: string; upstream?: 
     if (route === 'POST /v1/chat/completions') {
       const input = JSON.parse(body.toString('utf8')) as { model?: string };
       chatModels.push(input.model ?? '');
+      const upstreamBody = JSON.stringify({ ...input, model: options.upstreamModel ?? input.model });
       if (options.upstream === undefined) return fail(response, 404, 'no upstream chat server');
       const known = input.model?.startsWith('ft:') ? jobs.some((job) => job.fine_tuned_model === input.model) : true;
       if (!known) return fail(response, 404, `The model ${input.model} does not exist`, 'model');
       const forwarded = await fetch(`${options.upstream}/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: new Uint8Array(body),
+        body: upstreamBody,
       });
       response.writeHead(forwarded.status, { 'content-type': 'application/json' });
       response.end(Buffer.from(await forwarded.arrayBuffer()));

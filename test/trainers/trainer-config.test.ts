@@ -37,14 +37,14 @@ describe('trainer config', () => {
   });
 
   it('lists every trainer problem at once: the product the backend cannot serve, the unset key variable, the model', async () => {
-    const error = await resolveRunConfig(
+    const error = (await resolveRunConfig(
       {
         task,
         split: { finetuneCount: 4, evalCount: 4 },
         trainer: { kind: 'openai', apiKeyEnv: 'MAFT_TEST_UNSET_KEY' },
       },
       'cfg.yaml',
-    ).catch((caught: unknown) => caught as Error);
+    ).catch((caught: unknown) => caught)) as Error;
     expect(error.message).toBe(
       'invalid cfg.yaml: trainer.kind: the openai trainer makes served-model models, which the llama-cpp backend cannot serve ' +
         '(multiagent-ft, single-agent-ft need it; evaluate base, majority and debate only, pick a trainer whose product the backend serves, or export the data with maft build-data and train elsewhere); ' +
