@@ -70,7 +70,9 @@ export function createTogetherTrainer(settings: TogetherTrainerSettings): Traine
         throw hostedErrorOf(where(what), error);
       }
       if ((response.status === 429 || response.status >= 500) && attempt < 5) {
-        const wait = Number(response.headers.get('retry-after') ?? '') || 2 ** attempt;
+        const header = response.headers.get('retry-after');
+        const wait =
+          header !== null && header.trim() !== '' && Number.isFinite(Number(header)) ? Number(header) : 2 ** attempt;
         await new Promise((resolve) => setTimeout(resolve, Math.min(60, wait) * 1000));
         continue;
       }
