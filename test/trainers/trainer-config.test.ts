@@ -6,6 +6,12 @@ import { describe, expect, it } from 'vitest';
 import { resolveRunConfig, runConfigProblems } from '../../src/config/resolve-run-config.js';
 import { runConfigSchema } from '../../src/config/run-config.js';
 import { trainerProducts } from '../../src/config/trainer-products.js';
+import { readConfigFileResolved } from '../../src/config/validate-config.js';
+import { existsSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const examples = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../examples/trainers');
 
 const task = { name: 'arithmetic', options: { max: 9 } };
 const server = { kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1', model: 'gpt-4o-mini-2024-07-18' };
@@ -91,5 +97,12 @@ describe('trainer config', () => {
     );
     expect(trainerProducts({ kind: 'hf' })).toEqual(['peft-adapter', 'gguf-adapter']);
     expect(trainerProducts({ kind: 'command', produces: 'peft-adapter' })).toEqual(['peft-adapter']);
+  });
+
+  it.each(readdirSync(examples).filter((name) => name.endsWith('.yaml')))('ships %s as a valid config', (name) => {
+    const raw = readConfigFileResolved(path.join(examples, name));
+    const config = runConfigSchema.parse({ backend: { kind: 'llama-cpp', model: 'm.gguf' }, ...raw });
+    expect(config.trainer.kind).toBe(name.replace(/\.yaml$/, ''));
+    if (config.trainer.kind === 'hf') expect(existsSync(config.trainer.accelerateConfig)).toBe(true);
   });
 });
