@@ -117,6 +117,20 @@ export async function runDurableJobs(
       active.push(previous);
       continue;
     }
+    if (
+      !same &&
+      previous?.jobId !== undefined &&
+      live(previous) &&
+      previous.trainerKind === trainer.kind &&
+      trainer.survivesRestart
+    ) {
+      // The data, settings or starting model changed: the old job would train a model nobody uses.
+      await trainer.cancel(previous.jobId).then(
+        () => options.log(`${label}: cancelled job ${previous.jobId} (its data or settings changed)`),
+        (error: unknown) =>
+          options.log(`maft: warning: ${label}: could not cancel job ${previous.jobId}: ${String(error)}`),
+      );
+    }
     if (same && previous.status === 'starting' && trainer.find !== undefined) {
       const found = await trainer.find(tag);
       if (found !== undefined) {
@@ -164,6 +178,9 @@ async function awaitJobs(
 ): Promise<void> {
   let delay = options.pollSeconds;
   let pending = [...active];
+  const misses = new Map<string, number>();
+  /** Polls in a row that may fail transiently before the stage stops (the jobs stay recorded: a rerun re-attaches). */
+  const patience = 10;
   while (pending.length > 0) {
     let changed = false;
     const next: RegistryEntry[] = [];
@@ -174,11 +191,14 @@ async function awaitJobs(
       try {
         now = await options.trainer.status(jobId);
       } catch (error) {
-        if (!(error instanceof MaftError) || !error.retryable) throw error;
+        const missed = (misses.get(jobId) ?? 0) + 1;
+        misses.set(jobId, missed);
+        if (!(error instanceof MaftError) || !error.retryable || missed >= patience) throw error;
         options.log(`maft: ${label}: ${error.message} (will ask again)`);
         next.push(entry);
         continue;
       }
+      misses.delete(jobId);
       for (const line of now.events ?? []) appendLog(run, entry.log, line);
       if (now.state === 'succeeded') {
         const model = now.model ?? (now.peftAdapter === undefined ? await options.trainer.result(jobId) : undefined);

@@ -183,6 +183,26 @@ describe('the openai trainer', () => {
     expect(lines.filter((line) => line.includes('re-attached'))).toHaveLength(2);
   });
 
+  it('cancels a job in flight whose data changed before training the new data', async () => {
+    server.hold(true);
+    const opened = openTrainer(
+      config as never,
+      (name) => run.artifactPath(name),
+      () => readRunRegistry(run),
+    );
+    const stopping = {
+      ...opened.trainer,
+      status: async () => {
+        throw new Error('the process was stopped');
+      },
+    };
+    await expect(train(jobsOf({ '0-generator': 10 }), { trainer: stopping })).rejects.toThrow(/stopped/);
+    server.hold(false);
+    await train(jobsOf({ '0-generator': 11 }));
+    expect(server.jobs.map((job) => job.status)).toEqual(['cancelled', 'succeeded']);
+    expect(lines.some((line) => /cancelled job ftjob-\d+ \(its data or settings changed\)/.test(line))).toBe(true);
+  });
+
   it('finds a job created just before a crash (its id never recorded) through the job list, not a second one', async () => {
     await expect(
       train(jobsOf({ '0-generator': 10, '1-generator': 10 }), {
