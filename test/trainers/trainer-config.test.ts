@@ -7,7 +7,9 @@ import { resolveRunConfig, runConfigProblems } from '../../src/config/resolve-ru
 import { runConfigSchema } from '../../src/config/run-config.js';
 import { trainerProducts } from '../../src/config/trainer-products.js';
 import { readConfigFileResolved } from '../../src/config/validate-config.js';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { runInProcess } from '../helpers/run-in-process.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -104,5 +106,29 @@ describe('trainer config', () => {
     const config = runConfigSchema.parse({ backend: { kind: 'llama-cpp', model: 'm.gguf' }, ...raw });
     expect(config.trainer.kind).toBe(name.replace(/\.yaml$/, ''));
     if (config.trainer.kind === 'hf') expect(existsSync(config.trainer.accelerateConfig)).toBe(true);
+  });
+
+  it('makes `maft run` stop with one line, before the run exists, when the key variable is unset', async () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'maft-trainer-config-'));
+    try {
+      const file = path.join(directory, 'openai.yaml');
+      writeFileSync(
+        file,
+        JSON.stringify({
+          task,
+          backend: { ...server, apiKeyEnv: 'MAFT_TEST_UNSET_KEY' },
+          trainer: { kind: 'openai', apiKeyEnv: 'MAFT_TEST_UNSET_KEY' },
+        }),
+      );
+      const result = await runInProcess(['run', file, '--run', path.join(directory, 'run')]);
+      expect(result.status).toBe(2);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).toContain(
+        'trainer.apiKeyEnv: MAFT_TEST_UNSET_KEY is not set (the openai trainer needs its API key there)',
+      );
+      expect(existsSync(path.join(directory, 'run'))).toBe(false);
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
