@@ -16,6 +16,8 @@ import { openRun } from '../run-store/open-run.js';
 import { readRun } from '../run-store/read-run.js';
 import { checkBackend } from '../society/open-society.js';
 import { checkGivenSociety } from '../society/society-file.js';
+import { preflightTrainer } from '../trainers/open-trainer.js';
+import { finetuneMethodsOf } from '../run-store/run-plan.js';
 import { inferBackendKind, mergeConfig } from './debate-flags.js';
 import { createProgressReporter } from './progress.js';
 
@@ -32,6 +34,8 @@ export interface RunSelection {
   noModels?: boolean;
   /** The command's own checks of its flags against the config, run before the run directory is touched. */
   check?: (config: RunConfig) => void;
+  /** The command trains (run, finetune): the trainer's own checks (hf: Python and packages) run first too. */
+  trains?: boolean;
 }
 
 /** The raw config of a selection and where it came from (for error messages). */
@@ -70,6 +74,7 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
   selection.check?.(config);
   if (!selection.noModels) await checkBackend(config.backend);
   if (!selection.noModels) await checkGivenSociety(config.backend, config.society.models);
+  if (selection.trains && finetuneMethodsOf(config.methods).length > 0) await preflightTrainer(config);
   checkStoredRecords(selection.directory, config, { finetune: resolved.finetuneProblems, eval: resolved.evalProblems });
   const run = openRun<RunConfig>(selection.directory, config, { command: process.argv.slice(2) });
   const context: RunContext = {

@@ -40,6 +40,19 @@ export function resolveConfigPaths(raw: Record<string, unknown>, directory: stri
       ...(typeof backend['binary'] === 'string' ? { binary: resolveAt(backend['binary'], directory) } : {}),
     };
   }
+  // The hf trainer's accelerate config is a file; its model and Python are paths when written as ones (`./…`,
+  // `../…`), else names (a hub id, `python3`). A command trainer's arguments are used as written (docs/trainers.md).
+  const trainer = objectAt(result['trainer']);
+  if (trainer !== undefined && trainer['kind'] === 'hf') {
+    const relative = (value: unknown) =>
+      typeof value === 'string' && /^\.\.?\//.test(value) ? resolveAt(value, directory) : value;
+    result['trainer'] = {
+      ...trainer,
+      ...('accelerateConfig' in trainer ? { accelerateConfig: resolveAt(trainer['accelerateConfig'], directory) } : {}),
+      ...('model' in trainer ? { model: relative(trainer['model']) } : {}),
+      ...('python' in trainer ? { python: relative(trainer['python']) } : {}),
+    };
+  }
   const society = objectAt(result['society']);
   if (society !== undefined && Array.isArray(society['adapters'])) {
     const adapters = society['adapters'].map((own: unknown) => {

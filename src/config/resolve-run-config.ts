@@ -11,9 +11,10 @@ import { finetuneMethodsOf } from '../run-store/run-plan.js';
 import type { Problem } from '../spec/problem.js';
 import { loadSplits } from '../tasks/load-splits.js';
 import type { Task } from '../tasks/task.js';
-import { backendServes } from './backend-serves.js';
 import { runConfigSchema, type RunConfig } from './run-config.js';
 import { validateConfig } from './validate-config.js';
+import { backendServes } from './backend-serves.js';
+import { trainerProducts } from './trainer-products.js';
 
 /** The arithmetic base model maft ships (models/arithmetic-base.gguf in the package). */
 export const shippedBaseModel = path.resolve(
@@ -58,7 +59,8 @@ export async function withModelDefaults(raw: Record<string, unknown>): Promise<R
   if (typeof backend !== 'object' || backend === null || Array.isArray(backend)) return raw;
   const fields = backend as Record<string, unknown>;
   // A server cannot serve the embedded trainer's adapters: its default methods are the three that train nothing.
-  if (fields['kind'] === 'openai' && raw['methods'] === undefined)
+  const trainerKind = (raw['trainer'] as { kind?: unknown } | undefined)?.kind ?? 'embedded';
+  if (fields['kind'] === 'openai' && raw['methods'] === undefined && trainerKind === 'embedded')
     return { ...raw, methods: ['base', 'majority', 'debate'] };
   // Both llama.cpp backends (embedded, managed llama-server) read the model file itself.
   if ((fields['kind'] !== 'llama-cpp' && fields['kind'] !== 'llama-server') || typeof fields['model'] !== 'string')
@@ -69,6 +71,7 @@ export async function withModelDefaults(raw: Record<string, unknown>): Promise<R
     typeof trainer === 'object' &&
     trainer !== null &&
     !Array.isArray(trainer) &&
+    ((trainer as Record<string, unknown>)['kind'] ?? 'embedded') === 'embedded' &&
     (trainer as Record<string, unknown>)['windowLength'] === undefined &&
     typeof contextSize === 'number'
       ? { ...trainer, windowLength: Math.min(32768, contextSize) }
@@ -76,8 +79,8 @@ export async function withModelDefaults(raw: Record<string, unknown>): Promise<R
   return { ...raw, backend: { ...fields, contextSize }, trainer: filledTrainer };
 }
 
-/** Cross-field rules of a schema-valid config (pure): every broken rule as `path: message`. */
-export function runConfigProblems(config: RunConfig): string[] {
+/** Cross-field rules of a schema-valid config (pure but for reading `env`): every broken rule as `path: message`. */
+export function runConfigProblems(config: RunConfig, env: NodeJS.ProcessEnv = process.env): string[] {
   const problems: string[] = [];
   const finetuning = finetuneMethodsOf(config.methods);
   const seen = new Set<string>();
@@ -85,12 +88,7 @@ export function runConfigProblems(config: RunConfig): string[] {
     if (seen.has(method)) problems.push(`methods.${index}: ${method} is listed twice`);
     seen.add(method);
   }
-  if (finetuning.length > 0 && !backendServes(config.backend).has('gguf-adapter')) {
-    problems.push(
-      `trainer.kind: the ${config.trainer.kind} trainer makes GGUF adapters (served by the llama-cpp and llama-server backends), which the ${config.backend.kind} backend cannot serve ` +
-        `(${finetuning.join(', ')} need it; evaluate base, majority and debate only, or export the data with maft build-data and train elsewhere)`,
-    );
-  }
+  if (finetuning.length > 0) problems.push(...trainerProblems(config, finetuning, env));
   if (finetuning.length > 0 && config.iterations === 0)
     problems.push(`iterations: 0 leaves nothing to finetune for ${finetuning.join(', ')}`);
   const { agents, maxOthers, models } = config.society;
@@ -102,10 +100,43 @@ export function runConfigProblems(config: RunConfig): string[] {
     );
   if (maxOthers !== undefined && agents > 1 && maxOthers > agents - 1)
     problems.push(`society.maxOthers: ${maxOthers} is more than the ${agents - 1} other agents`);
-  if (config.backend.kind !== 'openai' && config.trainer.windowLength > config.backend.contextSize * 4) {
+  if (
+    config.backend.kind !== 'openai' &&
+    config.trainer.kind === 'embedded' &&
+    config.trainer.windowLength > config.backend.contextSize * 4
+  ) {
     problems.push(
       `trainer.windowLength: ${config.trainer.windowLength} tokens is far beyond the ${config.backend.contextSize}-token context the debates run in`,
     );
+  }
+  return problems;
+}
+
+/**
+ * The trainer's rules, when a method finetunes: the backend can serve what the trainer makes; a hosted trainer's
+ * key variable is set and it knows which model to fine-tune. (Too few rows for a provider is not an up-front
+ * error: it depends on the debates, and that model keeps its previous one, recorded as a skip.)
+ */
+export function trainerProblems(config: RunConfig, finetuning: readonly string[], env: NodeJS.ProcessEnv): string[] {
+  const { trainer, backend } = config;
+  const problems: string[] = [];
+  const served = backendServes(backend);
+  const made = trainerProducts(trainer);
+  if (!made.some((product) => served.has(product))) {
+    problems.push(
+      `trainer.kind: the ${trainer.kind} trainer makes ${made.join(' / ')} models, which the ${backend.kind} backend cannot serve ` +
+        `(${finetuning.join(', ')} need it; evaluate base, majority and debate only, pick a trainer whose product the backend serves, or export the data with maft build-data and train elsewhere)`,
+    );
+  }
+  if (trainer.kind === 'openai' || trainer.kind === 'together') {
+    if ((env[trainer.apiKeyEnv] ?? '') === '')
+      problems.push(
+        `trainer.apiKeyEnv: ${trainer.apiKeyEnv} is not set (the ${trainer.kind} trainer needs its API key there)`,
+      );
+    if (trainer.model === undefined && backend.kind !== 'openai')
+      problems.push(
+        `trainer.model: required (the model to fine-tune) when the backend is not an OpenAI-compatible server`,
+      );
   }
   return problems;
 }

@@ -3,6 +3,9 @@ import { answerFallbacks } from '../grading/extract-answer.js';
 import { gradingModes } from '../grading/grading-mode.js';
 import { criticMixModes, methodNames } from '../spec/methods.js';
 import { backendConfigSchema, samplingConfigSchema, societyShape, taskConfigSchema } from './config-sections.js';
+import { trainerConfigSchema } from './trainer-config.js';
+
+export { trainerConfigSchema } from './trainer-config.js';
 
 /**
  * The configuration of `maft run` (the whole method: L iterations of multiagent finetuning and the paper's
@@ -10,50 +13,6 @@ import { backendConfigSchema, samplingConfigSchema, societyShape, taskConfigSche
  * resolved form (defaults filled in) is stored in the run directory; resuming a run with a config that
  * resolves differently is refused, naming what differs.
  */
-
-/** The embedded LoRA trainer (ggml, in a child process): one job per model to finetune. */
-export const trainerConfigSchema = z.strictObject({
-  kind: z
-    .literal('embedded')
-    .default('embedded')
-    .describe(
-      "`embedded`: maft's own LoRA trainer on ggml (CPU, no Python), for GGUF models on the llama-cpp backend.",
-    ),
-  rank: z.int().min(1).max(256).default(8).describe('LoRA rank r. Default 8.'),
-  alpha: z.number().positive().optional().describe('LoRA alpha (the update is scaled by alpha / r). Default 2 × rank.'),
-  targets: z
-    .array(z.enum(['q', 'k', 'v', 'o', 'gate', 'up', 'down']))
-    .min(1)
-    .optional()
-    .describe('LoRA targets: any of q, k, v, o, gate, up, down. Default all seven.'),
-  epochs: z.int().min(1).max(100).default(2).describe("Passes over each dataset. Default 2 (the paper's 2 epochs)."),
-  learningRate: z
-    .number()
-    .gt(0)
-    .lt(1)
-    .default(1e-3)
-    .describe('Peak learning rate (linear warmup, then cosine decay to 10%). Default 1e-3.'),
-  warmupShare: z
-    .number()
-    .min(0)
-    .max(0.5)
-    .default(0.03)
-    .describe("Warmup as a share of the steps. Default 0.03 (the paper's 3%)."),
-  windowLength: z
-    .int()
-    .min(16)
-    .max(32768)
-    .default(1024)
-    .describe(
-      "Tokens per training window. A longer row is cut at its head (prompt tokens first), and dropped when its completion alone does not fit; both are counted in the job's record and warned about. Default: the backend's context size (the longest conversation a debate can produce), 1024 without one.",
-    ),
-  windowsPerStep: z.int().min(1).max(256).default(1).describe('Windows per optimizer step. Default 1.'),
-  threads: z
-    .int()
-    .min(1)
-    .optional()
-    .describe("ggml CPU threads (its workers spin: never more than free cores). Default: the backend's thread count."),
-});
 
 export const runConfigSchema = z.strictObject({
   task: taskConfigSchema.describe(
@@ -124,7 +83,7 @@ export const runConfigSchema = z.strictObject({
     .min(1)
     .default(['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft'])
     .describe(
-      "The methods to evaluate on the held-out split (src/spec/methods.ts): base, majority, debate, multiagent-ft, single-agent-ft, majority-ft, star. Default: base, majority, debate, multiagent-ft, single-agent-ft (the paper's central contrast); with the openai backend base, majority, debate (the embedded trainer cannot serve it).",
+      "The methods to evaluate on the held-out split (src/spec/methods.ts): base, majority, debate, multiagent-ft, single-agent-ft, majority-ft, star. Default: base, majority, debate, multiagent-ft, single-agent-ft (the paper's central contrast); with the openai backend and the embedded trainer base, majority, debate (that backend cannot serve the embedded trainer's adapters).",
     ),
   finetune: z
     .strictObject({
@@ -172,7 +131,11 @@ export const runConfigSchema = z.strictObject({
     .describe(
       'The STaR baseline: as in STaR, every iteration trains a fresh model from the base model on the data its latest model produced (never continues from the previous one).',
     ),
-  trainer: trainerConfigSchema.prefault({}).describe('How each model is finetuned.'),
+  trainer: trainerConfigSchema
+    .prefault({})
+    .describe(
+      'How each model is finetuned: `kind` embedded (default), openai, together, command or hf (docs/trainers.md).',
+    ),
   reportSamples: z
     .int()
     .min(0)

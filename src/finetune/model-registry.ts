@@ -11,7 +11,11 @@ import type { ModelRef } from '../spec/model-ref.js';
 /** generator / critic: one agent's two models (multiagent FT); single: one model every agent uses. */
 export type ModelRole = 'generator' | 'critic' | 'single';
 
-export type JobStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+/**
+ * `starting`: the intent to create a job is recorded, its provider id not yet (a crash here is resolved on resume
+ * through the provider's job list); `pending`: created, not yet training; `running`; then one of the ends.
+ */
+export type JobStatus = 'starting' | 'pending' | 'running' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 
 /** Which model an entry is. */
 export interface ModelKey {
@@ -35,6 +39,25 @@ export interface RegistryEntry extends ModelKey {
   servedModel?: string;
   /** The adapter training continued from (relative to the artifacts), when not a fresh one. */
   initialAdapter?: string;
+  /** The served model a hosted job continued from (the previous iteration's `ft:` id / output name). */
+  initialServedModel?: string;
+  /** Which trainer ran the job (`embedded` when absent: registries written before trainer kinds). */
+  trainerKind?: 'embedded' | 'openai' | 'together' | 'command' | 'hf';
+  /**
+   * The job's own tag, derived from (run, model, data): sent to the provider with the job (OpenAI `metadata`,
+   * Together `suffix`) so a run that crashed between "create" and "record its id" finds its job again.
+   */
+  jobTag?: string;
+  /** The provider's job id, recorded the moment the job was created. */
+  jobId?: string;
+  /** The provider's id of the uploaded training file. */
+  fileId?: string;
+  /** The provider's own status word, as last seen (`validating_files`, `queued`, `compressing`, …). */
+  providerStatus?: string;
+  /** An `hf` job's PEFT adapter directory (relative to the artifacts). */
+  peftAdapter?: string;
+  /** The job's log (relative to the artifacts): provider events, or the external trainer's output. */
+  log?: string;
   /** Rows trained on, and the sha256 of their canonical JSON (what was trained is auditable). */
   rows: number;
   dataHash: string;
@@ -50,7 +73,7 @@ export interface RegistryEntry extends ModelKey {
     truncatedRows?: number;
     droppedRows?: number;
   };
-  /** Why the job failed, or why it was skipped (no data: the model stays what it was). */
+  /** Why the job failed, or why it was skipped (no data, or fewer rows than the provider's minimum: the model stays what it was). */
   reason?: string;
   versions: { maft: string; nodeLlamaCpp: string };
   updatedAt: string;

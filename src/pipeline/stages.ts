@@ -8,7 +8,18 @@ import { runDebates } from '../debate/run-debates.js';
 import { namedDatasetFiles } from '../finetune-data/dataset-files.js';
 import { MaftError } from '../errors/maft-error.js';
 import type { DebateTranscript } from '../spec/debate.js';
-import { readRunRegistry, runFinetuneJobs, type FinetuneJob } from '../finetune/finetune-jobs.js';
+import {
+  jobLabel,
+  readRunRegistry,
+  runFinetuneJobs,
+  type FinetuneJob,
+  type FinetuneOutcome,
+} from '../finetune/finetune-jobs.js';
+import { runDurableJobs, type DurableJob } from '../finetune/durable-jobs.js';
+import { startingModel, type RegistryEntry } from '../finetune/model-registry.js';
+import { openTrainer, preflightTrainer } from '../trainers/open-trainer.js';
+import { convertHfProduct } from '../trainers/hf/hf-trainer-jobs.js';
+import type { RunConfig } from '../config/run-config.js';
 import { parseRows } from '../finetune-data/training-row.js';
 import { crashPoint } from '../util/crash-point.js';
 import { buildDebateMethodData, buildStarMethodData, type MethodData } from '../finetune-data/method-data.js';
@@ -17,7 +28,7 @@ import { debateSettings, type RunContext } from './run-context.js';
 import { baseEvalStage, baseFinetuneStage, dataSourceStage, datasetDirectory, stageId } from '../run-store/run-plan.js';
 import { splitProblems, stageLog } from './stage-records.js';
 import { writeRunResults } from './write-results.js';
-import { baseSociety, givenModels, methodSociety, startingAdapter, type SocietyPlan } from '../society/society-plan.js';
+import { baseSociety, givenModels, methodSociety, type SocietyPlan } from '../society/society-plan.js';
 import { attemptStar, type StarRecord } from '../debate/star-attempt.js';
 
 /**
@@ -209,48 +220,19 @@ export function trainModels(context: RunContext, method: FinetuneMethod, iterati
       } | null;
       if (summary === null) throw new MaftError('INTERNAL', `no training data at artifacts/${directory}`);
       const registry = readRunRegistry(context.run);
-      const jobs: FinetuneJob[] = summary.models.map(({ name, agent, role }) => {
+      const jobs: DurableJob[] = summary.models.map(({ name, agent, role }) => {
         const key = { method, iteration, agent, role };
-        const previous = startingAdapter(key, context.config.finetune.from, registry);
+        const from = startingModel(key, context.config.finetune.from, registry);
         return {
           ...key,
           rows: parseRows(context.run.readArtifact(`${directory}/rows/${name}.jsonl`) ?? ''),
-          ...(previous !== undefined ? { initialAdapter: previous } : {}),
+          ...(from !== undefined ? { from } : {}),
         };
       });
-      const { trainer, backend, seed } = context.config;
-      if (backend.kind === 'openai')
-        throw new MaftError(
-          'CONFIG_INVALID',
-          'the embedded trainer needs a GGUF model (llama-cpp or llama-server backend)',
-          {
-            field: 'trainer.kind',
-          },
-        );
-      const outcome = await runFinetuneJobs(
-        context.run,
-        backend.model,
-        jobs,
-        {
-          rank: trainer.rank,
-          alpha: trainer.alpha ?? 2 * trainer.rank,
-          ...(trainer.targets ? { targets: trainer.targets.map(loraTarget) } : {}),
-          epochs: trainer.epochs,
-          learningRate: trainer.learningRate,
-          warmupShare: trainer.warmupShare,
-          windowLength: trainer.windowLength,
-          windowsPerStep: trainer.windowsPerStep,
-          threads: trainer.threads ?? backend.threads,
-          seed,
-        },
-        (label, progress) => {
-          crashPoint(`${stageId(method, iteration, 'train')}:step-${progress.step}`);
-          if (progress.step === progress.totalSteps)
-            context.log(
-              `${label}: ${progress.totalSteps} steps, loss ${progress.loss.toFixed(3)}, ${progress.tokensPerSecond.toFixed(0)} tok/s`,
-            );
-        },
-      );
+      const outcome =
+        context.config.trainer.kind === 'embedded'
+          ? await trainEmbedded(context, method, iteration, jobs)
+          : await trainAsJobs(context, method, iteration, jobs);
       if (outcome.failed.length > 0) {
         const first = outcome.failed[0];
         throw new MaftError(
@@ -262,19 +244,97 @@ export function trainModels(context: RunContext, method: FinetuneMethod, iterati
       const droppedRows = outcome.entries.reduce((sum, entry) => sum + (entry.result?.droppedRows ?? 0), 0);
       if (truncatedRows + droppedRows > 0) {
         context.log(
-          `maft: warning: ${stageId(method, iteration, 'train')}: ${truncatedRows} training rows cut at the head and ${droppedRows} left out to fit the ${trainer.windowLength}-token window (trainer.windowLength)`,
+          `maft: warning: ${stageId(method, iteration, 'train')}: ${truncatedRows} training rows cut at the head and ${droppedRows} left out to fit the ${context.config.trainer.kind === 'embedded' ? `${context.config.trainer.windowLength}-token ` : ''}window (trainer.windowLength)`,
         );
       }
+      const skipped = outcome.entries.filter((entry) => entry.status === 'skipped' && entry.rows > 0);
       return {
         jobs: outcome.entries.length,
         trained: outcome.entries.filter((entry) => entry.status === 'succeeded').length,
         truncatedRows,
         droppedRows,
+        ...(skipped.length > 0 ? { skipped: skipped.map((entry) => `${jobLabel(entry)}: ${entry.reason ?? ''}`) } : {}),
       };
     },
     () =>
       readRunRegistry(context.run).entries.some((entry) => entry.method === method && entry.iteration === iteration),
   );
+}
+
+/** The embedded trainer: one LoRA job per model, one after another, in child processes (finetune-jobs.ts). */
+function trainEmbedded(
+  context: RunContext,
+  method: FinetuneMethod,
+  iteration: number,
+  jobs: readonly DurableJob[],
+): Promise<FinetuneOutcome> {
+  const { trainer, backend, seed } = context.config;
+  if (trainer.kind !== 'embedded' || backend.kind === 'openai')
+    throw new MaftError(
+      'CONFIG_INVALID',
+      'the embedded trainer needs a GGUF model (llama-cpp or llama-server backend)',
+      {
+        field: 'trainer.kind',
+      },
+    );
+  const embeddedJobs: FinetuneJob[] = jobs.map(({ from, ...job }) =>
+    from !== undefined && 'adapter' in from ? { ...job, initialAdapter: from.adapter } : job,
+  );
+  return runFinetuneJobs(
+    context.run,
+    backend.model,
+    embeddedJobs,
+    {
+      rank: trainer.rank,
+      alpha: trainer.alpha ?? 2 * trainer.rank,
+      ...(trainer.targets ? { targets: trainer.targets.map(loraTarget) } : {}),
+      epochs: trainer.epochs,
+      learningRate: trainer.learningRate,
+      warmupShare: trainer.warmupShare,
+      windowLength: trainer.windowLength,
+      windowsPerStep: trainer.windowsPerStep,
+      threads: trainer.threads ?? backend.threads,
+      seed,
+    },
+    (label, progress) => {
+      crashPoint(`${stageId(method, iteration, 'train')}:step-${progress.step}`);
+      if (progress.step === progress.totalSteps)
+        context.log(
+          `${label}: ${progress.totalSteps} steps, loss ${progress.loss.toFixed(3)}, ${progress.tokensPerSecond.toFixed(0)} tok/s`,
+        );
+    },
+  );
+}
+
+/** The other trainers as durable jobs: all started, then awaited, every transition in the registry. */
+async function trainAsJobs(
+  context: RunContext,
+  method: FinetuneMethod,
+  iteration: number,
+  jobs: readonly DurableJob[],
+): Promise<FinetuneOutcome> {
+  const { config, run } = context;
+  if (config.trainer.kind === 'embedded') throw new MaftError('INTERNAL', 'the embedded trainer is not a job kind');
+  await preflightTrainer(config);
+  const opened = openTrainer(
+    config as RunConfig & { trainer: { kind: Exclude<RunConfig['trainer']['kind'], 'embedded'> } },
+    (name) => run.artifactPath(name),
+    () => readRunRegistry(run),
+  );
+  const backend = config.backend;
+  return runDurableJobs(run, jobs, {
+    ...opened,
+    log: context.log,
+    crash: (event) => crashPoint(`${stageId(method, iteration, 'train')}:${event}`),
+    ...(config.trainer.kind === 'hf' && backend.kind !== 'openai'
+      ? {
+          finish: async (entry: RegistryEntry) =>
+            entry.peftAdapter === undefined
+              ? {}
+              : convertHfProduct(entry.peftAdapter, backend.model, (name) => run.artifactPath(name)),
+        }
+      : {}),
+  });
 }
 
 /** The method's models of iteration k answer the held-out split. */

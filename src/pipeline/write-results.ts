@@ -58,6 +58,19 @@ export function collectRunResults(view: RunView): RunResults {
       ),
     );
   }
+  const registryEntries = parseRegistry(view.readArtifact(registryArtifact)).entries.filter((entry) =>
+    isFinetuneMethod(entry.method),
+  );
+  const skippedTraining = registryEntries
+    .filter((entry) => entry.status === 'skipped' && entry.rows > 0)
+    .map(({ method, iteration, agent, role, rows, reason }) => ({
+      method,
+      iteration,
+      agent,
+      role,
+      rows,
+      reason: reason ?? '',
+    }));
   return {
     maftVersion: packageVersion(),
     updatedAt: new Date().toISOString(),
@@ -76,9 +89,8 @@ export function collectRunResults(view: RunView): RunResults {
       evaluated,
     ),
     datasets,
-    training: trainingCurves(
-      parseRegistry(view.readArtifact(registryArtifact)).entries.filter((entry) => isFinetuneMethod(entry.method)),
-    ),
+    training: trainingCurves(registryEntries),
+    ...(skippedTraining.length > 0 ? { skippedTraining } : {}),
     samples,
   };
 }

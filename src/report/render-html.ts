@@ -77,7 +77,7 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
   <div class="card"><h2 style="margin-top:0">Finetuning data per model</h2><canvas id="datasets"></canvas></div>
   <div class="card"><h2 style="margin-top:0">Training loss</h2><canvas id="losses"></canvas></div>
 </div>
-<div class="card"><h2 style="margin-top:0">Debates on held-out problems</h2>
+${skippedTrainingCard(results)}<div class="card"><h2 style="margin-top:0">Debates on held-out problems</h2>
   <label>Society <select id="society"></select></label>
   <div id="debates"></div>
 </div>
@@ -185,3 +185,16 @@ const reportScript = String.raw`
   window.maftReport = { charts: charts.length, debates: results.samples.length };
 })();
 `;
+
+/** Models left untrained (fewer rows than the trainer's minimum): each keeps its previous model. */
+function skippedTrainingCard(results: RunResults): string {
+  const skipped = results.skippedTraining ?? [];
+  if (skipped.length === 0) return '';
+  const rows = skipped
+    .map(
+      (skip) =>
+        `<tr><td>${escapeHtml(skip.method)}</td><td>${skip.iteration}</td><td>${skip.agent === null ? 'shared' : `agent ${skip.agent} ${skip.role}`}</td><td>${skip.rows}</td><td>${escapeHtml(skip.reason)}</td></tr>`,
+    )
+    .join('');
+  return `<div class="card"><h2 style="margin-top:0">Models not trained</h2><table><thead><tr><th>method</th><th>iteration</th><th>model</th><th>rows</th><th>why</th></tr></thead><tbody>${rows}</tbody></table></div>\n`;
+}

@@ -71,6 +71,23 @@ export function renderReportMarkdown(results: RunResults, title: string): string
       '',
     );
   }
+  if ((results.skippedTraining ?? []).length > 0) {
+    lines.push(
+      '## Models not trained',
+      '',
+      markdownTable([
+        ['method', 'iteration', 'model', 'rows', 'why'],
+        ...(results.skippedTraining ?? []).map((skip) => [
+          methodLabels[skip.method],
+          String(skip.iteration),
+          skip.agent === null ? 'shared' : `agent ${skip.agent} ${skip.role}`,
+          String(skip.rows),
+          skip.reason,
+        ]),
+      ]),
+      '',
+    );
+  }
   if (results.training.length > 0) {
     lines.push(
       '## Training',

@@ -94,5 +94,20 @@ export interface RunResults {
   scores: MethodScore[];
   datasets: DatasetSize[];
   training: TrainingCurve[];
+  /**
+   * Models that had rows but were not trained (fewer than the trainer's minimum, e.g. OpenAI's 10 examples):
+   * each keeps its previous model. Present only when there is one.
+   */
+  skippedTraining?: SkippedTraining[];
   samples: DebateSample[];
+}
+
+/** A model left untrained in an iteration, and why. */
+export interface SkippedTraining {
+  method: FinetuneMethod;
+  iteration: number;
+  agent: number | null;
+  role: 'generator' | 'critic' | 'single';
+  rows: number;
+  reason: string;
 }

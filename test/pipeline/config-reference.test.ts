@@ -17,7 +17,8 @@ describe('docs/config-reference.md', () => {
       'finetune.correctedShare',
       'finetune.from',
       'finetune.critics',
-      'trainer.rank',
+      'trainer.rank (embedded)',
+      'trainer.apiKeyEnv (openai)',
       'backend.baseUrl (openai)',
       'split.evalCount',
     ]) {

@@ -21,7 +21,7 @@ describe('embedded defaults', () => {
   it("use one thread, the shipped model's training context (1024) and a window of that context", async () => {
     const { config } = await resolveRunConfig(embeddedDefaultConfig(), 'default');
     expect(config.backend).toMatchObject({ threads: 1, contextSize: 1024 });
-    expect(config.trainer.windowLength).toBe(1024);
+    expect(config.trainer).toMatchObject({ kind: 'embedded', windowLength: 1024 });
   });
 });
 

@@ -7,12 +7,12 @@ import { addStageOptions, selectStage, type StageFlags } from '../stage-selectio
 
 /**
  * `maft finetune <run-dir>`: train a method's models of an iteration (the stage `maft run` runs,
- * `<method>/iteration-<k>/train`) on the embedded trainer from the data `maft build-data` wrote, with the
+ * `<method>/iteration-<k>/train`) with the run's trainer from the data `maft build-data` wrote, with the
  * run's trainer settings, each recorded in the run's model registry. Re-running resumes: finished jobs are kept.
  */
 export async function runFinetuneCommand(directory: string, flags: StageFlags): Promise<void> {
   await withRunContext(
-    { directory, existing: true, check: (config) => void selectStage(flags, config, 1) },
+    { directory, existing: true, trains: true, check: (config) => void selectStage(flags, config, 1) },
     async (context) => {
       const { method, iteration } = selectStage(flags, context.config, 1);
       await trainModels(context, method, iteration);
@@ -23,7 +23,7 @@ export async function runFinetuneCommand(directory: string, flags: StageFlags): 
       for (const entry of entries) {
         const detail =
           entry.status === 'succeeded'
-            ? `${entry.rows} rows, final loss ${entry.result?.finalLoss.toFixed(3)} → ${entry.adapter}`
+            ? `${entry.rows} rows${entry.result ? `, final loss ${entry.result.finalLoss.toFixed(3)}` : ''} → ${entry.adapter ?? entry.servedModel ?? entry.peftAdapter}`
             : (entry.reason ?? '');
         process.stdout.write(
           `  agent ${entry.agent ?? '-'} ${entry.role.padEnd(9)} ${entry.status.padEnd(9)} ${detail}\n`,
@@ -36,7 +36,9 @@ export async function runFinetuneCommand(directory: string, flags: StageFlags): 
 export function registerFinetuneCommand(program: Command): void {
   const command = program
     .command('finetune')
-    .description("train a method's models of an iteration (embedded ggml trainer, the run's trainer settings)")
+    .description(
+      "train a method's models of an iteration with the run's trainer (embedded, openai, together, command, hf)",
+    )
     .argument('<run-dir>', "a run directory with the iteration's data (maft build-data)");
   addStageOptions(command, 'the iteration to train (default 1)').action(runFinetuneCommand);
 }

@@ -39,7 +39,12 @@ export async function runRunCommand(configFile: string | undefined, flags: RunFl
     flags.run ??
     path.join('runs', configFile === undefined ? 'default' : path.basename(configFile).replace(/\.(ya?ml|json)$/i, ''));
   await withRunContext(
-    { directory, ...(configFile !== undefined ? { configFile } : {}), overrides: configFromRunFlags(flags) },
+    {
+      directory,
+      ...(configFile !== undefined ? { configFile } : {}),
+      overrides: configFromRunFlags(flags),
+      trains: true,
+    },
     async (context) => {
       const { run, config } = context;
       process.stderr.write(`maft run: ${run.created ? 'new run' : 'resuming'} ${directory}\n`);
