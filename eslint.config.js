@@ -1,4 +1,4 @@
-// Lint config: typescript-eslint's recommended rules over src, test and bench, and the direction of imports.
+// Lint config: typescript-eslint's recommended rules over src, test, bench and examples, and the direction of imports.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 

@@ -1,7 +1,7 @@
 /**
  * Trainer `command` for real: `maft run` on the embedded engine with every model trained by an external
  * command behind the documented contract — here a script that calls maft's own trainer
- * (test/helpers/maft-command-trainer.ts) — two iterations, the second continuing from the first's adapter.
+ * (examples/trainers/maft-command-trainer.ts) — two iterations, the second continuing from the first's adapter.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseRegistry } from '../../src/finetune/model-registry.js';
 import { runInProcess } from '../helpers/run-in-process.js';
 
-const script = fileURLToPath(new URL('../helpers/maft-command-trainer.ts', import.meta.url));
+const script = fileURLToPath(new URL('../../examples/trainers/maft-command-trainer.ts', import.meta.url));
 const directory = mkdtempSync(path.join(tmpdir(), 'maft-command-trainer-'));
 
 afterAll(() => rmSync(directory, { recursive: true, force: true }));

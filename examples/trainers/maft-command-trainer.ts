@@ -3,7 +3,7 @@
  * (docs/trainers.md), here with maft's ggml LoRA trainer so the contract runs for real in tests. It reads
  * MAFT_DATA (canonical rows), MAFT_BASE_MODEL (a GGUF file), MAFT_INITIAL_ADAPTER (empty: a fresh adapter),
  * MAFT_HYPERPARAMETERS ({rank, alpha, epochs, learningRate, windowLength}) and MAFT_SEED, and writes the GGUF
- * LoRA adapter at MAFT_OUTPUT. Run as `node --import tsx test/helpers/maft-command-trainer.ts`.
+ * LoRA adapter at MAFT_OUTPUT. Run as `node --import tsx examples/trainers/maft-command-trainer.ts`.
  */
 import { readFileSync } from 'node:fs';
 import { parseRows } from '../../src/finetune-data/training-row.js';
