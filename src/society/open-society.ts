@@ -3,7 +3,7 @@
  * and the checks that can fail before a run directory exists.
  */
 import { existsSync } from 'node:fs';
-import { createLlamaCppEngine, type LlamaCppEngine } from '../backends/llama-cpp/index.js';
+import { createLlamaCppEngine, defaultDecodeContexts, type LlamaCppEngine } from '../backends/llama-cpp/index.js';
 import { assertGgufFile, isRemoteModelSource } from '../backends/llama-cpp/index.js';
 import { createOpenAiCompatibleModel } from '../backends/openai-compatible/index.js';
 import type { BackendConfig } from '../config/config-sections.js';
@@ -100,7 +100,12 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
     backend.parallelSequences ?? (backend.gpu === 'auto' ? options.agents * options.problemConcurrency : 1);
   return {
     async openSociety(plan) {
-      engine ??= createLlamaCppEngine({ threads: backend.threads, gpu: backend.gpu, logLevel: 'error' });
+      engine ??= createLlamaCppEngine({
+        threads: backend.threads,
+        contexts: backend.contexts ?? defaultDecodeContexts(backend.threads, backend.gpu),
+        gpu: backend.gpu,
+        logLevel: 'error',
+      });
       const running = await engine;
       started = running;
       const opened = new Map<string, ChatModel & { dispose(): Promise<void> }>();
