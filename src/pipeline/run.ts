@@ -14,12 +14,14 @@ import {
   needsBaseFinetuneDebate,
 } from '../run-store/run-plan.js';
 import type { RunResults } from '../spec/run-results.js';
+import { measureDiversity } from './diversity-stage.js';
 import { debateBaseSociety } from './stages.js';
 import { writeRunResults } from './write-results.js';
 
 export async function runPipeline(context: RunContext): Promise<RunResults> {
   const { config } = context;
   await debateBaseSociety(context, 'eval', baseEvalStage); // base, majority and debate; iteration 0 of every method
+  await measureDiversity(context, 'base', 0); // the base society's diversity on a sample of those debates
   if (needsBaseFinetuneDebate(config)) await debateBaseSociety(context, 'finetune', baseFinetuneStage); // iteration 1's training data
   for (let iteration = 1; iteration <= lastIteration(config); iteration++) {
     for (const method of finetuneMethodsOf(config.methods)) {

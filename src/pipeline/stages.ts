@@ -24,7 +24,7 @@ import { attemptStar, type StarRecord } from '../debate/star-attempt.js';
  * Refuse to start a stage whose input stage is not done (the stage commands can be run in any order; `maft
  * run` runs them in plan order, so this never fires there). `hint` says which command makes the input.
  */
-function requireDone(context: RunContext, input: string, hint: string): void {
+export function requireDone(context: RunContext, input: string, hint: string): void {
   const state = context.run.stageState(input);
   if (state !== 'done')
     throw new MaftError('INPUT_INVALID', `stage ${input} is ${state}, not done: run ${hint} first`, {
@@ -39,7 +39,7 @@ const trainHint = (method: FinetuneMethod, iteration: number) =>
  * Run `work` as stage `id` unless it is done; mark it running, then done with `details`; refresh the results.
  * `keptWork` says whether a failed attempt left anything to resume from (default: the stage's records file).
  */
-async function stage(
+export async function stage(
   context: RunContext,
   id: string,
   work: () => Promise<Record<string, unknown> | void>,

@@ -12,6 +12,12 @@ import type { DebateAgent } from '../debate/debate-problem.js';
 import { MaftError } from '../errors/maft-error.js';
 import type { RequestCache } from '../run-store/request-cache.js';
 import type { ChatModel, ChatResponse } from '../spec/chat-model.js';
+import {
+  openEmbeddedDiversityModels,
+  urlEmbedder,
+  type DiversityModelSettings,
+  type OpenDiversityModels,
+} from './open-diversity-models.js';
 import type { SocietyPlan } from './society-plan.js';
 
 /**
@@ -38,6 +44,8 @@ export interface OpenSociety {
 export interface ModelSource {
   /** Open the models of a society plan (adapters are artifact names of the run, resolved by `adapterPath`). */
   openSociety(plan: SocietyPlan): Promise<OpenSociety>;
+  /** The models a society's diversity is measured with (open-diversity-models.ts). */
+  openDiversityModels(plan: SocietyPlan, settings: DiversityModelSettings): Promise<OpenDiversityModels>;
   /** Generations running in the embedded engine right now (0 before it starts); undefined over HTTP. */
   activeGenerations(): number | undefined;
   dispose(): Promise<void>;
@@ -90,6 +98,10 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
           release: async () => {},
         };
       },
+      openDiversityModels: async (_plan, settings) => {
+        const embedder = urlEmbedder(settings);
+        return { ...(embedder !== undefined ? { embedder } : {}), release: async () => {} };
+      },
       activeGenerations: () => undefined,
       dispose: async () => {},
     };
@@ -98,16 +110,21 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
   let started: LlamaCppEngine | undefined;
   const sequences =
     backend.parallelSequences ?? (backend.gpu === 'auto' ? options.agents * options.problemConcurrency : 1);
+  const start = async (): Promise<LlamaCppEngine> => {
+    engine ??= createLlamaCppEngine({
+      threads: backend.threads,
+      contexts: backend.contexts ?? defaultDecodeContexts(backend.threads, backend.gpu),
+      gpu: backend.gpu,
+      logLevel: 'error',
+    });
+    started = await engine;
+    return started;
+  };
   return {
+    openDiversityModels: async (plan, settings) =>
+      openEmbeddedDiversityModels(await start(), backend, plan, settings, options.adapterPath),
     async openSociety(plan) {
-      engine ??= createLlamaCppEngine({
-        threads: backend.threads,
-        contexts: backend.contexts ?? defaultDecodeContexts(backend.threads, backend.gpu),
-        gpu: backend.gpu,
-        logLevel: 'error',
-      });
-      const running = await engine;
-      started = running;
+      const running = await start();
       const opened = new Map<string, ChatModel & { dispose(): Promise<void> }>();
       const open = async (adapter: string | undefined): Promise<ChatModel> => {
         const key = adapter ?? '';

@@ -13,9 +13,11 @@ import {
   getLlama,
   resolveChatWrapper,
   type Llama,
+  type LlamaEmbeddingContext,
   type LlamaLogLevel,
   type LlamaModel,
 } from 'node-llama-cpp';
+import type { Embedder } from '../../spec/chat-model.js';
 import { MaftError } from '../../errors/maft-error.js';
 import {
   checkChatModelOptions,
@@ -103,6 +105,43 @@ export class LlamaCppEngine {
       await release();
       throw error;
     }
+  }
+
+  /**
+   * An Embedder on a GGUF model (an embedding model, or any model: llama.cpp pools its last hidden states), loaded
+   * once like the chat models' files. Texts are embedded one at a time in one embedding context of `threads`.
+   */
+  async embedder(options: { model: string; id?: string }): Promise<Embedder & { dispose(): Promise<void> }> {
+    if (this.disposed) throw new DisposedError();
+    const modelFile = await resolveModelSource(options.model, 'model', {
+      ...(this.options.modelsDirectory !== undefined ? { modelsDirectory: this.options.modelsDirectory } : {}),
+      ...(this.options.allowDownload !== undefined ? { allowDownload: this.options.allowDownload } : {}),
+    });
+    const modelPath = modelFile.path;
+    const loaded = await this.models.acquire(modelPath, () => this.loadModel(modelPath));
+    let context: LlamaEmbeddingContext;
+    try {
+      context = await loaded.model.createEmbeddingContext({
+        contextSize: Math.min(defaultContextSize, loaded.model.trainContextSize),
+        threads: this.options.threads,
+      });
+    } catch (error) {
+      await this.models.release(modelPath);
+      throw error;
+    }
+    return {
+      id: options.id ?? `llama-cpp:${options.model}`,
+      embed: async (texts) => {
+        const vectors: number[][] = [];
+        // An empty reply has no vector (a zero one: its dissimilarity to anything is 1).
+        for (const text of texts) vectors.push(text === '' ? [] : [...(await context.getEmbeddingFor(text)).vector]);
+        return vectors;
+      },
+      dispose: async () => {
+        await context.dispose();
+        await this.models.release(modelPath);
+      },
+    };
   }
 
   stats(): LlamaCppEngineStats {
