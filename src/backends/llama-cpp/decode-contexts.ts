@@ -7,6 +7,10 @@
  * (each slows in proportion), instead of the collapse of multi-threaded decoding, whose workers spin while one
  * of them waits for a core (2 threads beside a test suite: 6× slower than on an idle machine). With more
  * threads per context, the contexts that fit in the cores. With a GPU: 1 (its sequences batch instead).
+ *
+ * Each context's decode runs on libuv's thread pool, 4 threads by default: beyond 3–4 contexts set
+ * UV_THREADPOOL_SIZE before the pool starts (the CLI sets it to cores + 2; a library user sets it in the
+ * environment), or the extra contexts wait for a pool thread.
  */
 import os from 'node:os';
 
