@@ -35,6 +35,7 @@ afterAll(async () => {
 
 const problem = {
   id: 'arithmetic/1+2',
+  task: 'arithmetic',
   question: 'What is the result of 1+2?',
   answer: '3',
   answerType: 'numeric' as const,
