@@ -19,6 +19,7 @@ import { splitProblems, stageLog } from './stage-records.js';
 import { writeRunResults } from './write-results.js';
 import { baseSociety, methodSociety, startingAdapter, type SocietyPlan } from '../society/society-plan.js';
 import { attemptStar, type StarRecord } from '../debate/star-attempt.js';
+import { measureDiversity } from './diversity-stage.js';
 
 /**
  * Refuse to start a stage whose input stage is not done (the stage commands can be run in any order; `maft
@@ -296,12 +297,15 @@ export async function answerSplit(
   method: FinetuneMethod,
   iteration: number,
 ): Promise<string> {
+  // A held-out debate is followed by its society's diversity stage, as in `maft run` (docs/diversity.md).
   if (split === 'eval' && iteration === 0) {
     await debateBaseSociety(context, 'eval', baseEvalStage);
+    await measureDiversity(context, 'base', 0);
     return baseEvalStage;
   }
   if (split === 'eval') {
     await evaluateOnHeldOut(context, method, iteration);
+    await measureDiversity(context, method, iteration);
     return stageId(method, iteration, 'eval');
   }
   if (iteration === 0)

@@ -120,9 +120,10 @@ export class LlamaCppEngine {
     const modelPath = modelFile.path;
     const loaded = await this.models.acquire(modelPath, () => this.loadModel(modelPath));
     let context: LlamaEmbeddingContext;
+    const contextSize = Math.min(defaultContextSize, loaded.model.trainContextSize);
     try {
       context = await loaded.model.createEmbeddingContext({
-        contextSize: Math.min(defaultContextSize, loaded.model.trainContextSize),
+        contextSize,
         threads: this.options.threads,
       });
     } catch (error) {
@@ -133,8 +134,12 @@ export class LlamaCppEngine {
       id: options.id ?? `llama-cpp:${options.model}`,
       embed: async (texts) => {
         const vectors: number[][] = [];
-        // An empty reply has no vector (a zero one: its dissimilarity to anything is 1).
-        for (const text of texts) vectors.push(text === '' ? [] : [...(await context.getEmbeddingFor(text)).vector]);
+        for (const text of texts) {
+          // At most the embedding context's tokens (a longer text is embedded by its beginning); an empty text has
+          // no vector (a zero one: its dissimilarity to anything is 1).
+          const tokens = loaded.model.tokenize(text).slice(0, contextSize);
+          vectors.push(tokens.length === 0 ? [] : [...(await context.getEmbeddingFor(tokens)).vector]);
+        }
         return vectors;
       },
       dispose: async () => {

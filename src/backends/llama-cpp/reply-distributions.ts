@@ -23,14 +23,10 @@ export async function replyDistributions(
   const history: ChatHistoryItem[] = [...toChatHistory(messages), { type: 'model', response: [] }];
   const { contextText } = chatWrapper.generateContextState({ chatHistory: history });
   const prompt = contextText.tokenize(model.tokenizer);
-  const tokens = model.tokenize(reply) as Token[];
+  // The reply as its text tokenizes, which may differ from the tokens it was sampled as (a few more or fewer):
+  // whatever of it does not fit the context is not read (the measures are means per token read).
+  const tokens = (model.tokenize(reply) as Token[]).slice(0, Math.max(0, pool.contextSize - prompt.length));
   if (tokens.length === 0 || prompt.length === 0) return { tokens: [], logProbs: [] };
-  if (prompt.length + tokens.length > pool.contextSize) {
-    throw new MaftError(
-      'INPUT_INVALID',
-      `${id}: prompt and reply (${prompt.length} + ${tokens.length} tokens) do not fit a context of ${pool.contextSize} tokens`,
-    );
-  }
   const scored = [prompt[prompt.length - 1]!, ...tokens.slice(0, -1)];
   const input = [
     ...prompt.slice(0, -1),
