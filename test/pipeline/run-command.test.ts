@@ -136,8 +136,8 @@ describe('maft run', () => {
       'base/finetune:record-2',
       'multiagent-ft/iteration-1/data:file-3',
       'multiagent-ft/iteration-1/train:step-1',
-      'single-agent-ft/iteration-1/eval:record-1',
       'multiagent-ft/iteration-1/diversity:record-2',
+      'single-agent-ft/iteration-1/eval:record-1',
       'multiagent-ft/iteration-2/train:step-1',
     ];
     for (const point of points) {
