@@ -10,7 +10,7 @@ import tseslint from 'typescript-eslint';
 const layers = [
   ['spec', 'errors', 'util'],
   ['grading', 'vote', 'gguf', 'adapters', 'tasks', 'run-store', 'backends', 'trainer', 'config'],
-  ['debate', 'evaluate', 'finetune-data', 'finetune', 'trainers', 'vllm', 'society', 'tools'],
+  ['debate', 'evaluate', 'diversity', 'finetune-data', 'finetune', 'trainers', 'vllm', 'society', 'tools'],
   ['report', 'status'],
   ['pipeline', 'serve'],
   ['cli'],

@@ -11,6 +11,9 @@ export type {
   ChatResponse,
   SamplingOptions,
   FinishReason,
+  ReplyDistributions,
+  ReplyScorer,
+  Embedder,
 } from './spec/chat-model.js';
 export type { DebateTranscript, AgentTranscript, AgentTurn, ModelCall } from './spec/debate.js';
 export type { Vote, VoteClass } from './spec/vote.js';
@@ -41,7 +44,7 @@ export { gradingModes, type GradingMode, type Verdict, type ExplainedGrade } fro
 export { majorityVote } from './vote/majority-vote.js';
 
 // Engines
-export { createLlamaCppEngine, type LlamaCppEngine } from './backends/llama-cpp/index.js';
+export { createLlamaCppEngine, defaultDecodeContexts, type LlamaCppEngine } from './backends/llama-cpp/index.js';
 export { createOpenAiCompatibleModel, type OpenAiCompatibleOptions } from './backends/openai-compatible/index.js';
 
 // Debate and evaluation
@@ -49,6 +52,9 @@ export { debateProblem, type DebateAgent, type DebateSettings } from './debate/d
 export { runDebates } from './debate/run-debates.js';
 export { defaultPromptTemplates, type PromptTemplates } from './debate/prompts.js';
 export { evaluateDebates, type DebateMetrics } from './evaluate/metrics.js';
+export { measureDebate, type DiversityModels, type DiversityRecord } from './diversity/measure-debate.js';
+export { summarizeDiversity } from './diversity/summarize.js';
+export { createOpenAiEmbedder } from './backends/openai-compatible/index.js';
 export { openRun } from './run-store/open-run.js';
 export { readRun } from './run-store/read-run.js';
 
@@ -82,7 +88,7 @@ export { baseSociety, methodSociety, type AgentModels, type SocietyPlan } from '
 export { readSocietyFile } from './society/society-file.js';
 export { backendServes, type ServableModel } from './config/backend-serves.js';
 export { ManagedLlamaServer, llamaServerArgs } from './backends/llama-server/index.js';
-export type { RunResults } from './spec/run-results.js';
+export type { RunResults, DiversityScore } from './spec/run-results.js';
 export { renderReports } from './report/write-report.js';
 
 // GPUs: adapters both ways (PEFT ↔ GGUF), the `hf` trainer's launcher, vLLM adapter registration

@@ -15,7 +15,17 @@ const llamaCppBackend = z.strictObject({
     .int()
     .min(1)
     .default(1)
-    .describe('CPU threads for llama.cpp (its workers spin: never more than free cores). Default 1.'),
+    .describe(
+      "CPU threads of each llama.cpp context's decode (its workers spin: threads × contexts never more than free cores). Default 1.",
+    ),
+  contexts: z
+    .int()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe(
+      'Contexts per model (and adapter) that decode side by side, each reply alone in its own context on its own threads, so replies are the same at any count. Default (absent): one per core divided by threads on CPU (os.availableParallelism(), chosen when the engine starts, so a run resumed on another machine uses its cores), 1 with a GPU.',
+    ),
   contextSize: z
     .int()
     .min(64)

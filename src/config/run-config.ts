@@ -136,6 +136,39 @@ export const runConfigSchema = z.strictObject({
     .describe(
       'How each model is finetuned: `kind` embedded (default), openai, together, command or hf (docs/trainers.md).',
     ),
+  diversity: z
+    .strictObject({
+      problems: z
+        .int()
+        .min(0)
+        .max(100000)
+        .default(8)
+        .describe(
+          'Held-out problems (the first ones of the split, the same for every method and iteration) whose debates are read back to measure the diversity of each society with at least 2 agents (docs/diversity.md); 0 turns the diversity stages off. Default 8.',
+        ),
+      embeddingModel: z
+        .string()
+        .min(1)
+        .optional()
+        .describe(
+          "The embedding model of the embedding dissimilarity: a GGUF file (or `hf:` URI) run by node-llama-cpp, or with `embeddingUrl` the name that server knows. Default: the run's base model (llama.cpp pools its hidden states; no embedding model ships with maft). With the openai backend and no embeddingUrl: not measured.",
+        ),
+      embeddingUrl: z
+        .url()
+        .optional()
+        .describe(
+          'An OpenAI-compatible base URL whose /embeddings serves `embeddingModel` (OpenAI, vLLM, llama-server --embeddings). Default: none.',
+        ),
+      embeddingApiKeyEnv: z
+        .string()
+        .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+        .default('OPENAI_API_KEY')
+        .describe('The environment variable holding the key of `embeddingUrl`. Default OPENAI_API_KEY.'),
+    })
+    .prefault({})
+    .describe(
+      "The paper's diversity measures (§4.2): consensus, likelihood diversity, KL between agents and against the base model, embedding dissimilarity.",
+    ),
   reportSamples: z
     .int()
     .min(0)

@@ -4,6 +4,7 @@
  */
 import type { FinetuneMethod } from '../spec/methods.js';
 import type { RunContext } from './run-context.js';
+import { measureDiversity } from './diversity-stage.js';
 import { answerFinetuneSplit, buildTrainingData, evaluateOnHeldOut, trainModels } from './stages.js';
 
 export async function runIteration(context: RunContext, method: FinetuneMethod, iteration: number): Promise<void> {
@@ -11,4 +12,5 @@ export async function runIteration(context: RunContext, method: FinetuneMethod, 
   await buildTrainingData(context, method, iteration); // votes → each model's own rows (generators, critics' D⁻/D⁺ mix, or pooled)
   await trainModels(context, method, iteration); // one LoRA adapter per model, continuing from iteration k − 1's
   await evaluateOnHeldOut(context, method, iteration); // the finetuned society debates the held-out split
+  await measureDiversity(context, method, iteration); // a sample of those debates read back (societies of ≥ 2 agents)
 }

@@ -14,6 +14,7 @@ import {
   needsBaseFinetuneDebate,
 } from '../run-store/run-plan.js';
 import type { RunResults } from '../spec/run-results.js';
+import { measureDiversity } from './diversity-stage.js';
 import { debateBaseSociety } from './stages.js';
 import { preflightTrainer } from '../trainers/open-trainer.js';
 import { writeRunResults } from './write-results.js';
@@ -23,6 +24,7 @@ export async function runPipeline(context: RunContext): Promise<RunResults> {
   // A trainer that cannot run (hf: Python or a package missing) fails before the first debate, not after it.
   if (finetuneMethodsOf(config.methods).length > 0) await preflightTrainer(config);
   await debateBaseSociety(context, 'eval', baseEvalStage); // base, majority and debate; iteration 0 of every method
+  await measureDiversity(context, 'base', 0); // the base society's diversity on a sample of those debates
   if (needsBaseFinetuneDebate(config)) await debateBaseSociety(context, 'finetune', baseFinetuneStage); // iteration 1's training data
   for (let iteration = 1; iteration <= lastIteration(config); iteration++) {
     for (const method of finetuneMethodsOf(config.methods)) {

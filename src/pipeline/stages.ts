@@ -30,12 +30,13 @@ import { splitProblems, stageLog } from './stage-records.js';
 import { writeRunResults } from './write-results.js';
 import { baseSociety, givenModels, methodSociety, type SocietyPlan } from '../society/society-plan.js';
 import { attemptStar, type StarRecord } from '../debate/star-attempt.js';
+import { measureDiversity } from './diversity-stage.js';
 
 /**
  * Refuse to start a stage whose input stage is not done (the stage commands can be run in any order; `maft
  * run` runs them in plan order, so this never fires there). `hint` says which command makes the input.
  */
-function requireDone(context: RunContext, input: string, hint: string): void {
+export function requireDone(context: RunContext, input: string, hint: string): void {
   const state = context.run.stageState(input);
   if (state !== 'done')
     throw new MaftError('INPUT_INVALID', `stage ${input} is ${state}, not done: run ${hint} first`, {
@@ -50,7 +51,7 @@ const trainHint = (method: FinetuneMethod, iteration: number) =>
  * Run `work` as stage `id` unless it is done; mark it running, then done with `details`; refresh the results.
  * `keptWork` says whether a failed attempt left anything to resume from (default: the stage's records file).
  */
-async function stage(
+export async function stage(
   context: RunContext,
   id: string,
   work: () => Promise<Record<string, unknown> | void>,
@@ -377,12 +378,15 @@ export async function answerSplit(
   method: FinetuneMethod,
   iteration: number,
 ): Promise<string> {
+  // A held-out debate is followed by its society's diversity stage, as in `maft run` (docs/diversity.md).
   if (split === 'eval' && iteration === 0) {
     await debateBaseSociety(context, 'eval', baseEvalStage);
+    await measureDiversity(context, 'base', 0);
     return baseEvalStage;
   }
   if (split === 'eval') {
     await evaluateOnHeldOut(context, method, iteration);
+    await measureDiversity(context, method, iteration);
     return stageId(method, iteration, 'eval');
   }
   if (iteration === 0)

@@ -11,8 +11,11 @@ import { isFinetuneMethod } from '../spec/methods.js';
 import type { RunContext } from './run-context.js';
 import { datasetDirectory, lastIteration, methodIterations, planRun } from '../run-store/run-plan.js';
 import { computeScores, sampleDebates, trainingCurves } from '../evaluate/scores.js';
-import type { DebateSample, RunResults } from '../spec/run-results.js';
+import type { DebateSample, DiversityScore, RunResults } from '../spec/run-results.js';
+import type { DiversityRecord } from '../diversity/measure-debate.js';
+import { summarizeDiversity } from '../diversity/summarize.js';
 import { stageLog, stageSplit } from './stage-records.js';
+import { diversityLog } from './diversity-stage.js';
 
 export const resultsArtifact = 'results.json';
 
@@ -71,6 +74,12 @@ export function collectRunResults(view: RunView): RunResults {
       rows,
       reason: reason ?? '',
     }));
+  const diversity: DiversityScore[] = [];
+  for (const stage of done) {
+    if (stage.kind !== 'diversity') continue;
+    const records = view.records<DiversityRecord>(stage.id);
+    diversity.push(summarizeDiversity(stage.method === 'base' ? 'debate' : stage.method, stage.iteration, records));
+  }
   return {
     maftVersion: packageVersion(),
     updatedAt: new Date().toISOString(),
@@ -91,6 +100,7 @@ export function collectRunResults(view: RunView): RunResults {
     datasets,
     training: trainingCurves(registryEntries),
     ...(skippedTraining.length > 0 ? { skippedTraining } : {}),
+    diversity,
     samples,
   };
 }
@@ -101,7 +111,9 @@ export function writeRunResults(context: RunContext): RunResults {
     config: context.config,
     stageState: (stage) => run.stageState(stage),
     records: <T>(stage: string) =>
-      stageLog<T & { problemId: string }>(context, stage, stageSplit(context, stage) ?? 'eval').records(),
+      stageSplit(context, stage) === undefined && stage.endsWith('/diversity')
+        ? (diversityLog(context, stage).records() as T[])
+        : stageLog<T & { problemId: string }>(context, stage, stageSplit(context, stage) ?? 'eval').records(),
     readArtifact: (name) => run.readArtifact(name),
     evalProblemIds: context.evalProblems.map((problem) => problem.id),
   });

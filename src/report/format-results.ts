@@ -3,7 +3,7 @@
  * iteration, accuracy ± standard error in percent; methods without finetuning have one column.
  */
 import { methodLabels } from '../spec/methods.js';
-import type { MethodScore, RunResults } from '../spec/run-results.js';
+import type { DiversityScore, MethodScore, RunResults } from '../spec/run-results.js';
 
 const percent = (score: MethodScore) =>
   `${(100 * score.accuracy).toFixed(1)} ± ${(100 * score.standardError).toFixed(1)}`;
@@ -27,16 +27,46 @@ export function resultsGrid(results: RunResults): string[][] {
   return rows;
 }
 
-export function formatResultsTable(results: RunResults, title: string): string {
-  const grid = resultsGrid(results);
+const measure = (value: number | null, digits = 3) => (value === null ? 'n/a' : value.toFixed(digits));
+
+/**
+ * The diversity measures (docs/diversity.md), one row per society and iteration: a header, then the rows;
+ * just the header when nothing was measured. `n/a`: the backend cannot give that measure.
+ */
+export function diversityGrid(results: RunResults): string[][] {
+  const scores: readonly DiversityScore[] = results.diversity ?? []; // results.json of older runs has none
+  return [
+    ['society', 'iteration', 'debates', 'consensus %', 'likelihood NLL', 'KL agents', 'KL vs base', '1 − cos'],
+    ...scores.map((score) => [
+      methodLabels[score.method],
+      String(score.iteration),
+      String(score.problems),
+      (100 * score.consensus).toFixed(1),
+      measure(score.likelihoodNll),
+      measure(score.agentKl),
+      measure(score.baseKl),
+      measure(score.embeddingDissimilarity),
+    ]),
+  ];
+}
+
+function aligned(grid: readonly (readonly string[])[]): string[] {
   const widths = grid[0]?.map((_, column) => Math.max(...grid.map((row) => (row[column] ?? '').length))) ?? [];
-  const lines = grid.map((row) =>
-    `  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('   ')}`.trimEnd(),
-  );
+  return grid.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('   ')}`.trimEnd());
+}
+
+export function formatResultsTable(results: RunResults, title: string): string {
+  const lines = aligned(resultsGrid(results));
   const progress = results.progress.finished
     ? 'finished'
     : `${results.progress.done}/${results.progress.total} stages done`;
-  return `${title}\n  accuracy % ± SE on ${results.evalProblems} held-out problems (${progress})\n${lines.join('\n')}\n`;
+  const diversity = diversityGrid(results);
+  const embedder = (results.diversity ?? []).find((score) => score.embeddingModel !== null)?.embeddingModel;
+  const diversityLines =
+    diversity.length > 1
+      ? `  diversity (docs/diversity.md; nats; 1 − cos by ${embedder ?? 'no embedder'})\n${aligned(diversity).join('\n')}\n`
+      : '';
+  return `${title}\n  accuracy % ± SE on ${results.evalProblems} held-out problems (${progress})\n${lines.join('\n')}\n${diversityLines}`;
 }
 
 export function markdownTable(grid: readonly (readonly string[])[]): string {

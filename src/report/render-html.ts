@@ -6,7 +6,7 @@
  */
 import { methodLabels } from '../spec/methods.js';
 import type { RunResults } from '../spec/run-results.js';
-import { resultsGrid } from './format-results.js';
+import { diversityGrid, resultsGrid } from './format-results.js';
 
 export interface ChartLibraries {
   /** chart.js/dist/chart.umd.min.js */
@@ -25,15 +25,27 @@ const scriptJson = (value: unknown) =>
 /** A library's source safe inside a script element. */
 const scriptSource = (source: string) => source.replace(/<\/script/gi, '<\\/script');
 
-export function renderReportHtml(results: RunResults, libraries: ChartLibraries, title: string): string {
-  const grid = resultsGrid(results);
-  const table = `<table><thead><tr>${(grid[0] ?? []).map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${grid
+/** A grid (header row first) as an HTML table, the first column as row headers. */
+function htmlTable(grid: readonly (readonly string[])[]): string {
+  return `<table><thead><tr>${(grid[0] ?? []).map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${grid
     .slice(1)
     .map(
       (row) =>
         `<tr>${row.map((cell, column) => (column === 0 ? `<th>${escapeHtml(cell)}</th>` : `<td>${escapeHtml(cell) || '–'}</td>`)).join('')}</tr>`,
     )
     .join('')}</tbody></table>`;
+}
+
+export function renderReportHtml(results: RunResults, libraries: ChartLibraries, title: string): string {
+  const table = htmlTable(resultsGrid(results));
+  const diversity = diversityGrid(results);
+  const embedder = (results.diversity ?? []).find((score) => score.embeddingModel !== null)?.embeddingModel;
+  const diversityCard =
+    diversity.length > 1
+      ? `<div class="card"><h2 style="margin-top:0">Diversity</h2>${htmlTable(diversity)}
+<p class="note">The paper's §4.2 measures on a sample of the held-out debates (docs/diversity.md): likelihood NLL and KL in nats per token; 1 − cos by ${escapeHtml(embedder ?? 'no embedder')}; n/a where the backend cannot give it.</p></div>
+`
+      : '';
   const progress = results.progress.finished
     ? 'finished'
     : `in progress: ${results.progress.done} of ${results.progress.total} stages done`;
@@ -77,7 +89,7 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
   <div class="card"><h2 style="margin-top:0">Finetuning data per model</h2><canvas id="datasets"></canvas></div>
   <div class="card"><h2 style="margin-top:0">Training loss</h2><canvas id="losses"></canvas></div>
 </div>
-${skippedTrainingCard(results)}<div class="card"><h2 style="margin-top:0">Debates on held-out problems</h2>
+${skippedTrainingCard(results)}${diversityCard}<div class="card"><h2 style="margin-top:0">Debates on held-out problems</h2>
   <label>Society <select id="society"></select></label>
   <div id="debates"></div>
 </div>

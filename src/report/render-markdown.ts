@@ -4,7 +4,7 @@
  */
 import { methodLabels } from '../spec/methods.js';
 import type { RunResults } from '../spec/run-results.js';
-import { markdownTable, resultsGrid } from './format-results.js';
+import { diversityGrid, markdownTable, resultsGrid } from './format-results.js';
 
 export function renderReportMarkdown(results: RunResults, title: string): string {
   const lines = [
@@ -41,6 +41,18 @@ export function renderReportMarkdown(results: RunResults, title: string): string
           score.modelSeconds.toFixed(0),
         ]),
       ]),
+      '',
+    );
+  }
+  const diversity = diversityGrid(results);
+  if (diversity.length > 1) {
+    const embedder = (results.diversity ?? []).find((score) => score.embeddingModel !== null)?.embeddingModel;
+    lines.push(
+      '## Diversity',
+      '',
+      `The paper's §4.2 measures on a sample of the held-out debates (docs/diversity.md): likelihood NLL and KL in nats per token; 1 − cos by ${embedder ?? 'no embedder'}; n/a where the backend cannot give it.`,
+      '',
+      markdownTable(diversity),
       '',
     );
   }

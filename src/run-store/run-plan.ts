@@ -10,12 +10,15 @@
  *   <method>/iteration-<k>/data      the training rows of iteration k
  *   <method>/iteration-<k>/train     the method's models of iteration k
  *   <method>/iteration-<k>/eval      they answer the held-out split
+ *   <method>/iteration-<k>/diversity their held-out debates read back on a sample (base/diversity for the base
+ *                                    society): docs/diversity.md; only for societies of ≥ 2 agents, when
+ *                                    `diversity.problems` > 0
  *
  * Iteration k of every method runs before iteration k+1 of any, so the results fill in a comparable order.
  */
-import { finetuneMethods, type FinetuneMethod, type MethodName } from '../spec/methods.js';
+import { finetuneMethods, methodShapes, type FinetuneMethod, type MethodName } from '../spec/methods.js';
 
-export type StageKind = 'debate' | 'star-attempts' | 'data' | 'train';
+export type StageKind = 'debate' | 'star-attempts' | 'data' | 'train' | 'diversity';
 
 export interface PlannedStage {
   id: string;
@@ -35,6 +38,10 @@ export interface RunPlanInput {
   iterations: number;
   /** STaR's own iteration count (Zelikman et al.); default: `iterations`. */
   star?: { iterations?: number | undefined };
+  /** Diversity stages read back this many held-out debates (0 or absent: none). */
+  diversity?: { problems?: number | undefined };
+  /** The society's size (diversity needs ≥ 2 agents). Default 3. */
+  society?: { agents?: number | undefined };
 }
 
 /** How many iterations a method runs: L, or STaR's own count. */
@@ -49,11 +56,18 @@ export function lastIteration(input: RunPlanInput): number {
 
 export const baseEvalStage = 'base/eval';
 export const baseFinetuneStage = 'base/finetune';
+export const baseDiversityStage = 'base/diversity';
+
+/** Whether `method`'s held-out debates get a diversity stage (`base`: the base society's). */
+export function measuresDiversity(input: RunPlanInput, method: 'base' | FinetuneMethod): boolean {
+  if ((input.diversity?.problems ?? 0) <= 0 || (input.society?.agents ?? 3) < 2) return false;
+  return method === 'base' || methodShapes[method].agents === 'society';
+}
 
 export function stageId(
   method: FinetuneMethod,
   iteration: number,
-  part: 'finetune' | 'data' | 'train' | 'eval',
+  part: 'finetune' | 'data' | 'train' | 'eval' | 'diversity',
 ): string {
   return `${method}/iteration-${iteration}/${part}`;
 }
@@ -82,6 +96,8 @@ export function planRun(input: RunPlanInput): PlannedStage[] {
   const stages: PlannedStage[] = [
     { id: baseEvalStage, kind: 'debate', method: 'base', iteration: 0, split: 'eval', modelsOf: 0 },
   ];
+  if (measuresDiversity(input, 'base'))
+    stages.push({ id: baseDiversityStage, kind: 'diversity', method: 'base', iteration: 0, modelsOf: 0 });
   if (needsBaseFinetuneDebate(input))
     stages.push({
       id: baseFinetuneStage,
@@ -124,6 +140,14 @@ export function planRun(input: RunPlanInput): PlannedStage[] {
         split: 'eval',
         modelsOf: iteration,
       });
+      if (measuresDiversity(input, method))
+        stages.push({
+          id: stageId(method, iteration, 'diversity'),
+          kind: 'diversity',
+          method,
+          iteration,
+          modelsOf: iteration,
+        });
     }
   }
   return stages;

@@ -3,7 +3,7 @@
  * and the checks that can fail before a run directory exists.
  */
 import { existsSync } from 'node:fs';
-import { createLlamaCppEngine, type LlamaCppEngine } from '../backends/llama-cpp/index.js';
+import { createLlamaCppEngine, defaultDecodeContexts, type LlamaCppEngine } from '../backends/llama-cpp/index.js';
 import { assertGgufFile, isRemoteModelSource } from '../backends/llama-cpp/index.js';
 import type { BackendConfig } from '../config/config-sections.js';
 import { cachedModel } from '../debate/cached-model.js';
@@ -14,6 +14,12 @@ import type { ChatModel, ChatResponse } from '../spec/chat-model.js';
 import { checkLlamaServerBackend, llamaServerModelSource } from './llama-server-society.js';
 import { adapterOf, ggufAdapterFile } from './model-files.js';
 import { openAiModelSource } from './openai-society.js';
+import {
+  openEmbeddedDiversityModels,
+  urlEmbedder,
+  type DiversityModelSettings,
+  type OpenDiversityModels,
+} from './open-diversity-models.js';
 import type { SocietyPlan } from './society-plan.js';
 
 /**
@@ -41,6 +47,8 @@ export interface OpenSociety {
 export interface ModelSource {
   /** Open the models of a society plan (adapters are artifact names of the run, resolved by `adapterPath`). */
   openSociety(plan: SocietyPlan): Promise<OpenSociety>;
+  /** The models a society's diversity is measured with (open-diversity-models.ts). */
+  openDiversityModels(plan: SocietyPlan, settings: DiversityModelSettings): Promise<OpenDiversityModels>;
   /** Generations running in the embedded engine right now (0 before it starts); undefined over HTTP. */
   activeGenerations(): number | undefined;
   dispose(): Promise<void>;
@@ -73,17 +81,37 @@ export interface ModelSourceOptions {
 export function createModelSource(backend: BackendConfig, options: ModelSourceOptions): ModelSource {
   const { cache } = options;
   const viaCache = (model: ChatModel): ChatModel => (cache === undefined ? model : cachedModel(model, cache));
-  if (backend.kind === 'openai') return openAiModelSource(backend, options, viaCache);
-  if (backend.kind === 'llama-server') return llamaServerModelSource(backend, options, viaCache);
+  // Over HTTP the likelihood and KL measures need logprobs the servers do not all give: only the embedder.
+  const httpDiversity: ModelSource['openDiversityModels'] = async (_plan, settings) => {
+    const embedder = urlEmbedder(settings);
+    return { ...(embedder !== undefined ? { embedder } : {}), release: async () => {} };
+  };
+  if (backend.kind === 'openai')
+    return { ...openAiModelSource(backend, options, viaCache), openDiversityModels: httpDiversity };
+  if (backend.kind === 'llama-server')
+    return { ...llamaServerModelSource(backend, options, viaCache), openDiversityModels: httpDiversity };
   let engine: Promise<LlamaCppEngine> | undefined;
   let started: LlamaCppEngine | undefined;
   const sequences =
     backend.parallelSequences ?? (backend.gpu === 'auto' ? options.agents * options.problemConcurrency : 1);
+  const start = async (): Promise<LlamaCppEngine> => {
+    engine ??= createLlamaCppEngine({
+      threads: backend.threads,
+      contexts: backend.contexts ?? defaultDecodeContexts(backend.threads, backend.gpu),
+      gpu: backend.gpu,
+      logLevel: 'error',
+    });
+    started = await engine;
+    return started;
+  };
   return {
+    openDiversityModels: async (plan, settings) =>
+      openEmbeddedDiversityModels(await start(), backend, plan, settings, (ref) => {
+        const adapter = adapterOf(ref, backend);
+        return adapter === undefined ? undefined : ggufAdapterFile(adapter, options.adapterPath, backend);
+      }),
     async openSociety(plan) {
-      engine ??= createLlamaCppEngine({ threads: backend.threads, gpu: backend.gpu, logLevel: 'error' });
-      const running = await engine;
-      started = running;
+      const running = await start();
       const opened = new Map<string, ChatModel & { dispose(): Promise<void> }>();
       const open = async (adapter: string | undefined): Promise<ChatModel> => {
         const key = adapter ?? '';

@@ -54,3 +54,27 @@ export interface ChatModel {
   readonly id: string;
   complete(request: ChatRequest): Promise<ChatResponse>;
 }
+
+/**
+ * A reply read back under a model (teacher forcing), for the diversity measures (docs/diversity.md): at each of
+ * the reply's tokens, the model's whole next-token distribution given the conversation so far.
+ */
+export interface ReplyDistributions {
+  /** The reply's tokens as the model's tokenizer reads its text. */
+  tokens: number[];
+  /** logProbs[t][v]: log p(token v | messages, tokens[0..t−1]); each row covers the whole vocabulary. */
+  logProbs: Float64Array[];
+}
+
+/** A model that can score given replies (the embedded engine; an HTTP server cannot give whole distributions). */
+export interface ReplyScorer {
+  readonly id: string;
+  distributions(messages: readonly ChatMessage[], reply: string): Promise<ReplyDistributions>;
+}
+
+/** Turns texts into vectors (a GGUF embedding model, or an OpenAI-compatible /v1/embeddings). */
+export interface Embedder {
+  /** What made the vectors: recorded with every measure so numbers from different embedders are not mixed. */
+  readonly id: string;
+  embed(texts: readonly string[]): Promise<number[][]>;
+}

@@ -47,6 +47,23 @@ export interface MethodScore {
   noAnswerRate: number;
 }
 
+/**
+ * A society's diversity at one iteration (docs/diversity.md), the means over the sampled held-out debates. The
+ * base society is `debate` at iteration 0. A measure the backend cannot give is null.
+ */
+export interface DiversityScore {
+  method: MethodName;
+  iteration: number;
+  /** Debates measured (the first `diversity.problems` of the held-out split). */
+  problems: number;
+  consensus: number;
+  likelihoodNll: number | null;
+  agentKl: number | null;
+  baseKl: number | null;
+  embeddingDissimilarity: number | null;
+  embeddingModel: string | null;
+}
+
 /** One training job's loss curve. */
 export interface TrainingCurve {
   method: FinetuneMethod;
@@ -99,6 +116,8 @@ export interface RunResults {
    * each keeps its previous model. Present only when there is one.
    */
   skippedTraining?: SkippedTraining[];
+  /** Per society with ≥ 2 agents and iteration, when `diversity.problems` > 0. */
+  diversity: DiversityScore[];
   samples: DebateSample[];
 }
 

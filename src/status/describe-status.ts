@@ -30,7 +30,7 @@ export function describeStatus(
   plan: readonly PlannedStage[],
   markers: Readonly<Record<string, StageMarker>>,
   recordCount: (stage: PlannedStage) => number,
-  problems: { finetune: number; eval: number },
+  problems: { finetune: number; eval: number; diversity?: number },
 ): RunStatus {
   const stages = plan.map((stage): StageStatus => {
     const marker = markers[stage.id];
@@ -51,6 +51,9 @@ export function describeStatus(
       iteration: stage.iteration,
       ...(answers
         ? { records: { done: recordCount(stage), total: stage.split === 'eval' ? problems.eval : problems.finetune } }
+        : {}),
+      ...(stage.kind === 'diversity'
+        ? { records: { done: recordCount(stage), total: Math.min(problems.diversity ?? 0, problems.eval) } }
         : {}),
       ...(seconds !== undefined ? { seconds } : {}),
       ...(cuts !== undefined ? { windowCuts: cuts } : {}),
@@ -82,7 +85,7 @@ export function formatStatus(status: RunStatus, title: string, owner: string | n
       stage.windowCuts && stage.windowCuts.truncatedRows + stage.windowCuts.droppedRows > 0
         ? `  (${stage.windowCuts.truncatedRows} rows cut, ${stage.windowCuts.droppedRows} left out to fit the window)`
         : '';
-    lines.push(`  ${mark} ${stage.id.padEnd(34)} ${stage.state.padEnd(8)}${records}${time}${cuts}`);
+    lines.push(`  ${mark} ${stage.id.padEnd(40)} ${stage.state.padEnd(8)}${records}${time}${cuts}`);
   }
   if (!status.finished && status.current) {
     lines.push(

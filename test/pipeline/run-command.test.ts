@@ -2,7 +2,7 @@
  * `maft run` end to end on the shipped arithmetic base model, every method, two iterations, small counts: the
  * results table, results.json, the registry, the report, `maft status`. Then the same run killed (SIGKILL,
  * injected at exact points: inside a debate, inside data building, inside a training job, inside an
- * evaluation) and restarted with the same command each time ends with exactly the numbers of the
+ * evaluation, inside a diversity stage) and restarted with the same command each time ends with exactly the numbers of the
  * uninterrupted run.
  */
 import { spawnSync } from 'node:child_process';
@@ -56,6 +56,7 @@ const numbers = (value: RunResults) => ({
   datasets: value.datasets,
   training: value.training.map(({ seconds: _seconds, ...rest }) => rest),
   samples: value.samples,
+  diversity: value.diversity,
 });
 
 describe('maft run', () => {
@@ -76,7 +77,18 @@ describe('maft run', () => {
       expect(result.stdout).toContain(label);
     }
     const value = results(reference);
-    expect(value.progress).toEqual({ done: 31, total: 31, finished: true });
+    // 31 stages and 7 diversity stages: the base society and, at both iterations, every society of 3 agents.
+    expect(value.progress).toEqual({ done: 38, total: 38, finished: true });
+    expect(value.diversity.map((score) => `${score.method}@${score.iteration}`)).toEqual([
+      'debate@0',
+      'multiagent-ft@1',
+      'single-agent-ft@1',
+      'majority-ft@1',
+      'multiagent-ft@2',
+      'single-agent-ft@2',
+      'majority-ft@2',
+    ]);
+    for (const score of value.diversity) expect(score.problems).toBe(4);
     for (const method of methodNames) {
       const iterations = value.scores.filter((score) => score.method === method).map((score) => score.iteration);
       expect(iterations, method).toEqual(['base', 'majority', 'debate'].includes(method) ? [0] : [0, 1, 2]);
@@ -118,12 +130,13 @@ describe('maft run', () => {
     expect(numbers(results(reference))).toEqual(numbers(value));
   });
 
-  it('killed inside a debate, data building, a training job and an evaluation, resumes to the same numbers', () => {
+  it('killed inside a debate, data building, a training job, an evaluation and a diversity stage, resumes to the same numbers', () => {
     const interrupted = path.join(directory, 'interrupted');
     const points = [
       'base/finetune:record-2',
       'multiagent-ft/iteration-1/data:file-3',
       'multiagent-ft/iteration-1/train:step-1',
+      'multiagent-ft/iteration-1/diversity:record-2',
       'single-agent-ft/iteration-1/eval:record-1',
       'multiagent-ft/iteration-2/train:step-1',
     ];

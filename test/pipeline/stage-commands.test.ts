@@ -78,7 +78,15 @@ describe('the stage commands and maft run', () => {
       }
     }
     const byStages = results(staged);
-    expect(byStages.progress).toEqual({ done: 16, total: 16, finished: true });
+    // 16 stages and the 5 diversity stages `maft debate --split eval` and `maft eval` run after their debates.
+    expect(byStages.progress).toEqual({ done: 21, total: 21, finished: true });
+    expect(byStages.diversity.map((score) => `${score.method}@${score.iteration}`)).toEqual([
+      'debate@0',
+      'multiagent-ft@1',
+      'single-agent-ft@1',
+      'multiagent-ft@2',
+      'single-agent-ft@2',
+    ]);
     expect(maft('status', staged).stdout).toContain('finished');
 
     const continued = maft('run', configFile, '--run', staged);

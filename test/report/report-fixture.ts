@@ -84,6 +84,31 @@ export function exampleResults(): RunResults {
       truncatedRows: agent,
       droppedRows: 0,
     })),
+    diversity: [
+      { method: 'debate', iteration: 0, likelihoodNll: 0.31, agentKl: 0, baseKl: 0, embeddingDissimilarity: 0.08 },
+      {
+        method: 'multiagent-ft',
+        iteration: 1,
+        likelihoodNll: 0.42,
+        agentKl: 0.05,
+        baseKl: 0.09,
+        embeddingDissimilarity: 0.11,
+      },
+      {
+        method: 'single-agent-ft',
+        iteration: 1,
+        likelihoodNll: 0.29,
+        agentKl: 0,
+        baseKl: 0.07,
+        embeddingDissimilarity: 0.07,
+      },
+    ].map((score) => ({
+      ...score,
+      method: score.method as MethodName,
+      problems: 8,
+      consensus: 0.7,
+      embeddingModel: 'llama-cpp:/x/models/arithmetic-base.gguf',
+    })),
     samples: [
       ...sampleDebates('base/eval', 'debate', 0, transcripts, ids, 3),
       ...sampleDebates('multiagent-ft/iteration-2/eval', 'multiagent-ft', 2, transcripts, ids, 3),

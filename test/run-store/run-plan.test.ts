@@ -55,4 +55,23 @@ describe('the stages of maft run', () => {
     expect(dataSourceStage('majority-ft', 2)).toBe('majority-ft/iteration-2/finetune');
     expect(dataSourceStage('star', 1)).toBe('star/iteration-1/finetune');
   });
+
+  it('reads back each society’s held-out debates after its eval stage when diversity is on (≥ 2 agents, not STaR)', () => {
+    const ids = (input: Parameters<typeof planRun>[0]) =>
+      planRun(input)
+        .filter((stage) => stage.kind === 'diversity')
+        .map((stage) => stage.id);
+    const input = { methods: ['debate', 'multiagent-ft', 'star'] as const, iterations: 1, diversity: { problems: 8 } };
+    const stages = planRun({ ...input, methods: [...input.methods] }).map((stage) => stage.id);
+    expect(stages.slice(0, 2)).toEqual(['base/eval', 'base/diversity']);
+    expect(stages.indexOf('multiagent-ft/iteration-1/diversity')).toBe(
+      stages.indexOf('multiagent-ft/iteration-1/eval') + 1,
+    );
+    expect(ids({ ...input, methods: [...input.methods] })).toEqual([
+      'base/diversity',
+      'multiagent-ft/iteration-1/diversity',
+    ]);
+    expect(ids({ ...input, methods: [...input.methods], diversity: { problems: 0 } })).toEqual([]);
+    expect(ids({ ...input, methods: [...input.methods], society: { agents: 1 } })).toEqual([]);
+  });
 });

@@ -7,11 +7,18 @@ import { MaftError } from '../../errors/maft-error.js';
 
 export interface LlamaCppEngineOptions {
   /**
-   * CPU threads llama.cpp may use, shared by all contexts (node-llama-cpp splits them between contexts that
-   * decode at once). Required: llama.cpp's workers spin-wait, so more threads than free cores makes decoding
-   * collapse (notes: 490 → 6 tok/s). Use the number of free cores; 1 when tests run in parallel.
+   * CPU threads of each context's decode (the runtime may use threads × contexts at once). Required: llama.cpp's
+   * workers spin-wait at barriers, so more threads than free cores makes decoding collapse (notes: 490 → 6 tok/s);
+   * 1 thread has no barrier to spin at. Use 1 and more contexts on a CPU; 1 and 1 context in tests.
    */
   readonly threads: number;
+  /**
+   * Contexts per (model, adapter): how many replies decode at once, each alone in its own context on its own
+   * `threads` (so its text is what it would be alone). On a CPU, one per free core at 1 thread each uses every
+   * core without llama.cpp's spinning thread barriers (see defaultDecodeContexts). Opened when needed; each holds
+   * its own KV cache (contextSize × sequences cells). Default 1.
+   */
+  readonly contexts?: number;
   /** `false` (default): CPU only. `'auto'`: a GPU when node-llama-cpp has a prebuilt binary for it. */
   readonly gpu?: false | 'auto';
   /** llama.cpp log level. Default `warn`. */
@@ -53,8 +60,12 @@ export interface LlamaCppEngineStats {
   modelLoads: number;
   /** Distinct (loaded model, adapter file) pairs: node-llama-cpp loads an adapter once per model. */
   adapterLoads: number;
+  /** (model, adapter) context pools created. */
   contextCreations: number;
+  /** llama.cpp contexts created: a pool opens a second one only when its first is busy (up to `contexts`). */
+  llamaContextCreations: number;
   liveModels: number;
+  /** Live (model, adapter) context pools; each may hold up to `contexts` llama.cpp contexts. */
   liveContexts: number;
   /** Requests generating right now (holding a sequence); 0 once every request has finished or been aborted. */
   activeGenerations: number;

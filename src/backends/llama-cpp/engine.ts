@@ -2,7 +2,8 @@
  * The embedded llama.cpp engine: one `Llama` runtime (threads, GPU choice) with caches of loaded models and
  * contexts, handing out ChatModels. A society whose agents use the same model file loads it once (keyed by
  * resolved path); agents with the same (model, adapter, contextSize, sequences) share one context and run as
- * its parallel sequences; a LoRA adapter is applied per context, so one loaded base model serves agents with
+ * its parallel sequences (and, with `contexts` > 1, up to that many such contexts decoding side by side, one reply
+ * each); a LoRA adapter is applied per context, so one loaded base model serves agents with
  * different adapters through one context each. Everything is reference-counted: disposing an iteration's chat
  * models frees what only they used, and `engine.dispose()` frees everything.
  */
@@ -12,9 +13,11 @@ import {
   getLlama,
   resolveChatWrapper,
   type Llama,
+  type LlamaEmbeddingContext,
   type LlamaLogLevel,
   type LlamaModel,
 } from 'node-llama-cpp';
+import type { Embedder } from '../../spec/chat-model.js';
 import { MaftError } from '../../errors/maft-error.js';
 import {
   checkChatModelOptions,
@@ -38,6 +41,7 @@ export class LlamaCppEngine {
   private readonly models: SharedResources<LoadedModel>;
   private readonly pools: SharedResources<SequencePool>;
   private adapterLoads = 0;
+  private llamaContextCreations = 0;
   private disposed = false;
   /** Generations in progress across all contexts (a request counts from taking a sequence until it is freed). */
   private readonly activity: ActivityCounter = { active: 0 };
@@ -103,11 +107,54 @@ export class LlamaCppEngine {
     }
   }
 
+  /**
+   * An Embedder on a GGUF model (an embedding model, or any model: llama.cpp pools its last hidden states), loaded
+   * once like the chat models' files. Texts are embedded one at a time in one embedding context of `threads`.
+   */
+  async embedder(options: { model: string; id?: string }): Promise<Embedder & { dispose(): Promise<void> }> {
+    if (this.disposed) throw new DisposedError();
+    const modelFile = await resolveModelSource(options.model, 'model', {
+      ...(this.options.modelsDirectory !== undefined ? { modelsDirectory: this.options.modelsDirectory } : {}),
+      ...(this.options.allowDownload !== undefined ? { allowDownload: this.options.allowDownload } : {}),
+    });
+    const modelPath = modelFile.path;
+    const loaded = await this.models.acquire(modelPath, () => this.loadModel(modelPath));
+    let context: LlamaEmbeddingContext;
+    const contextSize = Math.min(defaultContextSize, loaded.model.trainContextSize);
+    try {
+      context = await loaded.model.createEmbeddingContext({
+        contextSize,
+        threads: this.options.threads,
+      });
+    } catch (error) {
+      await this.models.release(modelPath);
+      throw error;
+    }
+    return {
+      id: options.id ?? `llama-cpp:${options.model}`,
+      embed: async (texts) => {
+        const vectors: number[][] = [];
+        for (const text of texts) {
+          // At most the embedding context's tokens (a longer text is embedded by its beginning); an empty text has
+          // no vector (a zero one: its dissimilarity to anything is 1).
+          const tokens = loaded.model.tokenize(text).slice(0, contextSize);
+          vectors.push(tokens.length === 0 ? [] : [...(await context.getEmbeddingFor(tokens)).vector]);
+        }
+        return vectors;
+      },
+      dispose: async () => {
+        await context.dispose();
+        await this.models.release(modelPath);
+      },
+    };
+  }
+
   stats(): LlamaCppEngineStats {
     return {
       modelLoads: this.models.createdCount,
       adapterLoads: this.adapterLoads,
       contextCreations: this.pools.createdCount,
+      llamaContextCreations: this.llamaContextCreations,
       liveModels: this.models.size,
       liveContexts: this.pools.size,
       activeGenerations: this.activity.active,
@@ -136,18 +183,22 @@ export class LlamaCppEngine {
     scale: number,
   ): Promise<SequencePool> {
     try {
-      const context = await loaded.model.createContext({
-        contextSize,
-        sequences,
-        threads: this.options.threads,
-        ...(adapterPath !== undefined ? { lora: { adapters: [{ filePath: adapterPath, scale }] } } : {}),
-      });
+      const open = () => {
+        this.llamaContextCreations++;
+        return loaded.model.createContext({
+          contextSize,
+          sequences,
+          threads: this.options.threads,
+          ...(adapterPath !== undefined ? { lora: { adapters: [{ filePath: adapterPath, scale }] } } : {}),
+        });
+      };
+      const context = await open();
       // node-llama-cpp keeps an adapter loaded on its model (keyed by path) once a context has used it.
       if (adapterPath !== undefined && !loaded.adapters.has(adapterPath)) {
         loaded.adapters.add(adapterPath);
         this.adapterLoads++;
       }
-      return new SequencePool(context, this.activity);
+      return new SequencePool(context, open, this.options.contexts ?? 1, this.activity);
     } catch (error) {
       if (adapterPath === undefined) throw error;
       const reason = error instanceof Error ? error.message : String(error);
@@ -174,10 +225,17 @@ export async function createLlamaCppEngine(options: LlamaCppEngineOptions): Prom
       field: 'threads',
     });
   }
+  if (options.contexts !== undefined && !(Number.isInteger(options.contexts) && options.contexts >= 1)) {
+    throw new MaftError('CONFIG_INVALID', `contexts must be a positive integer, got ${options.contexts}`, {
+      field: 'contexts',
+    });
+  }
   const llama = await getLlama({
     gpu: options.gpu ?? false,
     build: 'never',
-    maxThreads: options.threads,
+    // Every context may decode at once, each on its own `threads` (node-llama-cpp's thread splitter would
+    // otherwise make the contexts take turns).
+    maxThreads: options.threads * (options.contexts ?? 1),
     logLevel: (options.logLevel ?? 'warn') as LlamaLogLevel,
   });
   return new LlamaCppEngine(llama, options);

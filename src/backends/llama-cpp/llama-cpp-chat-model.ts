@@ -10,7 +10,15 @@
 import { performance } from 'node:perf_hooks';
 import { DisposedError, LlamaChat, type ChatHistoryItem, type ChatWrapper, type LlamaModel } from 'node-llama-cpp';
 import { MaftError } from '../../errors/maft-error.js';
-import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from '../../spec/chat-model.js';
+import type {
+  ChatMessage,
+  ChatModel,
+  ChatRequest,
+  ChatResponse,
+  ReplyDistributions,
+  ReplyScorer,
+} from '../../spec/chat-model.js';
+import { replyDistributions } from './reply-distributions.js';
 import { collectThoughts, resolveGeneration, toChatHistory, toFinishReason } from './request-mapping.js';
 import type { SequencePool } from './sequence-pool.js';
 
@@ -37,7 +45,7 @@ export interface RenderedPrompt {
   tokenCount: number;
 }
 
-export class LlamaCppChatModel implements ChatModel {
+export class LlamaCppChatModel implements ChatModel, ReplyScorer {
   private disposed = false;
 
   constructor(
@@ -118,6 +126,12 @@ export class LlamaCppChatModel implements ChatModel {
         chat.dispose();
       }
     }, request.signal);
+  }
+
+  /** Teacher-forced next-token distributions of `reply` after `messages` (reply-distributions.ts). */
+  distributions(messages: readonly ChatMessage[], reply: string): Promise<ReplyDistributions> {
+    if (this.disposed) throw new DisposedError();
+    return replyDistributions(this.id, this.model, this.chatWrapper, this.pool, messages, reply);
   }
 
   /** Release this model's share of the loaded model and context; the last user frees them. Idempotent. */

@@ -24,12 +24,19 @@ export function registerStatusCommand(program: Command): void {
         run.config,
         `config of ${runDirectory} (is it a maft run directory?)`,
       );
-      const problems = { finetune: config.split.finetuneCount, eval: config.split.evalCount };
+      const problems = {
+        finetune: config.split.finetuneCount,
+        eval: config.split.evalCount,
+        diversity: Math.min(config.diversity.problems, config.split.evalCount),
+      };
       // Records are checked against the run (producer, duplicates, counts): a record that does not belong is an error.
       const status = describeStatus(
         planRun(config),
         run.manifest.stages,
-        (stage) => run.records(stage.id, { total: problems[stage.split ?? 'eval'] }).length,
+        (stage) =>
+          run.records(stage.id, {
+            total: stage.kind === 'diversity' ? problems.diversity : problems[stage.split ?? 'eval'],
+          }).length,
         problems,
       );
       const owner = lockOwner(run.layout.lock);
