@@ -30,6 +30,7 @@ export const slowTests = [
   'test/tools/base-model/model-card.test.ts',
   'test/serve/serve-command.test.ts',
   'test/serve/serve-faults.test.ts',
+  'test/vllm/vllm-run.test.ts',
 ];
 
 export default defineConfig({
