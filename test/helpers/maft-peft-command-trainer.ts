@@ -37,7 +37,8 @@ const scratch = mkdtempSync(path.join(tmpdir(), 'maft-peft-trainer-'));
 try {
   const from = process.env.MAFT_INITIAL_ADAPTER ?? '';
   const initialAdapter = from === '' ? undefined : path.join(scratch, 'initial.gguf');
-  if (initialAdapter !== undefined) await convertPeftToGguf({ peftDirectory: from, basePath: base, outPath: initialAdapter });
+  if (initialAdapter !== undefined)
+    await convertPeftToGguf({ peftDirectory: from, basePath: base, outPath: initialAdapter });
   const rank = hyperparameters.rank ?? 4;
   console.log(`training ${rows.length} rows on ${base}${from ? `, continuing ${from}` : ''}`);
   const adapter = path.join(scratch, 'adapter.gguf');

@@ -137,8 +137,7 @@ describe('maft run with an hf job that hits a CUDA error', () => {
     expect((await stat(path.join(run, 'records', 'base/finetune.jsonl'))).mtimeMs).toBe(debatedAt);
     const second = parseRegistry(await readFile(registryFile, 'utf8')).entries;
     expect(state(second)).toEqual({ ...state(first), '1-critic': 'succeeded' });
-    for (const entry of second.filter((item) => item.status === 'succeeded'))
-      expect(entry.adapter).toMatch(/\.gguf$/); // converted for the embedded engine
+    for (const entry of second.filter((item) => item.status === 'succeeded')) expect(entry.adapter).toMatch(/\.gguf$/); // converted for the embedded engine
     const results = JSON.parse(await readFile(path.join(run, 'artifacts/results.json'), 'utf8')) as {
       progress: { finished: boolean };
     };

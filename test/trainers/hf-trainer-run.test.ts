@@ -13,6 +13,7 @@ import { writeGgufFile } from '../../src/gguf/write-gguf.js';
 import { readGgufMetadata } from '../../src/gguf/read-gguf-metadata.js';
 import { convertHfProduct } from '../../src/trainers/hf/hf-trainer-jobs.js';
 import { knownLoraModules, writePeftAdapter } from '../helpers/peft-adapter.js';
+import { startLoopbackVllm } from '../helpers/loopback-vllm.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const directory = mkdtempSync(path.join(tmpdir(), 'maft-hf-run-'));
@@ -55,6 +56,29 @@ describe('maft run with the hf trainer', () => {
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/Python not found: \/nonexistent\/python3/);
     expect(existsSync(path.join(directory, 'run-missing'))).toBe(false);
+  });
+
+  it("refuses, before the run exists, a LoRA rank above the vLLM server's declared --max-lora-rank", async () => {
+    const vllm = await startLoopbackVllm({ baseModel: 'qwen7b', maxLoraRank: 8 });
+    const config = path.join(directory, 'hf-vllm-rank.yaml');
+    const text = JSON.parse(readFileSync(path.join(directory, 'hf.yaml'), 'utf8')) as {
+      trainer: Record<string, unknown>;
+    };
+    writeFileSync(
+      config,
+      JSON.stringify({
+        ...text,
+        backend: { kind: 'openai', baseUrl: `${vllm.url}/v1`, model: 'qwen7b', vllm: { maxLoraRank: 8 } },
+        trainer: { ...text.trainer, hyperparameters: { rank: 16 } },
+      }),
+    );
+    const run = path.join(directory, 'run-vllm-rank');
+    const result = await runInProcess(['run', config, '--run', run]).finally(() => vllm.close());
+    expect(result.status, result.stderr).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      "maft: error [CONFIG_INVALID]: trainer.hyperparameters.rank: LoRA rank 16 is above the vLLM server's --max-lora-rank 8 (backend.vllm.maxLoraRank): train a lower rank, or restart vLLM with --max-lora-rank 16 and declare that",
+    ]);
+    expect(existsSync(run)).toBe(false);
   });
 
   it('names peft alone when it is the one package missing, before the run exists', async () => {

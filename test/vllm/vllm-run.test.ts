@@ -34,7 +34,7 @@ describe.skipIf(binary.path === undefined)(suiteName('maft run: command trainer 
   afterAll(async () => {
     await server?.close();
     await engine?.close();
-    if (directory !== undefined && process.env.MAFT_KEEP_TEST_DIR === undefined) await rm(directory, { recursive: true, force: true });
+    if (directory !== undefined) await rm(directory, { recursive: true, force: true });
   });
 
   /** (Re)starts "vLLM" at the same address, as a user restarting the server with other flags. */
@@ -118,6 +118,7 @@ describe.skipIf(binary.path === undefined)(suiteName('maft run: command trainer 
     expect(done.status, done.stderr).toBe(0);
     expect((await stat(registryFile)).mtimeMs).toBe(trainedAt);
     expect([...fits.loaded.keys()].sort()).toEqual([...names].sort());
+    expect(engine.starts()).toBe(2); // the base alone, then base + the 2N converted adapters
     const peftOf = (name: string) => {
       const [, agent, role] = /agent-(\d)-(\w+)$/.exec(name) ?? [];
       const entry = registry.entries.find((item) => item.agent === Number(agent) && item.role === role);
