@@ -57,6 +57,7 @@ describe.skipIf(binary.path === undefined)(suiteName('maft run: command trainer 
       baseGguf,
       directory: path.join(directory, 'served'),
       binary: binary.path as string,
+      parallel: 1, // one request at a time: the same seeds give the same replies, so the same rows every run
     });
     const first = await restart({ maxLoraRank: 16 });
     const config = path.join(directory, 'gpu.json');
@@ -69,7 +70,7 @@ describe.skipIf(binary.path === undefined)(suiteName('maft run: command trainer 
         sampling: { maxTokens: 96 },
         methods: ['multiagent-ft'],
         iterations: 1,
-        backend: { kind: 'openai', baseUrl: `${first.url}/v1`, model: baseName, concurrency: 2, vllm: {} },
+        backend: { kind: 'openai', baseUrl: `${first.url}/v1`, model: baseName, concurrency: 1, vllm: {} },
         trainer: {
           kind: 'command',
           produces: 'peft-adapter',
