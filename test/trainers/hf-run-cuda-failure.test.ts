@@ -67,6 +67,7 @@ beforeAll(async () => {
       '  echo \'{"event": "loss", "step": 1, "epoch": 1.0, "loss": 1.25}\'',
       `  case "$out" in *agent-1-critic.peft) if [ -e ${directory}/fail-once ]; then rm ${directory}/fail-once;`,
       '    echo \'{"event": "error", "kind": "cuda", "message": "CUDA error: an illegal memory access was encountered"}\'; exit 4; fi;; esac',
+      '  echo \'{"event": "loss", "step": 2, "epoch": 2.0, "loss": 0.75}\'',
       `  cp -r ${template} "$out"`,
       '  echo \'{"event": "done"}\'',
       '  exit 0',
@@ -140,7 +141,14 @@ describe('maft run with an hf job that hits a CUDA error', () => {
     for (const entry of second.filter((item) => item.status === 'succeeded')) expect(entry.adapter).toMatch(/\.gguf$/); // converted for the embedded engine
     const results = JSON.parse(await readFile(path.join(run, 'artifacts/results.json'), 'utf8')) as {
       progress: { finished: boolean };
+      training: { agent: number; role: string; losses: number[]; finalLoss: number }[];
     };
     expect(results.progress.finished).toBe(true);
+    // The loss lines the script printed are the job's curve, in the registry and the report.
+    const succeeded = second.filter((entry) => entry.status === 'succeeded');
+    for (const entry of succeeded)
+      expect(entry.result).toMatchObject({ steps: 2, finalLoss: 0.75, losses: [1.25, 0.75] });
+    expect(results.training).toHaveLength(succeeded.length);
+    expect(results.training.map((curve) => curve.losses)).toEqual(succeeded.map(() => [1.25, 0.75]));
   });
 });
