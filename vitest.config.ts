@@ -31,6 +31,8 @@ export const slowTests = [
   'test/tools/base-model/model-card.test.ts',
   'test/serve/serve-command.test.ts',
   'test/serve/serve-faults.test.ts',
+  'test/vllm/vllm-run.test.ts',
+  'test/trainers/hf-run-cuda-failure.test.ts',
 ];
 
 export default defineConfig({

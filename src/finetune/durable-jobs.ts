@@ -206,6 +206,7 @@ async function awaitJobs(
           ...(model !== undefined && 'served' in model ? { servedModel: model.served } : {}),
           ...(model !== undefined && 'adapter' in model ? { adapter: model.adapter } : {}),
           ...(now.peftAdapter !== undefined ? { peftAdapter: now.peftAdapter } : {}),
+          ...(now.result !== undefined ? { result: now.result } : {}),
         };
         const done = { ...entry, status: 'succeeded' as const, providerStatus: now.providerStatus, ...product };
         const saved = save({ ...done, ...(options.finish ? await options.finish(done) : {}) });

@@ -67,7 +67,8 @@ export interface RegistryEntry extends ModelKey {
   result?: {
     steps: number;
     finalLoss: number;
-    tokensPerSecond: number;
+    /** Training throughput (the embedded trainer; jobs that report no token count leave it out). */
+    tokensPerSecond?: number;
     elapsedMs: number;
     losses?: number[];
     truncatedRows?: number;

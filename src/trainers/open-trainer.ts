@@ -9,6 +9,8 @@ import { findEntry, type ModelRegistry } from '../finetune/model-registry.js';
 import { deriveSeed } from '../util/random.js';
 import { createCommandTrainer } from './command/command-trainer.js';
 import { createHfTrainer, preflightHfTrainer } from './hf/hf-trainer-jobs.js';
+import { resolveHfTrainOptions } from './hf/hf-train-options.js';
+import { smallestMaxLoraRank } from '../vllm/society-adapters.js';
 import { createOpenAiTrainer } from './openai/openai-trainer.js';
 import { createTogetherTrainer } from './together/together-trainer.js';
 import type { TrainerJobs } from './trainer-job.js';
@@ -36,7 +38,18 @@ function apiKey(variable: string, kind: string): string {
 
 /** Checks a trainer can make before anything runs (hf: Python and its packages). */
 export async function preflightTrainer(config: RunConfig): Promise<void> {
-  const { trainer } = config;
+  const { trainer, backend } = config;
+  // A declared --max-lora-rank is part of the stored config: refuse a LoRA rank above it now, not after training.
+  const maxLoraRank = backend.kind === 'openai' ? backend.vllm?.maxLoraRank : undefined;
+  if (trainer.kind === 'hf' && maxLoraRank !== undefined) {
+    const options = resolveHfTrainOptions(trainer.hyperparameters, 'trainer.hyperparameters');
+    if (options.method === 'lora' && options.rank > maxLoraRank)
+      throw new MaftError(
+        'CONFIG_INVALID',
+        `LoRA rank ${options.rank} is above the vLLM server's --max-lora-rank ${maxLoraRank} (backend.vllm.maxLoraRank): train a lower rank, or restart vLLM with --max-lora-rank ${smallestMaxLoraRank(options.rank)} and declare that`,
+        { field: 'trainer.hyperparameters.rank' },
+      );
+  }
   if (trainer.kind === 'hf')
     await preflightHfTrainer({
       model: trainer.model,

@@ -34,6 +34,8 @@ export interface TrainerJobStatus {
   model?: ModelRef;
   /** Once succeeded, for trainers that make one: a PEFT adapter directory (an artifact name). */
   peftAdapter?: string;
+  /** Once succeeded, for trainers that report it (hf): the loss curve, for the registry and the report. */
+  result?: { steps: number; finalLoss: number; losses: number[]; elapsedMs: number };
   /** Once failed: the provider's reason, one line. */
   error?: string;
   /** Log lines new since the last call (provider events, trainer output). */

@@ -3,7 +3,9 @@
  * documents it (docs "LoRA Adapters" → "Dynamically serving LoRA adapters"; vllm/entrypoints/openai
  * serving_models.py; the Prometheus metric vllm:lora_requests_info). It is not vLLM: no GPU or vLLM can run
  * here. It reads each adapter's adapter_config.json from disk as vLLM does, so rank limits come from real files.
- * Chat completions answer a fixed text naming the model asked for (the base or a loaded adapter; others 404).
+ * Chat completions answer a fixed text naming the model asked for (the base or a loaded adapter; others 404),
+ * or, given `chat`, whatever that answers (test/helpers/vllm-on-llama-server.ts: a real llama-server applying the
+ * adapter the request names).
  */
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -20,6 +22,17 @@ export interface LoopbackVllmOptions {
   readonly maxLoraRank?: number;
   /** Whether /metrics is served. Default true. */
   readonly metrics?: boolean;
+  /** The port to listen on (a restarted server at the same address). Default 0: one the system picks. */
+  readonly port?: number;
+  /**
+   * Answers a chat completion for a model the server serves (the base or a loaded adapter), given the adapters
+   * loaded now (name → path). Default: a fixed text naming the model.
+   */
+  readonly chat?: (
+    model: string,
+    body: Record<string, unknown>,
+    loaded: ReadonlyMap<string, string>,
+  ) => Promise<{ status: number; body: unknown }>;
 }
 
 export interface LoopbackVllm {
@@ -35,7 +48,11 @@ export async function startLoopbackVllm(options: LoopbackVllmOptions = {}): Prom
   const loaded = new Map<string, string>();
   const requests: LoopbackVllm['requests'] = [];
   const send = (response: ServerResponse, status: number, body: unknown): void => {
-    response.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/plain' : 'application/json' });
+    // No keep-alive: a client must never hold a socket to a server that a test stops and starts again.
+    response.writeHead(status, {
+      'content-type': typeof body === 'string' ? 'text/plain' : 'application/json',
+      connection: 'close',
+    });
     response.end(typeof body === 'string' ? body : JSON.stringify(body));
   };
   const error = (message: string): unknown => ({
@@ -119,6 +136,13 @@ export async function startLoopbackVllm(options: LoopbackVllmOptions = {}): Prom
           param: null,
           code: 404,
         });
+      if (options.chat !== undefined) {
+        options.chat(model, body ?? {}, new Map(loaded)).then(
+          (answer) => send(response, answer.status, answer.body),
+          (failure: unknown) => send(response, 500, error(`chat failed: ${String(failure)}`)),
+        );
+        return;
+      }
       return send(response, 200, {
         id: `chatcmpl-${requests.length}`,
         object: 'chat.completion',
@@ -138,12 +162,16 @@ export async function startLoopbackVllm(options: LoopbackVllmOptions = {}): Prom
     request.on('data', (chunk: Buffer) => (text += chunk.toString()));
     request.on('end', () => handle(request, response, text));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     loaded,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections(); // as a stopped server process does: no keep-alive socket outlives it
+      }),
   };
 }

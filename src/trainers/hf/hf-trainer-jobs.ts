@@ -68,8 +68,9 @@ export function createHfTrainer(settings: HfTrainerSettings): TrainerJobs {
       // One job at a time on the named GPUs.
       queue = queue.then(async () => {
         job.state = { state: 'running', providerStatus: 'running' };
+        const started = Date.now();
         try {
-          await launchHfJob({
+          const { losses } = await launchHfJob({
             paths: {
               data,
               model: settings.model,
@@ -87,7 +88,22 @@ export function createHfTrainer(settings: HfTrainerSettings): TrainerJobs {
               if (event.event === 'loss') job.events.push(`step ${event.step} loss ${event.loss}`);
             },
           });
-          job.state = { state: 'succeeded', providerStatus: 'exited 0', peftAdapter: peft };
+          const last = losses.at(-1);
+          job.state = {
+            state: 'succeeded',
+            providerStatus: 'exited 0',
+            peftAdapter: peft,
+            ...(last === undefined
+              ? {}
+              : {
+                  result: {
+                    steps: last.step,
+                    finalLoss: last.loss,
+                    losses: losses.map((point) => point.loss),
+                    elapsedMs: Date.now() - started,
+                  },
+                }),
+          };
         } catch (error) {
           job.state = {
             state: 'failed',
