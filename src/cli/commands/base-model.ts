@@ -16,6 +16,8 @@ interface BaseModelFlags {
   firstExample: string;
   learningRate: string;
   max: string;
+  window: string;
+  windowsPerStep: string;
   force?: boolean;
 }
 
@@ -75,6 +77,8 @@ export function registerBaseModelCommand(program: Command): void {
       '0',
     )
     .option('--learning-rate <x>', 'peak learning rate (warmup, then cosine decay)', '1e-3')
+    .option('--window <n>', 'tokens per training window (a longer conversation is cut at its head, counted)', '320')
+    .option('--windows-per-step <n>', 'training windows per optimizer step', '5')
     .option('--max <n>', "largest value of the arithmetic problems the model is made for (the task's max)", '9')
     .option('--force', 'overwrite --out, --report and --card when they exist (the default --out is the shipped model)')
     .action(async (flags: BaseModelFlags) => {
@@ -90,6 +94,8 @@ export function registerBaseModelCommand(program: Command): void {
         firstExample: nonNegative(flags.firstExample, 'first-example'),
         learningRate: positiveNumber(flags.learningRate, 'learning-rate'),
         max: positive(flags.max, 'max'),
+        windowLength: positive(flags.window, 'window'),
+        windowsPerStep: positive(flags.windowsPerStep, 'windows-per-step'),
         log: (line) => process.stderr.write(`${line}\n`),
         onProgress: (progress) => {
           if (progress.elapsedMs - lastPrinted < 15_000 && progress.step !== progress.totalSteps) return;

@@ -34,6 +34,13 @@ export interface BaseModelOptions {
   learningRate?: number;
   /** Largest value of the task the model is made for (the arithmetic task's `max`). Default 9. */
   max?: number;
+  /**
+   * Tokens per training window, and windows per optimizer step. Default 320 × 5 (the shipped model's recipe).
+   * A conversation longer than the window is cut at its head and counted (`truncatedExamples`); a window that
+   * holds the longest conversation a debate produces is what teaches critics to finish their answers.
+   */
+  windowLength?: number;
+  windowsPerStep?: number;
   /** Curriculum: values up to `easyMax` for the first `easyShare` of the examples, then a linear ramp to `max` by `rampEnd`. */
   curriculum?: { easyMax: number; easyShare: number; rampEnd: number };
   onProgress?: (progress: TrainingProgress) => void;
@@ -49,6 +56,11 @@ export interface BaseModelReport {
   trainSeconds: number;
   finalLoss: number;
   tokensPerSecond: number;
+  windowLength: number;
+  windowsPerStep: number;
+  /** The longest training conversation, in tokens, and how many conversations the window cut at their head. */
+  longestExample: number;
+  truncatedExamples: number;
   /** Temperature 1, top-p 0.9 (the paper's sampling). */
   evaluation: SingleAnswerAccuracy;
   /** Greedy decoding. */
@@ -139,13 +151,14 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
     log(`tokenizing ${rows.length} conversations`);
     const examples = await tokenizeRows(options.initPath ?? initial, rows);
     const trainTokens = examples.reduce((sum, example) => sum + example.tokens.length, 0);
+    const windowLength = options.windowLength ?? 320;
     const plan: TrainingPlan = {
       modelPath: options.initPath ?? initial,
       outputPath: path.join(scratch, 'trained.gguf'),
       mode: 'full',
       examples,
-      windowLength: 320,
-      windowsPerStep: 5,
+      windowLength,
+      windowsPerStep: options.windowsPerStep ?? 5,
       epochs: 1,
       // Easy to hard, in order: the curriculum is the schedule.
       shuffle: false,
@@ -164,7 +177,11 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
     const planFile = path.join(scratch, 'plan.json');
     writeFileSync(planFile, JSON.stringify(plan));
     mkdirSync(path.dirname(options.outputPath), { recursive: true });
-    log(`training ${parameters} parameters on ${trainTokens} tokens`);
+    const longest = examples.reduce((most, example) => Math.max(most, example.tokens.length), 0);
+    const over = examples.filter((example) => example.tokens.length > windowLength).length;
+    log(
+      `training ${parameters} parameters on ${trainTokens} tokens; the longest conversation is ${longest} tokens, ${over} of ${examples.length} exceed the ${windowLength}-token window`,
+    );
     const result = await runTrainingJob(planFile, plan, options.onProgress ? { onProgress: options.onProgress } : {});
     // Shipped in F32 (exact from F16, 4 bytes a weight, still < 10 MB): llama.cpp and the trainer then agree to ~1e-6.
     await convertModelToF32(plan.outputPath, options.outputPath);
@@ -185,6 +202,10 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
       trainSeconds: result.elapsedMs / 1000,
       finalLoss: result.finalLoss,
       tokensPerSecond: result.tokensPerSecond,
+      windowLength,
+      windowsPerStep: plan.windowsPerStep ?? 1,
+      longestExample: examples.reduce((longest, example) => Math.max(longest, example.tokens.length), 0),
+      truncatedExamples: result.truncatedExamples ?? 0,
       ...evaluation,
       shape: baseModelShape,
       max: taskMax,
