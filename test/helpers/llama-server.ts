@@ -8,13 +8,9 @@
  * integration suite would look like a pass.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const llamaDir = path.join(repoRoot, 'node_modules', 'node-llama-cpp', 'llama');
+import { cachedBinaryPath } from '../../src/backends/llama-server/binary.js';
 
 export const notBuiltMessage = 'llama-server not built: run `bash scripts/build-llama-server.sh`';
 
@@ -42,35 +38,10 @@ export function findLlamaServerBinary(env: NodeJS.ProcessEnv = process.env): Lla
 }
 
 /**
- * `<cache>/llama-server/<release>-<commit12>/llama-server`, the same key the build script computes: the
- * release name node-llama-cpp records and the commit in the bundle's header ("# v2 git bundle", then
- * "<sha> <ref>" lines), so a node-llama-cpp upgrade never runs a stale server.
+ * `<cache>/llama-server/<release>-<commit12>/llama-server`: the key the build script computes (the release name
+ * node-llama-cpp records and the commit in its source bundle), as maft's own llama-server backend finds it.
  */
-export function cachedBinaryPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  let header: string;
-  try {
-    const bundle = readFileSync(path.join(llamaDir, 'gitRelease.bundle'));
-    header = bundle.subarray(0, 4096).toString('latin1');
-  } catch {
-    return undefined;
-  }
-  const commit = /^([0-9a-f]{40}) /m.exec(header)?.[1];
-  if (commit === undefined) return undefined;
-  let release = 'unknown';
-  try {
-    const parsed = JSON.parse(readFileSync(path.join(llamaDir, 'binariesGithubRelease.json'), 'utf8')) as {
-      release?: unknown;
-    };
-    if (typeof parsed.release === 'string' && parsed.release !== '') release = parsed.release;
-  } catch {
-    // keep "unknown", as the script does
-  }
-  const cacheRoot =
-    env.MAFT_CACHE_DIR !== undefined && env.MAFT_CACHE_DIR !== ''
-      ? env.MAFT_CACHE_DIR
-      : path.join(homedir(), '.cache', 'maft');
-  return path.join(cacheRoot, 'llama-server', `${release}-${commit.slice(0, 12)}`, 'llama-server');
-}
+export { cachedBinaryPath };
 
 function isExecutable(file: string): boolean {
   try {
