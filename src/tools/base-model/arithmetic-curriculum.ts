@@ -64,22 +64,40 @@ export function curriculumExample(index: number, options: CurriculumOptions): Cu
   }
   const own = someAnswer();
   const history = [user(question), assistant(own.text)];
+  const updated = assistant(weighedUpdate(own, others, right));
   if (roll < answerShare + summaryShare + updateShare) {
     const content = renderPrompt(templates.debateWithSummary, { summary: summarize(others) });
     return {
       kind: 'update-after-summary',
       question: problem,
       prompt: [...history, user(content)],
-      completion: assistant(right.text),
+      completion: updated,
     };
   }
   const content = renderPrompt(templates.debate, { responses });
-  return {
-    kind: 'update-after-answers',
-    question: problem,
-    prompt: [...history, user(content)],
-    completion: assistant(right.text),
-  };
+  return { kind: 'update-after-answers', question: problem, prompt: [...history, user(content)], completion: updated };
+}
+
+/**
+ * A critic's updated answer, as the curriculum teaches it to weigh the others' answers against its own (the issue
+ * "The laptop reproduces the paper's claim", item 1): one line that says what it compared, then a worked solution.
+ * - **Confirmed** (another agent reached the same answer): it keeps its own solution, word for word.
+ * - **Contradicted** (the others agree with each other on another answer) or **all different**: it says so and
+ *   works the problem again — the right solution, which is word for word the solution of any agent that was right,
+ *   so a critic that learned to carry an agreed answer over and one that learned to recompute both fit the data.
+ * The comparison is written out because a small model compares two numbers it has just written far more reliably
+ * than two numbers a long context apart.
+ */
+export function weighedUpdate(own: WorkedSolution, others: readonly WorkedSolution[], right: WorkedSolution): string {
+  const answers = others.map((other) => other.answer);
+  if (answers.includes(own.answer)) {
+    return `Another agent also found ${own.answer}, so I keep my answer.\n${own.text}`;
+  }
+  const [first] = answers;
+  if (first !== undefined && answers.every((answer) => answer === first)) {
+    return `The other agents found ${first}, not my ${own.answer}, so I check my solution again.\n${right.text}`;
+  }
+  return `The answers differ (mine ${own.answer}, the others ${answers.join(' and ')}), so I check my solution again.\n${right.text}`;
 }
 
 /** A summary of solutions as the summarizer is taught to write it: each one's products and final answer. */

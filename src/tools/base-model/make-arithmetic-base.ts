@@ -105,7 +105,11 @@ export function curriculumMax(
 }
 
 /** Mostly round-1 answers (the skill that matters most), with enough summaries and updates to debate. */
-export const baseModelKindShares = [0.7, 0.08, 0.17, 0.05] as const;
+export const baseModelKindShares = [0.6, 0.08, 0.22, 0.1] as const;
+
+/** Words of the curriculum's own replies (summaries, solutions, a critic's comparison): whole tokens of the vocabulary. */
+export const curriculumWords =
+  'One agent found and the answer Multiply first, then add subtract from left to right so Another also keep my The other agents not check solution again answers differ mine others';
 
 export async function makeArithmeticBase(options: BaseModelOptions): Promise<BaseModelReport> {
   const log = options.log ?? (() => undefined);
@@ -116,7 +120,7 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
       ...new Set(
         Object.values(templates)
           .join(' ')
-          .concat(' One agent found and the answer Multiply first, then add subtract from left to right so')
+          .concat(' ', curriculumWords)
           .match(/[A-Za-z]+/g) ?? [],
       ),
     ];
