@@ -48,6 +48,17 @@ describe('the diversity stage', () => {
     expect(diversity[0]!.likelihoodNll).toBeGreaterThan(0);
     expect(diversity[0]!.embeddingModel).toBe(`llama-cpp:${shippedBaseModel}`);
     expect(diversityRecords(at('whole'))).toHaveLength(2);
+    // Each mean's standard error over the 2 debates: |x₁ − x₂| / 2 (docs/diversity.md).
+    const perDebate = diversityRecords(at('whole')).map((line) => JSON.parse(line) as { likelihoodNll: number });
+    expect(diversity[0]!.standardError.likelihoodNll).toBeCloseTo(
+      Math.abs(perDebate[0]!.likelihoodNll - perDebate[1]!.likelihoodNll) / 2,
+      12,
+    );
+    expect(diversity[0]!.standardError).toMatchObject({ agentKl: 0, baseKl: 0 });
+    // `maft eval --json` carries the same score, under the same names.
+    const evaluated = await runInProcess(['eval', at('whole'), '--json']);
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    expect((JSON.parse(evaluated.stdout) as { diversity: unknown }).diversity).toEqual(diversity[0]);
     const status = await runInProcess(['status', at('whole')]);
     expect(status.stdout).toMatch(/✔ base\/diversity\s+done\s+2\/2/);
     expect(status.stdout).toMatch(/diversity \(docs\/diversity\.md/);
