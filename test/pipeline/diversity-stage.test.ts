@@ -61,7 +61,8 @@ describe('the diversity stage', () => {
     expect((JSON.parse(evaluated.stdout) as { diversity: unknown }).diversity).toEqual(diversity[0]);
     const status = await runInProcess(['status', at('whole')]);
     expect(status.stdout).toMatch(/✔ base\/diversity\s+done\s+2\/2/);
-    expect(status.stdout).toMatch(/diversity \(docs\/diversity\.md/);
+    expect(status.stdout).toMatch(/diversity, mean ± SE over the sampled debates \(docs\/diversity\.md/);
+    expect(status.stdout).toMatch(/Debate\s+0\s+2\s+\d+\.\d ± \d+\.\d\s+\d\.\d{3} ± \d\.\d{3}/);
     expect(readFileSync(path.join(at('whole'), 'artifacts', 'report.md'), 'utf8')).toContain('## Diversity');
   });
 
