@@ -32,10 +32,14 @@ export class BorrowedReplies<R> {
     const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
     let lineNumber = 0;
     let bad: { line: number; reason: string } | undefined;
+    // A line to the base model names it exactly so (an adapter's id goes on with `+…`): the many adapter lines of a
+    // long run are skipped unparsed. Every line kept is still parsed and checked whole.
+    const needle = `"modelId":${JSON.stringify(modelId)}`;
     for await (const text of lines) {
       lineNumber++;
       if (text.trim() === '') continue;
       if (bad !== undefined) break; // a bad line followed by another line: not a torn tail
+      if (!text.includes(needle) && text.endsWith('}')) continue;
       let entry: CachedResponse<R>;
       try {
         entry = JSON.parse(text) as CachedResponse<R>;
