@@ -28,6 +28,7 @@ export const slowTests = [
   'test/report/report-chromium.test.ts',
   'test/integrity/foreign-record.test.ts',
   'test/pipeline/diversity-stage.test.ts',
+  'test/pipeline/reuse-run.test.ts',
   'test/tools/base-model/model-card.test.ts',
   'test/serve/serve-command.test.ts',
   'test/serve/serve-faults.test.ts',

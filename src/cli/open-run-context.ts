@@ -6,15 +6,23 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { isRemoteModelSource } from '../backends/llama-cpp/index.js';
 import { embeddedBackend, embeddedDefaultConfig, resolveRunConfig } from '../config/resolve-run-config.js';
-import type { RunConfig } from '../config/run-config.js';
-import { readConfigFileResolved } from '../config/validate-config.js';
+import { reuseProblems } from '../config/reuse-rules.js';
+import { runConfigSchema, type RunConfig } from '../config/run-config.js';
+import { readConfigFileResolved, validateConfig } from '../config/validate-config.js';
+import { MaftError } from '../errors/maft-error.js';
+import { readBaseModelRecord, recordBaseModel } from '../run-store/base-model-record.js';
+import { BorrowedReplies } from '../run-store/borrowed-replies.js';
+import { runLayout } from '../run-store/layout.js';
+import type { ChatResponse } from '../spec/chat-model.js';
+import { fingerprintFile, type FileFingerprint } from '../util/file-fingerprint.js';
 import { loadPromptTemplates } from '../debate/load-prompt-templates.js';
 import { runModelSource, type RunContext } from '../pipeline/run-context.js';
 import { checkStoredRecords, verifyDoneStages } from '../pipeline/stage-records.js';
 import { openRun } from '../run-store/open-run.js';
 import { readRun } from '../run-store/read-run.js';
-import { checkBackend } from '../society/open-society.js';
+import { checkBackend, embeddedBaseModelId } from '../society/open-society.js';
 import { checkGivenSociety } from '../society/society-file.js';
 import { preflightTrainer } from '../trainers/open-trainer.js';
 import { finetuneMethodsOf } from '../run-store/run-plan.js';
@@ -36,6 +44,8 @@ export interface RunSelection {
   check?: (config: RunConfig) => void;
   /** The command trains (run, finetune): the trainer's own checks (hf: Python and packages) run first too. */
   trains?: boolean;
+  /** Another run directory whose base-model replies this run may reuse (`maft run --reuse`; docs/reuse.md). */
+  reuse?: string;
 }
 
 /** The raw config of a selection and where it came from (for error messages). */
@@ -76,7 +86,13 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
   if (!selection.noModels) await checkGivenSociety(config.backend, config.society.models);
   if (selection.trains && finetuneMethodsOf(config.methods).length > 0) await preflightTrainer(config);
   checkStoredRecords(selection.directory, config, { finetune: resolved.finetuneProblems, eval: resolved.evalProblems });
+  const fingerprint = selection.noModels ? undefined : await baseModelFingerprint(selection.directory, config);
+  const borrowed =
+    selection.reuse === undefined
+      ? undefined
+      : await borrowReplies(selection.reuse, selection.directory, config, fingerprint);
   const run = openRun<RunConfig>(selection.directory, config, { command: process.argv.slice(2) });
+  const log = (line: string) => process.stderr.write(`${line}\n`);
   const context: RunContext = {
     run,
     config,
@@ -86,12 +102,20 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
     templates,
     evalTask: resolved.evalTask,
     evalTemplates,
-    models: runModelSource(run, config),
-    log: (line) => process.stderr.write(`${line}\n`),
+    models: runModelSource(run, config, borrowed),
+    log,
     progress: (stage) => createProgressReporter(stage),
   };
   try {
     verifyDoneStages(context); // every command reads only records that belong to the run; torn done stages reopen
+    // The model bytes this session answers with, next to the cache (docs/reuse.md), once the run is known sound.
+    const changed = fingerprint === undefined ? undefined : recordBaseModel(run.layout, fingerprint);
+    if (changed !== undefined && fingerprint !== undefined)
+      log(
+        `maft: warning: ${config.backend.model} is not the file this run began with (sha256 ${changed.sha256.slice(0, 12)}… → ${fingerprint.sha256.slice(0, 12)}…): replies already in its cache came from the old one`,
+      );
+    if (borrowed !== undefined)
+      log(`maft: --reuse ${borrowed.source}: ${borrowed.size} base-model replies of that run can answer this one`);
   } catch (error) {
     run.close();
     throw error;
@@ -111,4 +135,37 @@ export async function withRunContext<T>(
     await context.models.dispose();
     context.run.close();
   }
+}
+
+/**
+ * The base model file's fingerprint (sha256), for the run's cache/base-model.json: llama.cpp backends with a
+ * local file only (an `hf:` model or a server's cannot be hashed here). The run's last recorded fingerprint saves
+ * hashing a file whose size and modification time did not change.
+ */
+async function baseModelFingerprint(directory: string, config: RunConfig): Promise<FileFingerprint | undefined> {
+  const { backend } = config;
+  if (backend.kind === 'openai' || isRemoteModelSource(backend.model)) return undefined;
+  const layout = runLayout(path.resolve(directory));
+  // Only an existing run has a record (the directory may not be one yet, or not even a directory: refused later).
+  return fingerprintFile(backend.model, existsSync(layout.baseModel) ? (readBaseModelRecord(layout) ?? []) : []);
+}
+
+/** Another run's base-model replies, once every rule of src/config/reuse-rules.ts holds (else one error line). */
+async function borrowReplies(
+  source: string,
+  directory: string,
+  config: RunConfig,
+  fingerprint: FileFingerprint | undefined,
+): Promise<BorrowedReplies<ChatResponse>> {
+  if (path.resolve(source) === path.resolve(directory))
+    throw new MaftError('CONFIG_INVALID', `--reuse ${source}: that is this run's own directory`);
+  const other = readRun(source);
+  const otherConfig = validateConfig(runConfigSchema, other.config, `config of ${source}`);
+  const problems = reuseProblems(
+    { config: otherConfig, fingerprints: readBaseModelRecord(other.layout) },
+    { config, fingerprints: fingerprint === undefined ? undefined : [fingerprint] },
+    source,
+  );
+  if (problems.length > 0) throw new MaftError('CONFIG_INVALID', problems.join('; '));
+  return BorrowedReplies.load<ChatResponse>(source, embeddedBaseModelId(config.backend.model));
 }

@@ -1,24 +1,59 @@
 import type { ChatModel, ChatResponse } from '../spec/chat-model.js';
-import type { RequestCache } from '../run-store/request-cache.js';
+import type { BorrowedReplies } from '../run-store/borrowed-replies.js';
+import type { CacheableRequest, RequestCache } from '../run-store/request-cache.js';
+
+/** Where a model's replies came from: the run's own cache, another run's (`--reuse`), or the model itself. */
+export interface ReplyCounts {
+  cached: number;
+  reused: number;
+  computed: number;
+}
+
+export function emptyReplyCounts(): ReplyCounts {
+  return { cached: 0, reused: 0, computed: 0 };
+}
+
+export interface CachedModelOptions {
+  /**
+   * Another run's replies to this very model (`maft run --reuse`): a request the run's own cache lacks is looked
+   * up there before the model is asked, and a reply found is stored in the run's cache like a computed one. Give
+   * it only for the base model: an adapter's id names a file of its own run (docs/reuse.md).
+   */
+  borrowed?: BorrowedReplies<ChatResponse> | undefined;
+  /** Counted into, per reply. */
+  counts?: ReplyCounts | undefined;
+}
 
 /**
  * A model whose answers go through the run's request cache: a request already answered (same model, messages,
  * sampling and seed) is served from disk, so a resumed or re-run stage never pays for it twice and gets the
  * identical text back. Every call maft makes carries its own derived seed, so two agents never share a key.
  */
-export function cachedModel(model: ChatModel, cache: RequestCache<ChatResponse>): ChatModel {
+export function cachedModel(
+  model: ChatModel,
+  cache: RequestCache<ChatResponse>,
+  options: CachedModelOptions = {},
+): ChatModel {
+  const { borrowed, counts } = options;
   return {
     id: model.id,
-    complete: (request) => {
+    complete: async (request) => {
       const { messages, signal: _signal, providerOptions, ...sampling } = request;
-      const key = {
+      const key: CacheableRequest = {
         modelId: model.id,
         messages,
         sampling,
         sampleIndex: 0,
         ...(providerOptions !== undefined ? { providerOptions } : {}),
       };
-      return cache.getOrCompute(key, () => model.complete(request));
+      let source: keyof ReplyCounts = 'cached';
+      const response = await cache.getOrCompute(key, () => {
+        const reused = borrowed?.get(key);
+        source = reused === undefined ? 'computed' : 'reused';
+        return reused === undefined ? model.complete(request) : Promise.resolve(reused);
+      });
+      if (counts !== undefined) counts[source]++;
+      return response;
     },
   };
 }

@@ -72,3 +72,16 @@ export function meanOf(values: readonly (number | null | undefined)[]): number |
   const present = values.filter((value): value is number => typeof value === 'number');
   return present.length === 0 ? null : present.reduce((sum, value) => sum + value, 0) / present.length;
 }
+
+/**
+ * The standard error of the mean of the non-null values: s / √n, s the sample standard deviation (divisor
+ * n − 1), so SE = √(Σ (x_i − x̄)² / (n (n − 1))). Null when fewer than two values (no spread to estimate).
+ */
+export function standardErrorOf(values: readonly (number | null | undefined)[]): number | null {
+  const present = values.filter((value): value is number => typeof value === 'number');
+  const n = present.length;
+  if (n < 2) return null;
+  const mean = present.reduce((sum, value) => sum + value, 0) / n;
+  const squares = present.reduce((sum, value) => sum + (value - mean) ** 2, 0);
+  return Math.sqrt(squares / (n * (n - 1)));
+}

@@ -10,6 +10,7 @@ import type { PromptTemplates } from '../debate/prompts.js';
 import type { DebateProgress } from '../debate/run-debates.js';
 import type { AnswerFallback } from '../grading/extract-answer.js';
 import type { GradingMode } from '../grading/grading-mode.js';
+import type { BorrowedReplies } from '../run-store/borrowed-replies.js';
 import type { Run } from '../run-store/run.js';
 import { createModelSource, type ModelSource } from '../society/open-society.js';
 import type { ChatResponse } from '../spec/chat-model.js';
@@ -77,10 +78,18 @@ export function debateSettings(
   };
 }
 
-/** The models of a run on its backend (nothing is loaded until a stage opens a society). */
-export function runModelSource(run: Run<RunConfig>, config: RunConfig): ModelSource {
+/**
+ * The models of a run on its backend (nothing is loaded until a stage opens a society). `borrowed`: another run's
+ * base-model replies (`maft run --reuse`), checked sound by the caller (src/config/reuse-rules.ts).
+ */
+export function runModelSource(
+  run: Run<RunConfig>,
+  config: RunConfig,
+  borrowed?: BorrowedReplies<ChatResponse>,
+): ModelSource {
   return createModelSource(config.backend, {
     cache: run.requestCache<ChatResponse>(),
+    ...(borrowed !== undefined ? { borrowed } : {}),
     agents: config.society.agents,
     problemConcurrency: config.problemConcurrency,
     adapterPath: (name) => run.artifactPath(name),

@@ -82,6 +82,7 @@ async function debateSplit(
 ): Promise<Record<string, unknown>> {
   const problems = splitProblems(context, split);
   const society = await context.models.openSociety(plan);
+  const before = context.models.replyCounts();
   try {
     const log = stageLog<DebateTranscript>(context, id, split);
     const progress = context.progress?.(id);
@@ -100,11 +101,18 @@ async function debateSplit(
       },
     );
     progress?.finish();
+    const after = context.models.replyCounts();
     return {
       problems: problems.length,
       agents: plan.agents.length,
       rounds: plan.rounds,
       seconds: (performance.now() - started) / 1000,
+      // This session's replies by source: the run's own cache (a resume), another run's (--reuse), the model.
+      replies: {
+        cached: after.cached - before.cached,
+        reused: after.reused - before.reused,
+        computed: after.computed - before.computed,
+      },
     };
   } finally {
     await society.release();

@@ -27,26 +27,37 @@ export function resultsGrid(results: RunResults): string[][] {
   return rows;
 }
 
-const measure = (value: number | null, digits = 3) => (value === null ? 'n/a' : value.toFixed(digits));
+/** `mean ± SE` (`n/a` for a measure the backend cannot give; the mean alone when the SE is unknown). */
+const withError = (mean: number | null, error: number | null | undefined, scale = 1, digits = 3) =>
+  mean === null
+    ? 'n/a'
+    : error === null || error === undefined
+      ? (scale * mean).toFixed(digits)
+      : `${(scale * mean).toFixed(digits)} ± ${(scale * error).toFixed(digits)}`;
 
 /**
- * The diversity measures (docs/diversity.md), one row per society and iteration: a header, then the rows;
- * just the header when nothing was measured. `n/a`: the backend cannot give that measure.
+ * The diversity measures (docs/diversity.md), one row per society and iteration, each cell its mean ± standard
+ * error over the sampled debates: a header, then the rows; just the header when nothing was measured. `n/a`:
+ * the backend cannot give that measure.
  */
 export function diversityGrid(results: RunResults): string[][] {
   const scores: readonly DiversityScore[] = results.diversity ?? []; // results.json of older runs has none
   return [
     ['society', 'iteration', 'debates', 'consensus %', 'likelihood NLL', 'KL agents', 'KL vs base', '1 − cos'],
-    ...scores.map((score) => [
-      methodLabels[score.method],
-      String(score.iteration),
-      String(score.problems),
-      (100 * score.consensus).toFixed(1),
-      measure(score.likelihoodNll),
-      measure(score.agentKl),
-      measure(score.baseKl),
-      measure(score.embeddingDissimilarity),
-    ]),
+    ...scores.map((score) => {
+      // results.json written before standard errors has none: its cells show the means alone.
+      const error = (score.standardError as DiversityScore['standardError'] | undefined) ?? null;
+      return [
+        methodLabels[score.method],
+        String(score.iteration),
+        String(score.problems),
+        withError(score.consensus, error?.consensus, 100, 1),
+        withError(score.likelihoodNll, error?.likelihoodNll),
+        withError(score.agentKl, error?.agentKl),
+        withError(score.baseKl, error?.baseKl),
+        withError(score.embeddingDissimilarity, error?.embeddingDissimilarity),
+      ];
+    }),
   ];
 }
 
@@ -64,7 +75,7 @@ export function formatResultsTable(results: RunResults, title: string): string {
   const embedder = (results.diversity ?? []).find((score) => score.embeddingModel !== null)?.embeddingModel;
   const diversityLines =
     diversity.length > 1
-      ? `  diversity (docs/diversity.md; nats; 1 − cos by ${embedder ?? 'no embedder'})\n${aligned(diversity).join('\n')}\n`
+      ? `  diversity, mean ± SE over the sampled debates (docs/diversity.md; nats; 1 − cos by ${embedder ?? 'no embedder'})\n${aligned(diversity).join('\n')}\n`
       : '';
   return `${title}\n  accuracy % ± SE on ${results.evalProblems} held-out problems (${progress})\n${lines.join('\n')}\n${diversityLines}`;
 }

@@ -43,7 +43,7 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
   const diversityCard =
     diversity.length > 1
       ? `<div class="card"><h2 style="margin-top:0">Diversity</h2>${htmlTable(diversity)}
-<p class="note">The paper's §4.2 measures on a sample of the held-out debates (docs/diversity.md): likelihood NLL and KL in nats per token; 1 − cos by ${escapeHtml(embedder ?? 'no embedder')}; n/a where the backend cannot give it.</p></div>
+<p class="note">The paper's §4.2 measures on a sample of the held-out debates (docs/diversity.md), each mean ± its standard error over those debates: likelihood NLL and KL in nats per token; 1 − cos by ${escapeHtml(embedder ?? 'no embedder')}; n/a where the backend cannot give it.</p></div>
 `
       : '';
   const progress = results.progress.finished

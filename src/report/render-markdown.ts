@@ -50,7 +50,7 @@ export function renderReportMarkdown(results: RunResults, title: string): string
     lines.push(
       '## Diversity',
       '',
-      `The paper's §4.2 measures on a sample of the held-out debates (docs/diversity.md): likelihood NLL and KL in nats per token; 1 − cos by ${embedder ?? 'no embedder'}; n/a where the backend cannot give it.`,
+      `The paper's §4.2 measures on a sample of the held-out debates (docs/diversity.md), each mean ± its standard error over those debates: likelihood NLL and KL in nats per token; 1 − cos by ${embedder ?? 'no embedder'}; n/a where the backend cannot give it.`,
       '',
       markdownTable(diversity),
       '',

@@ -7,6 +7,7 @@
  *   <run>/lock                     pid of the process writing the run (absent when none)
  *   <run>/records/<stage>.jsonl    append-only records per stage (`iteration-1/debate` → records/iteration-1/debate.jsonl)
  *   <run>/cache/requests.jsonl     the request cache
+ *   <run>/cache/base-model.json    sha256 of the base model file the cached replies came from (base-model-record.ts)
  *   <run>/artifacts/<name>         whole files written atomically (exported datasets, model refs, reports)
  *
  * Pure: paths only.
@@ -21,6 +22,7 @@ export interface RunLayout {
   lock: string;
   records: string;
   requestCache: string;
+  baseModel: string;
   artifacts: string;
 }
 
@@ -32,6 +34,7 @@ export function runLayout(root: string): RunLayout {
     lock: path.join(root, 'lock'),
     records: path.join(root, 'records'),
     requestCache: path.join(root, 'cache', 'requests.jsonl'),
+    baseModel: path.join(root, 'cache', 'base-model.json'),
     artifacts: path.join(root, 'artifacts'),
   };
 }

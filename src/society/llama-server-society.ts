@@ -25,7 +25,7 @@ export function llamaServerModelSource(
   backend: LlamaServerBackendConfig,
   options: ModelSourceOptions,
   viaCache: (model: ChatModel) => ChatModel,
-): Omit<ModelSource, 'openDiversityModels'> {
+): Omit<ModelSource, 'openDiversityModels' | 'replyCounts'> {
   let server: ManagedLlamaServer | undefined;
   let base: Promise<BaseShapes> | undefined;
   const checked = new Map<string, Promise<void>>();

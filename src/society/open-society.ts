@@ -6,9 +6,10 @@ import { existsSync } from 'node:fs';
 import { createLlamaCppEngine, defaultDecodeContexts, type LlamaCppEngine } from '../backends/llama-cpp/index.js';
 import { assertGgufFile, isRemoteModelSource } from '../backends/llama-cpp/index.js';
 import type { BackendConfig } from '../config/config-sections.js';
-import { cachedModel } from '../debate/cached-model.js';
+import { cachedModel, emptyReplyCounts, type ReplyCounts } from '../debate/cached-model.js';
 import type { DebateAgent } from '../debate/debate-problem.js';
 import { MaftError } from '../errors/maft-error.js';
+import type { BorrowedReplies } from '../run-store/borrowed-replies.js';
 import type { RequestCache } from '../run-store/request-cache.js';
 import type { ChatModel, ChatResponse } from '../spec/chat-model.js';
 import { checkLlamaServerBackend, llamaServerModelSource } from './llama-server-society.js';
@@ -36,6 +37,14 @@ export async function checkBackend(backend: BackendConfig): Promise<void> {
   }
 }
 
+/**
+ * The id the embedded engine gives the base model (no adapter; engine.ts): the id another run's replies must carry
+ * to be reused (`maft run --reuse`). An adapter's is this plus `+<adapter>`, never reused.
+ */
+export function embeddedBaseModelId(model: string): string {
+  return `llama-cpp:${model}`;
+}
+
 /** A society's models, ready to debate, and the way to let them go. */
 export interface OpenSociety {
   agents: DebateAgent[];
@@ -49,6 +58,8 @@ export interface ModelSource {
   openSociety(plan: SocietyPlan): Promise<OpenSociety>;
   /** The models a society's diversity is measured with (open-diversity-models.ts). */
   openDiversityModels(plan: SocietyPlan, settings: DiversityModelSettings): Promise<OpenDiversityModels>;
+  /** Where the replies so far came from (own cache, another run's, the model): a stage's share is a difference. */
+  replyCounts(): ReplyCounts;
   /** Generations running in the embedded engine right now (0 before it starts); undefined over HTTP. */
   activeGenerations(): number | undefined;
   dispose(): Promise<void>;
@@ -61,6 +72,11 @@ export interface ModelSourceOptions {
    * nothing is written to a run).
    */
   cache?: RequestCache<ChatResponse> | undefined;
+  /**
+   * Another run's base-model replies (`maft run --reuse`, embedded backend only): asked after the run's own
+   * cache, for the base model only — never for an adapter, whose id names a file of its own run.
+   */
+  borrowed?: BorrowedReplies<ChatResponse> | undefined;
   /** Agents × problems in flight: the sequences a GPU context batches (CPU: 1, bit-exact replies). */
   agents: number;
   problemConcurrency: number;
@@ -80,16 +96,21 @@ export interface ModelSourceOptions {
  */
 export function createModelSource(backend: BackendConfig, options: ModelSourceOptions): ModelSource {
   const { cache } = options;
-  const viaCache = (model: ChatModel): ChatModel => (cache === undefined ? model : cachedModel(model, cache));
+  const counts = emptyReplyCounts();
+  const replyCounts = () => ({ ...counts });
+  const viaCache = (model: ChatModel, base = false): ChatModel =>
+    cache === undefined
+      ? model
+      : cachedModel(model, cache, { counts, ...(base && options.borrowed ? { borrowed: options.borrowed } : {}) });
   // Over HTTP the likelihood and KL measures need logprobs the servers do not all give: only the embedder.
   const httpDiversity: ModelSource['openDiversityModels'] = async (_plan, settings) => {
     const embedder = urlEmbedder(settings);
     return { ...(embedder !== undefined ? { embedder } : {}), release: async () => {} };
   };
   if (backend.kind === 'openai')
-    return { ...openAiModelSource(backend, options, viaCache), openDiversityModels: httpDiversity };
+    return { ...openAiModelSource(backend, options, viaCache), openDiversityModels: httpDiversity, replyCounts };
   if (backend.kind === 'llama-server')
-    return { ...llamaServerModelSource(backend, options, viaCache), openDiversityModels: httpDiversity };
+    return { ...llamaServerModelSource(backend, options, viaCache), openDiversityModels: httpDiversity, replyCounts };
   let engine: Promise<LlamaCppEngine> | undefined;
   let started: LlamaCppEngine | undefined;
   const sequences =
@@ -136,12 +157,16 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
         for (const model of opened.values()) await model.dispose();
       };
       try {
-        const summarizer = viaCache(await open(undefined));
+        // The base model (no adapter) is the only model another run's replies may answer for.
+        const summarizer = viaCache(await open(undefined), true);
         const agents: DebateAgent[] = [];
         for (const own of plan.agents) {
           const generator = adapterOf(own.generator, backend);
           const critic = adapterOf(own.critic, backend);
-          agents.push({ generator: viaCache(await open(generator)), critic: viaCache(await open(critic)) });
+          agents.push({
+            generator: viaCache(await open(generator), generator === undefined),
+            critic: viaCache(await open(critic), critic === undefined),
+          });
         }
         return { agents, summarizer, release };
       } catch (error) {
@@ -149,6 +174,7 @@ export function createModelSource(backend: BackendConfig, options: ModelSourceOp
         throw error;
       }
     },
+    replyCounts,
     activeGenerations: () => started?.stats().activeGenerations ?? 0,
     dispose: async () => {
       if (engine !== undefined) await (await engine).dispose();

@@ -41,7 +41,7 @@ export function openAiModelSource(
   backend: OpenAiBackendConfig,
   options: ModelSourceOptions,
   viaCache: (model: ChatModel) => ChatModel,
-): Omit<ModelSource, 'openDiversityModels'> {
+): Omit<ModelSource, 'openDiversityModels' | 'replyCounts'> {
   const clients = new Map<string, ChatModel>();
   const client = (name: string): ChatModel => {
     let model = clients.get(name);

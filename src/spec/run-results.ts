@@ -61,8 +61,16 @@ export interface DiversityScore {
   agentKl: number | null;
   baseKl: number | null;
   embeddingDissimilarity: number | null;
+  /**
+   * Each mean's standard error over the measured debates, s / √n with s their sample standard deviation (the
+   * same name as a MethodScore's accuracy ± `standardError`); null when fewer than 2 debates have the measure.
+   */
+  standardError: Record<DiversityMeasure, number | null>;
   embeddingModel: string | null;
 }
+
+/** The measures of a DiversityScore that have a mean and a standard error. */
+export type DiversityMeasure = 'consensus' | 'likelihoodNll' | 'agentKl' | 'baseKl' | 'embeddingDissimilarity';
 
 /** One training job's loss curve. */
 export interface TrainingCurve {

@@ -7,6 +7,7 @@ import {
   meanOverPairs,
   meanTokenKl,
   meanTokenNll,
+  standardErrorOf,
 } from '../../src/diversity/measures.js';
 import { summarizeDiversity } from '../../src/diversity/summarize.js';
 
@@ -67,7 +68,23 @@ describe('the measures', () => {
       agentKl: null,
       baseKl: null,
       embeddingDissimilarity: null,
+      standardError: {
+        // s = sample SD of (1, 1/3) = (2/3)/√2; SE = s/√2 = 1/3
+        consensus: expect.closeTo(1 / 3, 12) as number,
+        likelihoodNll: expect.closeTo(0.1, 12) as number,
+        agentKl: null,
+        baseKl: null,
+        embeddingDissimilarity: null,
+      },
       embeddingModel: null,
     });
+  });
+
+  it('the standard error of a mean is s/√n with the n − 1 sample deviation, over present values, null below 2', () => {
+    // 2, 4, 4, 4, 5, 5, 7, 9: mean 5, Σ(x − x̄)² = 32, s² = 32/7, SE = √(32/7/8) = √(4/7)
+    expect(standardErrorOf([2, 4, 4, 4, 5, 5, 7, 9])).toBeCloseTo(Math.sqrt(4 / 7), 12);
+    expect(standardErrorOf([3, null, 3, undefined])).toBe(0);
+    expect(standardErrorOf([1, null])).toBeNull();
+    expect(standardErrorOf([])).toBeNull();
   });
 });

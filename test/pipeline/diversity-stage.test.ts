@@ -48,9 +48,21 @@ describe('the diversity stage', () => {
     expect(diversity[0]!.likelihoodNll).toBeGreaterThan(0);
     expect(diversity[0]!.embeddingModel).toBe(`llama-cpp:${shippedBaseModel}`);
     expect(diversityRecords(at('whole'))).toHaveLength(2);
+    // Each mean's standard error over the 2 debates: |x₁ − x₂| / 2 (docs/diversity.md).
+    const perDebate = diversityRecords(at('whole')).map((line) => JSON.parse(line) as { likelihoodNll: number });
+    expect(diversity[0]!.standardError.likelihoodNll).toBeCloseTo(
+      Math.abs(perDebate[0]!.likelihoodNll - perDebate[1]!.likelihoodNll) / 2,
+      12,
+    );
+    expect(diversity[0]!.standardError).toMatchObject({ agentKl: 0, baseKl: 0 });
+    // `maft eval --json` carries the same score, under the same names.
+    const evaluated = await runInProcess(['eval', at('whole'), '--json']);
+    expect(evaluated.status, evaluated.stderr).toBe(0);
+    expect((JSON.parse(evaluated.stdout) as { diversity: unknown }).diversity).toEqual(diversity[0]);
     const status = await runInProcess(['status', at('whole')]);
     expect(status.stdout).toMatch(/✔ base\/diversity\s+done\s+2\/2/);
-    expect(status.stdout).toMatch(/diversity \(docs\/diversity\.md/);
+    expect(status.stdout).toMatch(/diversity, mean ± SE over the sampled debates \(docs\/diversity\.md/);
+    expect(status.stdout).toMatch(/Debate\s+0\s+2\s+\d+\.\d ± \d+\.\d\s+\d\.\d{3} ± \d\.\d{3}/);
     expect(readFileSync(path.join(at('whole'), 'artifacts', 'report.md'), 'utf8')).toContain('## Diversity');
   });
 

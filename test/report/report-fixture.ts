@@ -107,6 +107,13 @@ export function exampleResults(): RunResults {
       method: score.method as MethodName,
       problems: 8,
       consensus: 0.7,
+      standardError: {
+        consensus: 0.08,
+        likelihoodNll: 0.02,
+        agentKl: score.agentKl === 0 ? 0 : 0.01,
+        baseKl: score.baseKl === 0 ? 0 : 0.012,
+        embeddingDissimilarity: 0.015,
+      },
       embeddingModel: 'llama-cpp:/x/models/arithmetic-base.gguf',
     })),
     samples: [

@@ -13,6 +13,7 @@ interface RunFlags {
   finetuneCount?: string;
   evalCount?: string;
   methods?: string;
+  reuse?: string;
 }
 
 /** The flags' settings, shaped like the config (the schema checks their values). */
@@ -44,6 +45,7 @@ export async function runRunCommand(configFile: string | undefined, flags: RunFl
       ...(configFile !== undefined ? { configFile } : {}),
       overrides: configFromRunFlags(flags),
       trains: true,
+      ...(flags.reuse !== undefined ? { reuse: flags.reuse } : {}),
     },
     async (context) => {
       const { run, config } = context;
@@ -60,6 +62,12 @@ export async function runRunCommand(configFile: string | undefined, flags: RunFl
       process.stdout.write(
         `  ${((performance.now() - started) / 60000).toFixed(1)} min this session; report: ${files.html}\n`,
       );
+      if (flags.reuse !== undefined) {
+        const { reused, computed, cached } = context.models.replyCounts();
+        process.stdout.write(
+          `  replies this session: ${reused} reused from ${flags.reuse}, ${computed} computed, ${cached} from this run's cache\n`,
+        );
+      }
     },
   );
 }
@@ -79,6 +87,10 @@ export function registerRunCommand(program: Command): void {
     .option('--iterations <n>', 'finetuning iterations L')
     .option('--finetune-count <n>', 'problems debated per iteration to make training data')
     .option('--eval-count <n>', 'held-out problems every method is scored on')
+    .option(
+      '--reuse <run-dir>',
+      'answer base-model requests another run already made from its cache (read only; same model file and backend settings, docs/reuse.md)',
+    )
     .option(
       '--methods <list>',
       'comma-separated: base, majority, debate, multiagent-ft, single-agent-ft, majority-ft, star',
