@@ -60,7 +60,7 @@ export function registerBaseModelCommand(program: Command): void {
     .command('base-model')
     .description("pretrain maft's small arithmetic base model from scratch (seeded, CPU) and measure it")
     .option('--out <file>', 'the GGUF to write', 'models/arithmetic-base.gguf')
-    .option('--examples <n>', 'synthetic conversations to train on', '15000')
+    .option('--examples <n>', 'synthetic conversations to train on', '22000')
     .option('--seed <n>', 'seed of the weights, the data and the order', '1')
     .option(
       '--threads <n>',
@@ -77,8 +77,8 @@ export function registerBaseModelCommand(program: Command): void {
       '0',
     )
     .option('--learning-rate <x>', 'peak learning rate (warmup, then cosine decay)', '1e-3')
-    .option('--window <n>', 'tokens per training window (a longer conversation is cut at its head, counted)', '320')
-    .option('--windows-per-step <n>', 'training windows per optimizer step', '5')
+    .option('--window <n>', 'tokens per training window (a longer conversation is cut at its head, counted)', '800')
+    .option('--windows-per-step <n>', 'training windows per optimizer step', '2')
     .option('--max <n>', "largest value of the arithmetic problems the model is made for (the task's max)", '9')
     .option('--force', 'overwrite --out, --report and --card when they exist (the default --out is the shipped model)')
     .action(async (flags: BaseModelFlags) => {

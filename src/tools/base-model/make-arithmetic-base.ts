@@ -35,7 +35,7 @@ export interface BaseModelOptions {
   /** Largest value of the task the model is made for (the arithmetic task's `max`). Default 9. */
   max?: number;
   /**
-   * Tokens per training window, and windows per optimizer step. Default 320 × 5 (the shipped model's recipe).
+   * Tokens per training window, and windows per optimizer step. Default 800 × 2 (the shipped model's recipe: 800 tokens hold the longest conversation a 3 × 2 debate of this task produces).
    * A conversation longer than the window is cut at its head and counted (`truncatedExamples`); a window that
    * holds the longest conversation a debate produces is what teaches critics to finish their answers.
    */
@@ -155,14 +155,14 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
     log(`tokenizing ${rows.length} conversations`);
     const examples = await tokenizeRows(options.initPath ?? initial, rows);
     const trainTokens = examples.reduce((sum, example) => sum + example.tokens.length, 0);
-    const windowLength = options.windowLength ?? 320;
+    const windowLength = options.windowLength ?? 800;
     const plan: TrainingPlan = {
       modelPath: options.initPath ?? initial,
       outputPath: path.join(scratch, 'trained.gguf'),
       mode: 'full',
       examples,
       windowLength,
-      windowsPerStep: options.windowsPerStep ?? 5,
+      windowsPerStep: options.windowsPerStep ?? 2,
       epochs: 1,
       // Easy to hard, in order: the curriculum is the schedule.
       shuffle: false,

@@ -13,8 +13,10 @@ export function renderModelCard(report: BaseModelCardInput, command: string): st
 \`models/arithmetic-base.gguf\` is a ${(report.parameters / 1e6).toFixed(1)}M-parameter llama-architecture model that maft
 trains from scratch on a CPU, because no pretrained weights can be downloaded where maft is built and tested. It
 answers maft's arithmetic prompts (\`a+b*c+d-e*f\`, values 0..${report.max}) with worked steps ending in \`\\boxed{N}\`,
-summarises other agents' answers, and gives updated answers in debates, and it is deliberately still weak: that is
-what lets the whole method be measured for real on a laptop.
+summarises other agents' answers, and gives updated answers in debates — keeping an answer another agent confirmed,
+working the problem again when the others contradict it. It is deliberately imperfect (it slips in about one
+answer in three at the paper's sampling), so a majority of agents is right more often than one agent: the regime
+where the method can be measured for real on a laptop.
 
 | | |
 |---|---|
@@ -22,6 +24,7 @@ what lets the whole method be measured for real on a laptop.
 | shape | n_embd ${report.shape.embeddingLength}, ${report.shape.blockCount} blocks, ${report.shape.headCount} heads, SwiGLU ${report.shape.feedForwardLength}, context ${report.shape.contextLength} |
 | vocabulary | maft's prompt words, digits (one token each, wherever they stand), ChatML control tokens, byte fallback |
 | training | full-parameter, ${report.examples} synthetic conversations (${(report.trainTokens / 1e6).toFixed(2)}M tokens) in one ordered pass, ${(report.trainSeconds / 60).toFixed(1)} min on ${report.threads} thread(s) (${report.tokensPerSecond.toFixed(0)} window tokens/s) |
+| windows | ${report.windowLength} tokens, ${report.windowsPerStep} per optimizer step; the longest conversation is ${report.longestExample} tokens, ${report.truncatedExamples} of ${report.examples} were cut (a critic's round-2 answer must fit whole: docs/RESULTS.md) |
 | curriculum | ${report.curriculum.easyMax >= report.max ? `values 0..${report.max} throughout` : `values up to ${report.curriculum.easyMax} for the first ${percent(report.curriculum.easyShare)} of the rows, then widening to 0..${report.max} by ${percent(report.curriculum.rampEnd)}`} |
 | mix | ${report.kindShares.map((share, index) => `${['answers', 'summaries', 'updates after a summary', 'updates after the answers'][index]} ${percent(share)}`).join(', ')} |
 | optimizer | AdamW, peak lr ${report.learningRate}, β2 0.95, warmup then cosine decay, gradient clipping 1, seed ${report.seed} |
@@ -41,6 +44,6 @@ the recipe never trains on a problem of either split):
 ${command}
 \`\`\`
 Training is seeded and single-process, so the same command writes the same file on the same thread count; the
-accuracy above is re-measured from the shipped file by \`test/base-model/model-card.test.ts\`.
+accuracy above is re-measured from the shipped file by \`test/tools/base-model/model-card.test.ts\`.
 `;
 }
