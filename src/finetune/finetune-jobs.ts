@@ -130,6 +130,15 @@ export async function runFinetuneJobs(
     else pending.push({ job, base });
   }
 
+  // Tokenization (in this process) one job at a time: each call loads and disposes a node-llama-cpp runtime, and
+  // those share one native addon whose dispose frees llama.cpp's backend; it takes milliseconds, training minutes.
+  let tokenizing: Promise<unknown> = Promise.resolve();
+  const tokenizeInTurn = (rows: readonly TrainingRow[]) => {
+    const tokenized = tokenizing.then(() => tokenizeRows(baseModel, rows));
+    tokenizing = tokenized.catch(() => undefined);
+    return tokenized;
+  };
+
   const trainOne = async (job: FinetuneJob, base: Omit<RegistryEntry, 'status'>): Promise<void> => {
     const key: ModelKey = { method: job.method, iteration: job.iteration, agent: job.agent, role: job.role };
     const label = jobLabel(key);
@@ -146,7 +155,7 @@ export async function runFinetuneJobs(
         ...(settings.targets !== undefined ? { targets: settings.targets } : {}),
         ...(job.initialAdapter !== undefined ? { initialAdapter: run.artifactPath(job.initialAdapter) } : {}),
       },
-      examples: await tokenizeRows(baseModel, job.rows),
+      examples: await tokenizeInTurn(job.rows),
       windowLength: settings.windowLength,
       windowsPerStep: settings.windowsPerStep,
       epochs: settings.epochs,
