@@ -17,6 +17,7 @@ export const slowTests = [
   'test/run-store/kill-resume.test.ts',
   'test/finetune/arithmetic-learning.test.ts',
   'test/finetune/finetune-command.test.ts',
+  'test/finetune/parallel-jobs.test.ts',
   'test/trainers/openai-run-kill.test.ts',
   'test/trainers/command-trainer-run.test.ts',
   'test/finetune-data/build-data-command.test.ts',

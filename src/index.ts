@@ -66,6 +66,7 @@ export { exportTrlPromptCompletionJsonl } from './finetune-data/export/trl-promp
 export { exportShareGptJson } from './finetune-data/export/sharegpt.js';
 export { tokenizeRows } from './finetune/tokenize-rows.js';
 export { runTrainingJob } from './finetune/run-training-job.js';
+export { defaultParallelJobs } from './finetune/parallel-jobs.js';
 export { train } from './trainer/train.js';
 export type { TrainingPlan, TrainingProgress, TrainingResult } from './trainer/training-plan.js';
 

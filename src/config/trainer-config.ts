@@ -47,7 +47,17 @@ export const embeddedTrainerSchema = z.strictObject({
     .int()
     .min(1)
     .optional()
-    .describe("ggml CPU threads (its workers spin: never more than free cores). Default: the backend's thread count."),
+    .describe(
+      "ggml CPU threads of each training job (its workers spin: threads × parallelJobs never more than free cores). Default: the backend's thread count.",
+    ),
+  parallelJobs: z
+    .int()
+    .min(1)
+    .max(256)
+    .optional()
+    .describe(
+      'Training jobs (one per model of an iteration) that run at once, each in its own process on `threads` threads; each job is the same plan at any count, so adapters are the same files byte for byte. Default (absent): one per core divided by threads (os.availableParallelism(), chosen when the stage starts, so a run resumed on another machine uses its cores). Set it lower to leave cores to other work.',
+    ),
 });
 
 const polling = {

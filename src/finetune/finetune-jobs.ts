@@ -67,11 +67,27 @@ export function readRunRegistry(run: Pick<Run<unknown>, 'readArtifact'>): ModelR
 export const jobLabel = (key: ModelKey): string =>
   `${key.method} iteration ${key.iteration} ${key.agent === null ? 'model' : `agent ${key.agent} ${key.role}`}`;
 
+/** How a stage runs its jobs (not recorded with the models: a job's result is the same at any count). */
+export interface FinetuneJobsOptions {
+  /**
+   * Jobs that train at once, each in its own child process on `settings.threads` threads (trainer.parallelJobs;
+   * default: parallel-jobs.ts). 1: one after another.
+   */
+  parallelJobs?: number;
+}
+
 /**
- * Train `jobs` one after another (CPU: one at a time), each in a child process, recording every status change
- * in the run's model registry. A job whose model already succeeded on the same rows, settings and starting
- * adapter is kept; a failed or interrupted one is trained again; a crash fails that job only and the others
- * still run. A job without rows is `skipped`: its model stays what it was (the previous iteration's, or the base).
+ * Train `jobs`, up to `parallelJobs` at once, each in a child process, recording every status change in the
+ * run's model registry the moment it happens. A job whose model already succeeded on the same rows, settings
+ * and starting adapter is kept; a failed or interrupted one is trained again; a job without rows is `skipped`:
+ * its model stays what it was (the previous iteration's, or the base).
+ *
+ * A job is the same plan (rows, seed, threads) at any `parallelJobs`, so its adapter is the same file, byte for
+ * byte. Jobs are started in list order; a job that fails (its trainer errs or crashes) is recorded `failed` and
+ * the others still run to their end and are recorded. An error of the stage itself (the run directory cannot
+ * be written) stops new jobs from starting, lets the running ones finish and be recorded, then is thrown: no job
+ * is ever left running behind a returned or thrown call. Registry writes are synchronous and made only from
+ * this one process's event loop, so they are serialised: each writes the whole registry with every entry so far.
  */
 export async function runFinetuneJobs(
   run: Run<unknown>,
@@ -79,6 +95,7 @@ export async function runFinetuneJobs(
   jobs: readonly FinetuneJob[],
   settings: TrainerSettings,
   onProgress: (label: string, progress: TrainingProgress) => void,
+  options: FinetuneJobsOptions = {},
 ): Promise<FinetuneOutcome> {
   let registry = readRunRegistry(run);
   const save = (entry: RegistryEntry) => {
@@ -87,9 +104,9 @@ export async function runFinetuneJobs(
   };
   const versions = { maft: packageVersion(), nodeLlamaCpp: nodeLlamaCppVersion() };
   const trainer = { mode: 'lora', ...settings, targets: settings.targets ?? 'all' } as Record<string, unknown>;
+  const pending: { job: FinetuneJob; base: Omit<RegistryEntry, 'status'> }[] = [];
   for (const job of jobs) {
     const key: ModelKey = { method: job.method, iteration: job.iteration, agent: job.agent, role: job.role };
-    const label = jobLabel(key);
     const dataHash = canonicalHash(job.rows);
     const base: Omit<RegistryEntry, 'status'> = {
       ...key,
@@ -108,11 +125,24 @@ export async function runFinetuneJobs(
       previous.initialAdapter === job.initialAdapter &&
       canonicalHash(previous.trainer) === canonicalHash(trainer);
     if (same && (previous.status === 'succeeded' || previous.status === 'skipped')) continue;
-    if (job.rows.length === 0) {
+    if (job.rows.length === 0)
       save({ ...base, status: 'skipped', reason: 'no training rows: the model stays as it was' });
-      continue;
-    }
-    save({ ...base, status: 'running' });
+    else pending.push({ job, base });
+  }
+
+  // Tokenization (in this process) one job at a time: each call loads and disposes a node-llama-cpp runtime, and
+  // those share one native addon whose dispose frees llama.cpp's backend; it takes milliseconds, training minutes.
+  let tokenizing: Promise<unknown> = Promise.resolve();
+  const tokenizeInTurn = (rows: readonly TrainingRow[]) => {
+    const tokenized = tokenizing.then(() => tokenizeRows(baseModel, rows));
+    tokenizing = tokenized.catch(() => undefined);
+    return tokenized;
+  };
+
+  const trainOne = async (job: FinetuneJob, base: Omit<RegistryEntry, 'status'>): Promise<void> => {
+    const key: ModelKey = { method: job.method, iteration: job.iteration, agent: job.agent, role: job.role };
+    const label = jobLabel(key);
+    save({ ...base, status: 'running', updatedAt: new Date().toISOString() });
     const adapter = adapterArtifact(key);
     const jobSeed = deriveSeed(settings.seed, 'finetune', key.method, key.iteration, key.agent ?? -1, key.role);
     const plan: TrainingPlan = {
@@ -125,7 +155,7 @@ export async function runFinetuneJobs(
         ...(settings.targets !== undefined ? { targets: settings.targets } : {}),
         ...(job.initialAdapter !== undefined ? { initialAdapter: run.artifactPath(job.initialAdapter) } : {}),
       },
-      examples: await tokenizeRows(baseModel, job.rows),
+      examples: await tokenizeInTurn(job.rows),
       windowLength: settings.windowLength,
       windowsPerStep: settings.windowsPerStep,
       epochs: settings.epochs,
@@ -167,8 +197,26 @@ export async function runFinetuneJobs(
         updatedAt: new Date().toISOString(),
       });
     }
-  }
-  const keys = new Set(jobs.map((job) => adapterArtifact(job)));
-  const entries = registry.entries.filter((entry) => keys.has(adapterArtifact(entry)));
+  };
+
+  let next = 0;
+  let stopped = false; // after an error of the stage itself, running jobs finish (and are recorded); none starts
+  const worker = async () => {
+    while (next < pending.length && !stopped) {
+      const { job, base } = pending[next++] as (typeof pending)[number];
+      try {
+        await trainOne(job, base);
+      } catch (error) {
+        stopped = true;
+        throw error;
+      }
+    }
+  };
+  const parallel = Math.max(1, Math.min(options.parallelJobs ?? 1, pending.length));
+  const settled = await Promise.allSettled(Array.from({ length: parallel }, worker));
+  const failure = settled.find((result) => result.status === 'rejected');
+  if (failure) throw failure.reason;
+  // In the jobs' order, whatever order they ended in: "the first failure" is the same at any parallelJobs.
+  const entries = jobs.flatMap((job) => findEntry(registry, job) ?? []);
   return { entries, failed: entries.filter((entry) => entry.status === 'failed') };
 }

@@ -17,6 +17,7 @@ import {
 } from '../finetune/finetune-jobs.js';
 import { runDurableJobs, type DurableJob } from '../finetune/durable-jobs.js';
 import { startingModel, type RegistryEntry } from '../finetune/model-registry.js';
+import { defaultParallelJobs } from '../finetune/parallel-jobs.js';
 import { openTrainer, preflightTrainer } from '../trainers/open-trainer.js';
 import { convertHfProduct } from '../trainers/hf/hf-trainer-jobs.js';
 import type { RunConfig } from '../config/run-config.js';
@@ -270,7 +271,7 @@ export function trainModels(context: RunContext, method: FinetuneMethod, iterati
   );
 }
 
-/** The embedded trainer: one LoRA job per model, one after another, in child processes (finetune-jobs.ts). */
+/** The embedded trainer: one LoRA job per model, `trainer.parallelJobs` at once, in child processes (finetune-jobs.ts). */
 function trainEmbedded(
   context: RunContext,
   method: FinetuneMethod,
@@ -285,6 +286,13 @@ function trainEmbedded(
       {
         field: 'trainer.kind',
       },
+    );
+  const threads = trainer.threads ?? backend.threads;
+  const parallelJobs = trainer.parallelJobs ?? defaultParallelJobs(threads);
+  const training = jobs.filter((job) => job.rows.length > 0).length;
+  if (parallelJobs > 1 && training > 1)
+    context.log(
+      `${stageId(method, iteration, 'train')}: up to ${Math.min(parallelJobs, training)} jobs at once, ${threads} thread${threads === 1 ? '' : 's'} each (trainer.parallelJobs, trainer.threads)`,
     );
   const embeddedJobs: FinetuneJob[] = jobs.map(({ from, ...job }) =>
     from !== undefined && 'adapter' in from ? { ...job, initialAdapter: from.adapter } : job,
@@ -302,7 +310,7 @@ function trainEmbedded(
       warmupShare: trainer.warmupShare,
       windowLength: trainer.windowLength,
       windowsPerStep: trainer.windowsPerStep,
-      threads: trainer.threads ?? backend.threads,
+      threads,
       seed,
     },
     (label, progress) => {
@@ -312,6 +320,7 @@ function trainEmbedded(
           `${label}: ${progress.totalSteps} steps, loss ${progress.loss.toFixed(3)}, ${progress.tokensPerSecond.toFixed(0)} tok/s`,
         );
     },
+    { parallelJobs },
   );
 }
 

@@ -1,0 +1,169 @@
+/**
+ * The embedded trainer's jobs side by side (trainer.parallelJobs), on a real tiny model and real child processes:
+ * - two at once train the same adapters, byte for byte, and the same loss curves as one after another, and
+ *   really run together (both recorded `running` before either reports a step);
+ * - a job that fails is recorded `failed` while its sibling runs to its end and is recorded `succeeded`;
+ * - an error of the stage itself stops new jobs, lets the running one finish and be recorded, then is thrown;
+ *   the next call keeps the finished jobs and trains only the rest (a killed run's resume).
+ */
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTinyLlamaModel } from '../../src/gguf/tiny-llama.js';
+import { writeGgufFile } from '../../src/gguf/write-gguf.js';
+import {
+  runFinetuneJobs,
+  readRunRegistry,
+  type FinetuneJob,
+  type TrainerSettings,
+} from '../../src/finetune/finetune-jobs.js';
+import { adapterArtifact, registryArtifact, type ModelRegistry } from '../../src/finetune/model-registry.js';
+import { defaultParallelJobs } from '../../src/finetune/parallel-jobs.js';
+import type { TrainingRow } from '../../src/finetune-data/training-row.js';
+import { openRun } from '../../src/run-store/open-run.js';
+import type { Run } from '../../src/run-store/run.js';
+import { temporaryDirectory } from '../run-store/temporary-directory.js';
+
+const directory = temporaryDirectory('parallel-jobs');
+let modelPath: string;
+let runs = 0;
+const newRun = () => openRun(path.join(directory, `run-${runs++}`), { test: 'parallel-jobs' }, { command: ['test'] });
+
+const row = (a: number, b: number, agent: number): TrainingRow => ({
+  prompt: [{ role: 'user', content: `What is ${a}+${b}? Put the answer in \\boxed{}.` }],
+  completion: { role: 'assistant', content: `${a}+${b} = ${a + b}, so the answer is \\boxed{${a + b}}.` },
+  metadata: {
+    agent,
+    role: 'generator',
+    iteration: 1,
+    problemId: `p${a}-${b}`,
+    sourceRound: 1,
+    kind: 'generator',
+    answer: String(a + b),
+    majority: String(a + b),
+  },
+});
+const jobs: FinetuneJob[] = [0, 1, 2].map((agent) => ({
+  method: 'multiagent-ft',
+  iteration: 1,
+  agent,
+  role: 'generator',
+  rows: Array.from({ length: 4 + agent }, (_, index) => row(index + agent, 2 * index + 1, agent)),
+}));
+const settings: TrainerSettings = {
+  rank: 4,
+  alpha: 8,
+  epochs: 2,
+  learningRate: 1e-3,
+  warmupShare: 0,
+  windowLength: 128,
+  windowsPerStep: 1,
+  threads: 1,
+  seed: 5,
+};
+const adapters = (run: Run<unknown>, list: readonly FinetuneJob[]) =>
+  list.map((job) => readFileSync(run.artifactPath(adapterArtifact(job))));
+const registryOnDisk = (run: Run<unknown>) =>
+  JSON.parse(readFileSync(run.artifactPath(registryArtifact), 'utf8')) as ModelRegistry;
+
+beforeAll(async () => {
+  modelPath = path.join(directory, 'tiny.gguf');
+  await writeGgufFile(modelPath, createTinyLlamaModel({ seed: 3 }));
+});
+
+describe('trainer.parallelJobs', () => {
+  it('defaults to one job per core divided by threads, at least one', () => {
+    expect(defaultParallelJobs(1, 2)).toBe(2);
+    expect(defaultParallelJobs(2, 2)).toBe(1);
+    expect(defaultParallelJobs(4, 2)).toBe(1);
+    expect(defaultParallelJobs(2, 16)).toBe(8);
+  });
+
+  it('two jobs at once train the same adapters, byte for byte, and the same losses as one after another', async () => {
+    const serial = newRun();
+    const serialOutcome = await runFinetuneJobs(serial, modelPath, jobs, settings, () => {});
+    const parallel = newRun();
+    const runningAtFirstStep: number[] = [];
+    const parallelOutcome = await runFinetuneJobs(
+      parallel,
+      modelPath,
+      jobs,
+      settings,
+      () => {
+        if (runningAtFirstStep.length === 0)
+          runningAtFirstStep.push(registryOnDisk(parallel).entries.filter((e) => e.status === 'running').length);
+      },
+      { parallelJobs: 2 },
+    );
+    // Both workers record their job `running` before either child trains a step: two children at once.
+    expect(runningAtFirstStep).toEqual([2]);
+    expect(serialOutcome.failed).toEqual([]);
+    expect(parallelOutcome.failed).toEqual([]);
+    expect(parallelOutcome.entries.map((entry) => entry.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(adapters(parallel, jobs)).toEqual(adapters(serial, jobs));
+    const curves = (outcome: typeof serialOutcome) =>
+      outcome.entries.map((entry) => ({ steps: entry.result?.steps, losses: entry.result?.losses }));
+    expect(curves(parallelOutcome)).toEqual(curves(serialOutcome));
+    expect(curves(serialOutcome)[0]?.steps).toBeGreaterThan(0);
+    // The registry on disk holds every job, each written whole by serialised writes.
+    expect(readRunRegistry(parallel).entries.map((entry) => entry.agent)).toEqual([0, 1, 2]);
+    serial.close();
+    parallel.close();
+  });
+
+  it('a failing job is recorded failed while its sibling finishes and is recorded succeeded', async () => {
+    const run = newRun();
+    writeFileSync(run.artifactPath('models/broken.gguf'), Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(64, 0xff)]));
+    const list: FinetuneJob[] = [
+      { ...(jobs[0] as FinetuneJob), initialAdapter: 'models/broken.gguf' },
+      jobs[1] as FinetuneJob,
+    ];
+    const outcome = await runFinetuneJobs(run, modelPath, list, settings, () => {}, { parallelJobs: 2 });
+    expect(outcome.entries.map((entry) => entry.status)).toEqual(['failed', 'succeeded']);
+    expect(outcome.failed.map((entry) => entry.agent)).toEqual([0]);
+    expect(outcome.failed[0]?.reason?.split('\n')).toHaveLength(1);
+    // The sibling's adapter is the one it trains alone.
+    const alone = newRun();
+    await runFinetuneJobs(alone, modelPath, [jobs[1] as FinetuneJob], settings, () => {});
+    expect(adapters(run, [jobs[1] as FinetuneJob])).toEqual(adapters(alone, [jobs[1] as FinetuneJob]));
+    run.close();
+    alone.close();
+  });
+
+  it('an error of the stage lets the running job finish and be recorded, then a re-run trains only the rest', async () => {
+    const run = newRun();
+    // The second job's plan file cannot be written (a directory stands where it goes): the stage itself fails.
+    const planPath = run.artifactPath(
+      `jobs/${adapterArtifact(jobs[1] as FinetuneJob).replace(/\.gguf$/, '.plan.json')}`,
+    );
+    mkdirSync(path.join(planPath, 'in-the-way'), { recursive: true });
+    await expect(runFinetuneJobs(run, modelPath, jobs, settings, () => {}, { parallelJobs: 2 })).rejects.toThrow();
+    const after = readRunRegistry(run).entries;
+    expect(after.find((entry) => entry.agent === 0)?.status).toBe('succeeded');
+    // Nothing but the broken job is left `running` (what a killed run leaves: it is trained again next time).
+    expect(after.filter((entry) => entry.status === 'running').map((entry) => entry.agent)).toEqual([1]);
+    const kept = after.find((entry) => entry.agent === 0)?.updatedAt;
+
+    rmSync(planPath, { recursive: true });
+    const trained: string[] = [];
+    const outcome = await runFinetuneJobs(
+      run,
+      modelPath,
+      jobs,
+      settings,
+      (label, progress) => {
+        if (progress.step === 1) trained.push(label);
+      },
+      { parallelJobs: 2 },
+    );
+    expect(outcome.failed).toEqual([]);
+    expect(trained).not.toContain('multiagent-ft iteration 1 agent 0 generator');
+    expect(trained).toContain('multiagent-ft iteration 1 agent 1 generator');
+    expect(outcome.entries.find((entry) => entry.agent === 0)?.updatedAt).toBe(kept);
+    const reference = newRun();
+    await runFinetuneJobs(reference, modelPath, jobs, settings, () => {});
+    expect(adapters(run, jobs)).toEqual(adapters(reference, jobs));
+    run.close();
+    reference.close();
+  });
+});
