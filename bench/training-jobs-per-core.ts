@@ -20,6 +20,7 @@ import { runFinetuneJobs, type FinetuneJob, type TrainerSettings } from '../src/
 import { adapterArtifact } from '../src/finetune/model-registry.js';
 import { parseRows } from '../src/finetune-data/training-row.js';
 import { openRun } from '../src/run-store/open-run.js';
+import { embeddedTrainerSettings } from '../src/pipeline/stages.js';
 
 const flag = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -72,17 +73,7 @@ const jobs: FinetuneJob[] = [0, 1, 2].flatMap((agent) =>
 const { config } = await resolveRunConfig(embeddedDefaultConfig(), 'the embedded default');
 if (config.trainer.kind !== 'embedded' || config.backend.kind === 'openai') throw new Error('unexpected default');
 const { trainer } = config;
-const settings = (threads: number): TrainerSettings => ({
-  rank: trainer.rank,
-  alpha: trainer.alpha ?? 2 * trainer.rank,
-  epochs: trainer.epochs,
-  learningRate: trainer.learningRate,
-  warmupShare: trainer.warmupShare,
-  windowLength: trainer.windowLength,
-  windowsPerStep: trainer.windowsPerStep,
-  threads,
-  seed: config.seed,
-});
+const settings = (threads: number): TrainerSettings => embeddedTrainerSettings(trainer, threads, config.seed);
 
 interface Way {
   name: string;

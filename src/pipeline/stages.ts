@@ -14,6 +14,7 @@ import {
   runFinetuneJobs,
   type FinetuneJob,
   type FinetuneOutcome,
+  type TrainerSettings,
 } from '../finetune/finetune-jobs.js';
 import { runDurableJobs, type DurableJob } from '../finetune/durable-jobs.js';
 import { startingModel, type RegistryEntry } from '../finetune/model-registry.js';
@@ -301,18 +302,7 @@ function trainEmbedded(
     context.run,
     backend.model,
     embeddedJobs,
-    {
-      rank: trainer.rank,
-      alpha: trainer.alpha ?? 2 * trainer.rank,
-      ...(trainer.targets ? { targets: trainer.targets.map(loraTarget) } : {}),
-      epochs: trainer.epochs,
-      learningRate: trainer.learningRate,
-      warmupShare: trainer.warmupShare,
-      windowLength: trainer.windowLength,
-      windowsPerStep: trainer.windowsPerStep,
-      threads,
-      seed,
-    },
+    embeddedTrainerSettings(trainer, threads, seed),
     (label, progress) => {
       crashPoint(`${stageId(method, iteration, 'train')}:step-${progress.step}`);
       if (progress.step === progress.totalSteps)
@@ -416,4 +406,24 @@ export async function answerSplit(
   if (source === baseFinetuneStage) await debateBaseSociety(context, 'finetune', baseFinetuneStage);
   else await answerFinetuneSplit(context, method, iteration);
   return source;
+}
+
+/** The embedded trainer's settings of one job, from the run's `trainer` section (also what bench/ trains with). */
+export function embeddedTrainerSettings(
+  trainer: Extract<RunConfig['trainer'], { kind: 'embedded' }>,
+  threads: number,
+  seed: number,
+): TrainerSettings {
+  return {
+    rank: trainer.rank,
+    alpha: trainer.alpha ?? 2 * trainer.rank,
+    ...(trainer.targets ? { targets: trainer.targets.map(loraTarget) } : {}),
+    epochs: trainer.epochs,
+    learningRate: trainer.learningRate,
+    warmupShare: trainer.warmupShare,
+    windowLength: trainer.windowLength,
+    windowsPerStep: trainer.windowsPerStep,
+    threads,
+    seed,
+  };
 }
