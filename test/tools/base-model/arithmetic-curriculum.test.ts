@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { curriculumExample } from '../../../src/tools/base-model/arithmetic-curriculum.js';
+import { curriculumExample, weighedUpdate } from '../../../src/tools/base-model/arithmetic-curriculum.js';
 import { correctSolution, wrongSolution } from '../../../src/tools/base-model/arithmetic-solutions.js';
 import { defaultPromptTemplates } from '../../../src/debate/prompts.js';
 import { extractAnswer } from '../../../src/grading/extract-answer.js';
@@ -71,5 +71,37 @@ describe('the curriculum', () => {
     expect(curriculumExample(7, { seed: 1, min: 0, max: 29 })).toEqual(
       curriculumExample(7, { seed: 1, min: 0, max: 29 }),
     );
+  });
+});
+
+describe("a critic's update weighs the others' answers", () => {
+  const operands = [3, 4, 5, 6, 2, 7] as unknown as Operands;
+  const right = correctSolution(operands);
+  const wrong = (seed: number) => wrongSolution(operands, createRandom(seed));
+
+  it('keeps its own solution word for word when another agent reached the same answer, even a wrong one', () => {
+    const own = wrong(1);
+    const update = weighedUpdate(own, [wrong(2), own], right);
+    expect(update).toBe(`Another agent also found ${own.answer}, so I keep my answer.\n${own.text}`);
+  });
+
+  it('says a contradiction and works the problem again when the others agree on another answer', () => {
+    const own = wrong(3);
+    const update = weighedUpdate(own, [right, right], right);
+    expect(update.split('\n')[0]).toBe(
+      `The other agents found ${right.answer}, not my ${own.answer}, so I check my solution again.`,
+    );
+    expect(update.endsWith(right.text)).toBe(true);
+  });
+
+  it('names every answer and works the problem again when all differ', () => {
+    const own = right;
+    const [first, second] = [wrong(4), wrong(5)];
+    if (first.answer === second.answer) throw new Error('test setup: the two wrong answers must differ');
+    const update = weighedUpdate(own, [first, second], right);
+    expect(update.split('\n')[0]).toBe(
+      `The answers differ (mine ${own.answer}, the others ${first.answer} and ${second.answer}), so I check my solution again.`,
+    );
+    expect(extractAnswer(update, 'numeric')).toBe(String(right.answer));
   });
 });
