@@ -5,6 +5,7 @@
 import { methodLabels } from '../spec/methods.js';
 import type { RunResults } from '../spec/run-results.js';
 import { diversityGrid, markdownTable, resultsGrid } from './format-results.js';
+import { answerChangesGrid, answerChangesNote } from './answer-changes-grid.js';
 
 export function renderReportMarkdown(results: RunResults, title: string): string {
   const lines = [
@@ -44,6 +45,9 @@ export function renderReportMarkdown(results: RunResults, title: string): string
       '',
     );
   }
+  const changes = answerChangesGrid(results);
+  if (changes.length > 1)
+    lines.push('## Answer changes between rounds', '', answerChangesNote, '', markdownTable(changes), '');
   const diversity = diversityGrid(results);
   if (diversity.length > 1) {
     const embedder = (results.diversity ?? []).find((score) => score.embeddingModel !== null)?.embeddingModel;
