@@ -1,6 +1,7 @@
 /**
- * The report of a run as Markdown, for terminals and pull requests (pure): the results table, what each
- * finetuned model was trained on, and how its training ended.
+ * The report of a run as Markdown, for terminals and pull requests (pure): the results table, the societies
+ * (consensus, answer changes between rounds, diversity), what each finetuned model was trained on, and how its
+ * training ended.
  */
 import { methodLabels } from '../spec/methods.js';
 import type { RunResults } from '../spec/run-results.js';
