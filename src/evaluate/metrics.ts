@@ -1,4 +1,5 @@
 import { isEquivalent } from '../grading/equivalence.js';
+import { countAnswerChanges, type AnswerChanges } from './answer-changes.js';
 import type { DebateTranscript } from '../spec/debate.js';
 import type { AnswerType } from '../spec/problem.js';
 
@@ -39,6 +40,8 @@ export interface DebateMetrics extends Accuracy {
   completionTokens: number;
   /** Sum of the model calls' durations in seconds, summaries included (concurrent calls overlap). */
   modelSeconds: number;
+  /** Each round r ≥ 2: what the agents' answers did since round r − 1, and by what the others said (docs/answer-changes.md). */
+  answerChanges: AnswerChanges[];
 }
 
 export function accuracyOf(correct: number, total: number): Accuracy {
@@ -103,5 +106,6 @@ export function evaluateDebates(transcripts: readonly DebateTranscript[]): Debat
     promptTokens,
     completionTokens,
     modelSeconds: modelTime / 1000,
+    answerChanges: countAnswerChanges(transcripts),
   };
 }

@@ -11,6 +11,7 @@
  * Iteration 0 of a finetuning method is the base society scored the same way (debate, majority or base).
  */
 import { accuracyOf } from './metrics.js';
+import { countAnswerChanges } from './answer-changes.js';
 import { isEquivalent } from '../grading/equivalence.js';
 import type { DebateTranscript, ModelCall } from '../spec/debate.js';
 import type { AnswerType } from '../spec/problem.js';
@@ -79,6 +80,7 @@ export function scoreTranscripts(
   const problems = transcripts.length;
   const { accuracy, standardError } = accuracyOf(correct, problems);
   const society = selection !== 'first-answer' && agents > 1;
+  const answerChanges = selection === 'final-vote' ? countAnswerChanges(transcripts) : [];
   return {
     method,
     iteration,
@@ -95,6 +97,7 @@ export function scoreTranscripts(
           perAgentAccuracy: agentCorrect.map((count) => count / Math.max(1, problems)),
         }
       : {}),
+    ...(answerChanges.length > 0 ? { answerChanges } : {}),
   };
 }
 

@@ -2,11 +2,13 @@
  * The report of a run as one self-contained HTML file (pure: results and the charting libraries' source in,
  * a page out). Charts are drawn by Chart.js with the chartjs-chart-error-bars plugin, inlined, so the file
  * opens anywhere with no network: accuracy per iteration for every method with ± SE bars, per-agent accuracy
- * and consensus, dataset sizes, training loss curves, and a browsable sample of debates.
+ * and consensus, answer changes between rounds, dataset sizes, training loss curves, and a browsable sample of
+ * debates.
  */
 import { methodLabels } from '../spec/methods.js';
 import type { RunResults } from '../spec/run-results.js';
 import { diversityGrid, resultsGrid } from './format-results.js';
+import { answerChangesGrid, answerChangesNote } from './answer-changes-grid.js';
 
 export interface ChartLibraries {
   /** chart.js/dist/chart.umd.min.js */
@@ -44,6 +46,13 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
     diversity.length > 1
       ? `<div class="card"><h2 style="margin-top:0">Diversity</h2>${htmlTable(diversity)}
 <p class="note">The paper's §4.2 measures on a sample of the held-out debates (docs/diversity.md), each mean ± its standard error over those debates: likelihood NLL and KL in nats per token; 1 − cos by ${escapeHtml(embedder ?? 'no embedder')}; n/a where the backend cannot give it.</p></div>
+`
+      : '';
+  const changes = answerChangesGrid(results);
+  const changesCard =
+    changes.length > 1
+      ? `<div class="card"><h2 style="margin-top:0">Answer changes between rounds</h2>${htmlTable(changes)}
+<p class="note">${escapeHtml(answerChangesNote)}</p></div>
 `
       : '';
   const progress = results.progress.finished
@@ -89,7 +98,7 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
   <div class="card"><h2 style="margin-top:0">Finetuning data per model</h2><canvas id="datasets"></canvas></div>
   <div class="card"><h2 style="margin-top:0">Training loss</h2><canvas id="losses"></canvas></div>
 </div>
-${skippedTrainingCard(results)}${diversityCard}<div class="card"><h2 style="margin-top:0">Debates on held-out problems</h2>
+${skippedTrainingCard(results)}${changesCard}${diversityCard}<div class="card"><h2 style="margin-top:0">Debates on held-out problems</h2>
   <label>Society <select id="society"></select></label>
   <div id="debates"></div>
 </div>

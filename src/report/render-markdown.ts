@@ -1,10 +1,12 @@
 /**
- * The report of a run as Markdown, for terminals and pull requests (pure): the results table, what each
- * finetuned model was trained on, and how its training ended.
+ * The report of a run as Markdown, for terminals and pull requests (pure): the results table, the societies
+ * (consensus, answer changes between rounds, diversity), what each finetuned model was trained on, and how its
+ * training ended.
  */
 import { methodLabels } from '../spec/methods.js';
 import type { RunResults } from '../spec/run-results.js';
 import { diversityGrid, markdownTable, resultsGrid } from './format-results.js';
+import { answerChangesGrid, answerChangesNote } from './answer-changes-grid.js';
 
 export function renderReportMarkdown(results: RunResults, title: string): string {
   const lines = [
@@ -44,6 +46,9 @@ export function renderReportMarkdown(results: RunResults, title: string): string
       '',
     );
   }
+  const changes = answerChangesGrid(results);
+  if (changes.length > 1)
+    lines.push('## Answer changes between rounds', '', answerChangesNote, '', markdownTable(changes), '');
   const diversity = diversityGrid(results);
   if (diversity.length > 1) {
     const embedder = (results.diversity ?? []).find((score) => score.embeddingModel !== null)?.embeddingModel;

@@ -2,6 +2,7 @@
  * What a `maft run` has measured: the shape of `artifacts/results.json` (written by src/pipeline/write-results.ts,
  * computed by src/evaluate/scores.ts), read by the views (report, status). Types only.
  */
+import type { AnswerChanges } from './answer-changes.js';
 import type { FinetuneMethod, MethodName } from './methods.js';
 
 /** The data one model of one method got at one iteration. */
@@ -45,6 +46,11 @@ export interface MethodScore {
   perAgentAccuracy?: number[];
   /** Share of the scored answers with nothing parsable. */
   noAnswerRate: number;
+  /**
+   * Methods scored by a debate's final vote (debate, and the finetuned societies), when it has ≥ 2 rounds:
+   * each round r ≥ 2, what the agents' answers did since round r − 1 (docs/answer-changes.md).
+   */
+  answerChanges?: AnswerChanges[];
 }
 
 /**

@@ -56,6 +56,28 @@ describe('scoring the methods', () => {
     expect(debate.standardError).toBeCloseTo(Math.sqrt(0.25 / 4), 12);
     // Each agent's own final answers: agent 0 right on p2, p3; agent 1 on p2, p3; agent 2 on p2.
     expect(debate.perAgentAccuracy).toEqual([0.5, 0.5, 0.25]);
+    // Answer changes (docs/answer-changes.md), by hand: p1 agent 0 leaves its right 0 for the others' 7
+    // (contradicted), agents 1, 2 keep 7 (mixed); p2 agent 0 takes the others' 0 (contradicted), 1, 2 keep it;
+    // p3 everyone mixed: 0 → 6 once, to 0 twice; p4 no answer → no answer three times (mixed).
+    expect(debate.answerChanges).toEqual([
+      {
+        round: 2,
+        turns: 12,
+        rightToRight: 2,
+        rightToWrong: 2,
+        wrongToRight: 3,
+        wrongToSameWrong: 2,
+        wrongToOtherWrong: 3,
+        fromNoAnswer: 3,
+        toNoAnswer: 3,
+        confirmed: { turns: 0, kept: 0, endedRight: 0 },
+        contradicted: { turns: 2, kept: 0, endedRight: 1 },
+        mixed: { turns: 10, kept: 4, endedRight: 4 },
+      },
+    ]);
+    // Scored off round 1 alone: no answer changes.
+    expect(scoreTranscripts('majority', 0, debates, 'first-vote').answerChanges).toBeUndefined();
+    expect(scoreTranscripts('base', 0, debates, 'first-answer').answerChanges).toBeUndefined();
   });
 
   it('counts the tokens of the calls each method used: one, N, or all of them', () => {

@@ -59,6 +59,19 @@ describe('the diversity stage', () => {
     const evaluated = await runInProcess(['eval', at('whole'), '--json']);
     expect(evaluated.status, evaluated.stderr).toBe(0);
     expect((JSON.parse(evaluated.stdout) as { diversity: unknown }).diversity).toEqual(diversity[0]);
+    // Answer changes (docs/answer-changes.md): the debate's score carries round 1 → 2 for its 3 × 3 agent
+    // answers, the same object `maft eval --json` prints, and the report has its table.
+    const changes = results(at('whole')).scores.find((score) => score.method === 'debate')?.answerChanges;
+    expect(changes).toHaveLength(1);
+    const [round2] = changes!;
+    expect(round2).toMatchObject({ round: 2, turns: 9 });
+    const { rightToRight, rightToWrong, wrongToRight, wrongToSameWrong, wrongToOtherWrong } = round2!;
+    expect(rightToRight + rightToWrong + wrongToRight + wrongToSameWrong + wrongToOtherWrong).toBe(9);
+    expect(round2!.confirmed.turns + round2!.contradicted.turns + round2!.mixed.turns).toBe(9);
+    expect((JSON.parse(evaluated.stdout) as { answerChanges: unknown }).answerChanges).toEqual(changes);
+    expect(readFileSync(path.join(at('whole'), 'artifacts', 'report.md'), 'utf8')).toContain(
+      '## Answer changes between rounds',
+    );
     const status = await runInProcess(['status', at('whole')]);
     expect(status.stdout).toMatch(/✔ base\/diversity\s+done\s+2\/2/);
     expect(status.stdout).toMatch(/diversity, mean ± SE over the sampled debates \(docs\/diversity\.md/);

@@ -44,7 +44,7 @@ export function registerEvalCommand(program: Command): void {
   const command = program
     .command('eval')
     .description(
-      'a society of the run answers the held-out split (unless done) and is scored: accuracy ± SE, per round and agent, consensus, no-answer rate, tokens',
+      'a society of the run answers the held-out split (unless done) and is scored: accuracy ± SE, per round and agent, consensus, answer changes between rounds, no-answer rate, tokens',
     )
     .argument('<run-dir>', 'a run directory (made by maft run or maft debate)')
     .option('--json', 'print the metrics as one JSON object');
