@@ -1,8 +1,9 @@
 /**
  * The order a stage starts its embedded training jobs in: longest first (LPT scheduling; pure). With k jobs at
- * once (trainer.parallelJobs), jobs started in list order often leave the largest (single-agent FT's one model,
- * trained on every agent's rows, or a critic with many rows) to start last and train alone while the other cores
- * idle; starting it first lets the small jobs fill the other cores around it. Graham's bound: LPT's makespan is
+ * once (trainer.parallelJobs), jobs started in list order often leave the largest (a critic, whose few rows are
+ * long conversations, or the generator with the most rows) to start last and train alone while the other cores
+ * idle; starting it first lets the small jobs fill the other cores around it. (A stage of one job — single-agent
+ * FT's one model — gains nothing: the order is within a stage.) Graham's bound: LPT's makespan is
  * at most 4/3 − 1/(3k) of the best possible.
  *
  * The order changes nothing a job computes: each job is the same plan (rows, seed, threads) whenever it starts,
