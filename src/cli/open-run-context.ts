@@ -27,6 +27,7 @@ import { checkGivenSociety } from '../society/society-file.js';
 import { preflightTrainer } from '../trainers/open-trainer.js';
 import { finetuneMethodsOf } from '../run-store/run-plan.js';
 import { inferBackendKind, mergeConfig } from './debate-flags.js';
+import { checkParallelJobsFlag } from './parallel-jobs-flag.js';
 import { createProgressReporter } from './progress.js';
 
 export interface RunSelection {
@@ -46,6 +47,8 @@ export interface RunSelection {
   trains?: boolean;
   /** Another run directory whose base-model replies this run may reuse (`maft run --reuse`; docs/reuse.md). */
   reuse?: string;
+  /** Embedded training jobs at once this session (`--parallel-jobs`; not stored in the run's config). */
+  parallelJobs?: number;
 }
 
 /** The raw config of a selection and where it came from (for error messages). */
@@ -82,6 +85,7 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
   const templates = loadPromptTemplates(resolved.task.answerType, config.promptsFile);
   const evalTemplates = loadPromptTemplates(resolved.evalTask.answerType, config.promptsFile);
   selection.check?.(config);
+  checkParallelJobsFlag(selection.parallelJobs, config);
   if (!selection.noModels) await checkBackend(config.backend);
   if (!selection.noModels) await checkGivenSociety(config.backend, config.society.models);
   if (selection.trains && finetuneMethodsOf(config.methods).length > 0) await preflightTrainer(config);
@@ -105,6 +109,7 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
     models: runModelSource(run, config, borrowed),
     log,
     progress: (stage) => createProgressReporter(stage),
+    ...(selection.parallelJobs !== undefined ? { parallelJobs: selection.parallelJobs } : {}),
   };
   try {
     verifyDoneStages(context); // every command reads only records that belong to the run; torn done stages reopen

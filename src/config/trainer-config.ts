@@ -56,7 +56,7 @@ export const embeddedTrainerSchema = z.strictObject({
     .max(256)
     .optional()
     .describe(
-      'Training jobs (one per model of an iteration) that run at once, each in its own process on `threads` threads; each job is the same plan at any count, so adapters are the same files byte for byte. Default (absent): one per core divided by threads (os.availableParallelism(), chosen when the stage starts, so a run resumed on another machine uses its cores). Set it lower to leave cores to other work.',
+      'Training jobs (one per model of an iteration) that run at once, each in its own process on `threads` threads; each job is the same plan at any count, so adapters are the same files byte for byte. Default (absent): one per core divided by threads (os.availableParallelism(), chosen when the stage starts, so a run resumed on another machine uses its cores). Set it lower to leave cores to other work; `--parallel-jobs` (maft run, maft finetune) sets it for one session without changing the stored config. Jobs start longest first (most optimizer steps × window tokens), which changes no adapter.',
     ),
 });
 

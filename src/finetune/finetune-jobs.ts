@@ -20,6 +20,7 @@ import {
 } from './model-registry.js';
 import { runTrainingJob } from './run-training-job.js';
 import { tokenizeRows } from './tokenize-rows.js';
+import { longestFirst, trainingCost } from './job-order.js';
 
 /** The LoRA settings every job of a run uses (units and defaults: src/config/run-config.ts, trainer). */
 export interface TrainerSettings {
@@ -76,6 +77,45 @@ export interface FinetuneJobsOptions {
   parallelJobs?: number;
 }
 
+/** A pending job with its plan (its rows tokenized) and its cost (job-order.ts), ready to start. */
+interface Planned {
+  job: FinetuneJob;
+  base: Omit<RegistryEntry, 'status'>;
+  plan: TrainingPlan & { seed: number };
+  cost: number;
+}
+
+/** The child's plan of one job: the same at any order or `parallelJobs` (its seed derives from the job's key). */
+function jobPlan(
+  run: Run<unknown>,
+  baseModel: string,
+  job: FinetuneJob,
+  examples: TrainingPlan['examples'],
+  settings: TrainerSettings,
+): TrainingPlan & { seed: number } {
+  const key: ModelKey = { method: job.method, iteration: job.iteration, agent: job.agent, role: job.role };
+  return {
+    modelPath: baseModel,
+    outputPath: run.artifactPath(adapterArtifact(key)),
+    mode: 'lora',
+    lora: {
+      rank: settings.rank,
+      alpha: settings.alpha,
+      ...(settings.targets !== undefined ? { targets: settings.targets } : {}),
+      ...(job.initialAdapter !== undefined ? { initialAdapter: run.artifactPath(job.initialAdapter) } : {}),
+    },
+    examples,
+    windowLength: settings.windowLength,
+    windowsPerStep: settings.windowsPerStep,
+    epochs: settings.epochs,
+    learningRate: settings.learningRate,
+    warmupShare: settings.warmupShare,
+    seed: deriveSeed(settings.seed, 'finetune', key.method, key.iteration, key.agent ?? -1, key.role),
+    threads: settings.threads,
+    outputName: jobLabel(key).replaceAll(' ', '-'),
+  };
+}
+
 /**
  * Train `jobs`, up to `parallelJobs` at once, each in a child process, recording every status change in the
  * run's model registry the moment it happens. A job whose model already succeeded on the same rows, settings
@@ -83,8 +123,10 @@ export interface FinetuneJobsOptions {
  * its model stays what it was (the previous iteration's, or the base).
  *
  * A job is the same plan (rows, seed, threads) at any `parallelJobs`, so its adapter is the same file, byte for
- * byte. Jobs are started in list order; a job that fails (its trainer errs or crashes) is recorded `failed` and
- * the others still run to their end and are recorded. An error of the stage itself (the run directory cannot
+ * byte. Jobs start longest first (job-order.ts: every job is tokenized and its exact step count planned before
+ * the first starts; equal ones in list order), so the largest does not end up training alone at the end while the
+ * other cores idle; the returned entries are in list order all the same. A job that fails (its trainer errs or
+ * crashes) is recorded `failed` and the others still run to their end and are recorded. An error of the stage itself (the run directory cannot
  * be written) stops new jobs from starting, lets the running ones finish and be recorded, then is thrown: no job
  * is ever left running behind a returned or thrown call. Registry writes are synchronous and made only from
  * this one process's event loop, so they are serialised: each writes the whole registry with every entry so far.
@@ -130,41 +172,22 @@ export async function runFinetuneJobs(
     else pending.push({ job, base });
   }
 
-  // Tokenization (in this process) one job at a time: each call loads and disposes a node-llama-cpp runtime, and
-  // those share one native addon whose dispose frees llama.cpp's backend; it takes milliseconds, training minutes.
-  let tokenizing: Promise<unknown> = Promise.resolve();
-  const tokenizeInTurn = (rows: readonly TrainingRow[]) => {
-    const tokenized = tokenizing.then(() => tokenizeRows(baseModel, rows));
-    tokenizing = tokenized.catch(() => undefined);
-    return tokenized;
-  };
+  // Every pending job's plan before any starts: its tokens give its exact cost (job-order.ts), which picks the order.
+  // Tokenization runs here, one job at a time: each call loads and disposes a node-llama-cpp runtime, and those
+  // share one native addon whose dispose frees llama.cpp's backend; it takes milliseconds, training minutes.
+  const planned: Planned[] = [];
+  for (const { job, base } of pending) {
+    const plan = jobPlan(run, baseModel, job, await tokenizeRows(baseModel, job.rows), settings);
+    planned.push({ job, base, plan, cost: trainingCost({ ...settings, examples: plan.examples, seed: plan.seed }) });
+  }
+  // Longest first (LPT), ties in list order: the same order on every machine; nothing a job computes depends on it.
+  const order = longestFirst(planned.map(({ cost }) => cost)).map((index) => planned[index] as Planned);
 
-  const trainOne = async (job: FinetuneJob, base: Omit<RegistryEntry, 'status'>): Promise<void> => {
+  const trainOne = async ({ job, base, plan }: Planned): Promise<void> => {
     const key: ModelKey = { method: job.method, iteration: job.iteration, agent: job.agent, role: job.role };
     const label = jobLabel(key);
     save({ ...base, status: 'running', updatedAt: new Date().toISOString() });
     const adapter = adapterArtifact(key);
-    const jobSeed = deriveSeed(settings.seed, 'finetune', key.method, key.iteration, key.agent ?? -1, key.role);
-    const plan: TrainingPlan = {
-      modelPath: baseModel,
-      outputPath: run.artifactPath(adapter),
-      mode: 'lora',
-      lora: {
-        rank: settings.rank,
-        alpha: settings.alpha,
-        ...(settings.targets !== undefined ? { targets: settings.targets } : {}),
-        ...(job.initialAdapter !== undefined ? { initialAdapter: run.artifactPath(job.initialAdapter) } : {}),
-      },
-      examples: await tokenizeInTurn(job.rows),
-      windowLength: settings.windowLength,
-      windowsPerStep: settings.windowsPerStep,
-      epochs: settings.epochs,
-      learningRate: settings.learningRate,
-      warmupShare: settings.warmupShare,
-      seed: jobSeed,
-      threads: settings.threads,
-      outputName: label.replaceAll(' ', '-'),
-    };
     const planFile = run.writeArtifact(`jobs/${adapter.replace(/\.gguf$/, '.plan.json')}`, JSON.stringify(plan));
     const losses: number[] = [];
     try {
@@ -202,10 +225,10 @@ export async function runFinetuneJobs(
   let next = 0;
   let stopped = false; // after an error of the stage itself, running jobs finish (and are recorded); none starts
   const worker = async () => {
-    while (next < pending.length && !stopped) {
-      const { job, base } = pending[next++] as (typeof pending)[number];
+    while (next < order.length && !stopped) {
+      const job = order[next++] as Planned;
       try {
-        await trainOne(job, base);
+        await trainOne(job);
       } catch (error) {
         stopped = true;
         throw error;

@@ -41,6 +41,11 @@ export interface RunContext {
   log: (line: string) => void;
   /** A progress reporter for a debate stage (the CLI passes its terminal one in; silent by default). */
   progress?: (stage: string) => ProgressReporter;
+  /**
+   * Embedded training jobs at once in this session (`--parallel-jobs`), over the config's trainer.parallelJobs; a
+   * setting of the session, not of the run (src/cli/parallel-jobs-flag.ts): the adapters are the same at any count.
+   */
+  parallelJobs?: number;
 }
 
 /**

@@ -272,7 +272,10 @@ export function trainModels(context: RunContext, method: FinetuneMethod, iterati
   );
 }
 
-/** The embedded trainer: one LoRA job per model, `trainer.parallelJobs` at once, in child processes (finetune-jobs.ts). */
+/**
+ * The embedded trainer: one LoRA job per model, `--parallel-jobs` (this session) or `trainer.parallelJobs` at once,
+ * longest first, in child processes (finetune-jobs.ts).
+ */
 function trainEmbedded(
   context: RunContext,
   method: FinetuneMethod,
@@ -289,11 +292,11 @@ function trainEmbedded(
       },
     );
   const threads = trainer.threads ?? backend.threads;
-  const parallelJobs = trainer.parallelJobs ?? defaultParallelJobs(threads);
+  const parallelJobs = context.parallelJobs ?? trainer.parallelJobs ?? defaultParallelJobs(threads);
   const training = jobs.filter((job) => job.rows.length > 0).length;
   if (parallelJobs > 1 && training > 1)
     context.log(
-      `${stageId(method, iteration, 'train')}: up to ${Math.min(parallelJobs, training)} jobs at once, ${threads} thread${threads === 1 ? '' : 's'} each (trainer.parallelJobs, trainer.threads)`,
+      `${stageId(method, iteration, 'train')}: up to ${Math.min(parallelJobs, training)} jobs at once, longest first, ${threads} thread${threads === 1 ? '' : 's'} each (${context.parallelJobs !== undefined ? '--parallel-jobs' : 'trainer.parallelJobs'}, trainer.threads)`,
     );
   const embeddedJobs: FinetuneJob[] = jobs.map(({ from, ...job }) =>
     from !== undefined && 'adapter' in from ? { ...job, initialAdapter: from.adapter } : job,

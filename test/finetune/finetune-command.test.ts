@@ -2,6 +2,7 @@
  * The finetuning stage end to end on the real embedded trainer, through the stage commands on `maft run`'s
  * layout: a run's base/finetune records → `maft build-data` → `maft finetune` (2N LoRA adapters in child
  * processes, a registry) → `maft eval --iteration 1` (the finetuned society answers the held-out split).
+ * `--parallel-jobs` sets this session's jobs at once without touching the run's stored config.
  * Plus crashes: a corrupt model and a trainer killed mid-job end in one clear error, the parent survives,
  * and a re-run finishes the work.
  */
@@ -50,9 +51,18 @@ const registry = () =>
 describe('maft finetune', () => {
   it("trains every agent's generator and critic that has data, records them, and skips them on a re-run", () => {
     expect(runCli(['build-data', run]).status).toBe(0);
-    const first = runCli(['finetune', run]);
+    const config = readFileSync(path.join(run, 'config.json'), 'utf8');
+    const refused = runCli(['finetune', run, '--parallel-jobs', '0']);
+    expect(refused.status).not.toBe(0);
+    expect(refused.stderr.trim()).toBe(
+      'maft: error [CONFIG_INVALID]: --parallel-jobs: expected a whole number from 1 to 256, got "0"',
+    );
+    // The flag sets this session's jobs at once (the stage says so), not the run's config: the run resumes.
+    const first = runCli(['finetune', run, '--parallel-jobs', '3']);
     expect(first.stderr).not.toMatch(/error/);
     expect(first.status).toBe(0);
+    expect(first.stderr).toMatch(/jobs at once, longest first, 1 thread each \(--parallel-jobs, trainer\.threads\)/);
+    expect(readFileSync(path.join(run, 'config.json'), 'utf8')).toBe(config);
     const entries = registry().entries;
     expect(entries).toHaveLength(6);
     for (const entry of entries) {

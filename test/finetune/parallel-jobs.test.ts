@@ -2,6 +2,7 @@
  * The embedded trainer's jobs side by side (trainer.parallelJobs), on a real tiny model and real child processes:
  * - two at once train the same adapters, byte for byte, and the same loss curves as one after another, and
  *   really run together (both recorded `running` before either reports a step);
+ * - the job with the most steps starts first (longest first), the last in the list here;
  * - a job that fails is recorded `failed` while its sibling runs to its end and is recorded `succeeded`;
  * - an error of the stage itself stops new jobs, lets the running one finish and be recorded, then is thrown;
  *   the next call keeps the finished jobs and trains only the rest (a killed run's resume).
@@ -20,6 +21,7 @@ import {
 import { adapterArtifact, registryArtifact, type ModelRegistry } from '../../src/finetune/model-registry.js';
 import { defaultParallelJobs } from '../../src/finetune/parallel-jobs.js';
 import type { TrainingRow } from '../../src/finetune-data/training-row.js';
+import type { TrainingProgress } from '../../src/trainer/training-plan.js';
 import { openRun } from '../../src/run-store/open-run.js';
 import type { Run } from '../../src/run-store/run.js';
 import { temporaryDirectory } from '../run-store/temporary-directory.js';
@@ -48,7 +50,7 @@ const jobs: FinetuneJob[] = [0, 1, 2].map((agent) => ({
   iteration: 1,
   agent,
   role: 'generator',
-  rows: Array.from({ length: 4 + agent }, (_, index) => row(index + agent, 2 * index + 1, agent)),
+  rows: Array.from({ length: 4 + 4 * agent }, (_, index) => row(index + agent, 2 * index + 1, agent)),
 }));
 const settings: TrainerSettings = {
   rank: 4,
@@ -65,6 +67,17 @@ const adapters = (run: Run<unknown>, list: readonly FinetuneJob[]) =>
   list.map((job) => readFileSync(run.artifactPath(adapterArtifact(job))));
 const registryOnDisk = (run: Run<unknown>) =>
   JSON.parse(readFileSync(run.artifactPath(registryArtifact), 'utf8')) as ModelRegistry;
+/** The stage's call with this file's model and settings: `list` trained `parallelJobs` at once. */
+const train = (
+  run: Run<unknown>,
+  list: readonly FinetuneJob[],
+  parallelJobs = 1,
+  onProgress: (label: string, progress: TrainingProgress) => void = () => {},
+) => runFinetuneJobs(run, modelPath, list, settings, onProgress, { parallelJobs });
+/** The labels of the jobs in the order they train their first step (their start order, one at a time). */
+const firstSteps = (labels: string[]) => (label: string, progress: TrainingProgress) => {
+  if (progress.step === 1) labels.push(label);
+};
 
 beforeAll(async () => {
   modelPath = path.join(directory, 'tiny.gguf');
@@ -81,20 +94,14 @@ describe('trainer.parallelJobs', () => {
 
   it('two jobs at once train the same adapters, byte for byte, and the same losses as one after another', async () => {
     const serial = newRun();
-    const serialOutcome = await runFinetuneJobs(serial, modelPath, jobs, settings, () => {});
+    const started: string[] = [];
+    const serialOutcome = await train(serial, jobs, 1, firstSteps(started));
     const parallel = newRun();
     const runningAtFirstStep: number[] = [];
-    const parallelOutcome = await runFinetuneJobs(
-      parallel,
-      modelPath,
-      jobs,
-      settings,
-      () => {
-        if (runningAtFirstStep.length === 0)
-          runningAtFirstStep.push(registryOnDisk(parallel).entries.filter((e) => e.status === 'running').length);
-      },
-      { parallelJobs: 2 },
-    );
+    const parallelOutcome = await train(parallel, jobs, 2, () => {
+      if (runningAtFirstStep.length === 0)
+        runningAtFirstStep.push(registryOnDisk(parallel).entries.filter((e) => e.status === 'running').length);
+    });
     // Both workers record their job `running` before either child trains a step: two children at once.
     expect(runningAtFirstStep).toEqual([2]);
     expect(serialOutcome.failed).toEqual([]);
@@ -105,6 +112,13 @@ describe('trainer.parallelJobs', () => {
       outcome.entries.map((entry) => ({ steps: entry.result?.steps, losses: entry.result?.losses }));
     expect(curves(parallelOutcome)).toEqual(curves(serialOutcome));
     expect(curves(serialOutcome)[0]?.steps).toBeGreaterThan(0);
+    // Longest first: the most steps (all jobs share one window shape) started first, though it is last in the list;
+    // the returned entries stay in list order.
+    const steps = serialOutcome.entries.map((entry) => entry.result?.steps ?? 0);
+    expect(steps[2]).toBeGreaterThan(steps[1] ?? 0);
+    expect(steps[1]).toBeGreaterThan(steps[0] ?? 0);
+    expect(started).toEqual([2, 1, 0].map((agent) => `multiagent-ft iteration 1 agent ${agent} generator`));
+    expect(serialOutcome.entries.map((entry) => entry.agent)).toEqual([0, 1, 2]);
     // The registry on disk holds every job, each written whole by serialised writes.
     expect(readRunRegistry(parallel).entries.map((entry) => entry.agent)).toEqual([0, 1, 2]);
     serial.close();
@@ -118,13 +132,13 @@ describe('trainer.parallelJobs', () => {
       { ...(jobs[0] as FinetuneJob), initialAdapter: 'models/broken.gguf' },
       jobs[1] as FinetuneJob,
     ];
-    const outcome = await runFinetuneJobs(run, modelPath, list, settings, () => {}, { parallelJobs: 2 });
+    const outcome = await train(run, list, 2);
     expect(outcome.entries.map((entry) => entry.status)).toEqual(['failed', 'succeeded']);
     expect(outcome.failed.map((entry) => entry.agent)).toEqual([0]);
     expect(outcome.failed[0]?.reason?.split('\n')).toHaveLength(1);
     // The sibling's adapter is the one it trains alone.
     const alone = newRun();
-    await runFinetuneJobs(alone, modelPath, [jobs[1] as FinetuneJob], settings, () => {});
+    await train(alone, [jobs[1] as FinetuneJob]);
     expect(adapters(run, [jobs[1] as FinetuneJob])).toEqual(adapters(alone, [jobs[1] as FinetuneJob]));
     run.close();
     alone.close();
@@ -137,31 +151,24 @@ describe('trainer.parallelJobs', () => {
       `jobs/${adapterArtifact(jobs[1] as FinetuneJob).replace(/\.gguf$/, '.plan.json')}`,
     );
     mkdirSync(path.join(planPath, 'in-the-way'), { recursive: true });
-    await expect(runFinetuneJobs(run, modelPath, jobs, settings, () => {}, { parallelJobs: 2 })).rejects.toThrow();
+    await expect(train(run, jobs, 2)).rejects.toThrow();
+    // Longest first: agent 2's job started, then agent 1's failed to; agent 0's never started.
     const after = readRunRegistry(run).entries;
-    expect(after.find((entry) => entry.agent === 0)?.status).toBe('succeeded');
+    expect(after.find((entry) => entry.agent === 2)?.status).toBe('succeeded');
     // Nothing but the broken job is left `running` (what a killed run leaves: it is trained again next time).
     expect(after.filter((entry) => entry.status === 'running').map((entry) => entry.agent)).toEqual([1]);
-    const kept = after.find((entry) => entry.agent === 0)?.updatedAt;
+    expect(after.find((entry) => entry.agent === 0)).toBeUndefined();
+    const kept = after.find((entry) => entry.agent === 2)?.updatedAt;
 
     rmSync(planPath, { recursive: true });
     const trained: string[] = [];
-    const outcome = await runFinetuneJobs(
-      run,
-      modelPath,
-      jobs,
-      settings,
-      (label, progress) => {
-        if (progress.step === 1) trained.push(label);
-      },
-      { parallelJobs: 2 },
-    );
+    const outcome = await train(run, jobs, 2, firstSteps(trained));
     expect(outcome.failed).toEqual([]);
-    expect(trained).not.toContain('multiagent-ft iteration 1 agent 0 generator');
-    expect(trained).toContain('multiagent-ft iteration 1 agent 1 generator');
-    expect(outcome.entries.find((entry) => entry.agent === 0)?.updatedAt).toBe(kept);
+    expect(trained).not.toContain('multiagent-ft iteration 1 agent 2 generator');
+    expect(trained.sort()).toEqual([0, 1].map((agent) => `multiagent-ft iteration 1 agent ${agent} generator`));
+    expect(outcome.entries.find((entry) => entry.agent === 2)?.updatedAt).toBe(kept);
     const reference = newRun();
-    await runFinetuneJobs(reference, modelPath, jobs, settings, () => {});
+    await train(reference, jobs);
     expect(adapters(run, jobs)).toEqual(adapters(reference, jobs));
     run.close();
     reference.close();

@@ -3,6 +3,7 @@ import { readRunRegistry } from '../../finetune/finetune-jobs.js';
 import { trainModels } from '../../pipeline/stages.js';
 import { stageId } from '../../run-store/run-plan.js';
 import { withRunContext } from '../open-run-context.js';
+import { addParallelJobsOption, parallelJobsFlag } from '../parallel-jobs-flag.js';
 import { addStageOptions, selectStage, type StageFlags } from '../stage-selection.js';
 
 /**
@@ -10,9 +11,19 @@ import { addStageOptions, selectStage, type StageFlags } from '../stage-selectio
  * `<method>/iteration-<k>/train`) with the run's trainer from the data `maft build-data` wrote, with the
  * run's trainer settings, each recorded in the run's model registry. Re-running resumes: finished jobs are kept.
  */
-export async function runFinetuneCommand(directory: string, flags: StageFlags): Promise<void> {
+export async function runFinetuneCommand(
+  directory: string,
+  flags: StageFlags & { parallelJobs?: string },
+): Promise<void> {
+  const parallelJobs = parallelJobsFlag(flags.parallelJobs);
   await withRunContext(
-    { directory, existing: true, trains: true, check: (config) => void selectStage(flags, config, 1) },
+    {
+      directory,
+      existing: true,
+      trains: true,
+      check: (config) => void selectStage(flags, config, 1),
+      ...(parallelJobs !== undefined ? { parallelJobs } : {}),
+    },
     async (context) => {
       const { method, iteration } = selectStage(flags, context.config, 1);
       await trainModels(context, method, iteration);
@@ -40,5 +51,5 @@ export function registerFinetuneCommand(program: Command): void {
       "train a method's models of an iteration with the run's trainer (embedded, openai, together, command, hf)",
     )
     .argument('<run-dir>', "a run directory with the iteration's data (maft build-data)");
-  addStageOptions(command, 'the iteration to train (default 1)').action(runFinetuneCommand);
+  addParallelJobsOption(addStageOptions(command, 'the iteration to train (default 1)')).action(runFinetuneCommand);
 }

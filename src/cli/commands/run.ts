@@ -5,6 +5,7 @@ import { formatResultsTable } from '../../report/format-results.js';
 import { writeReportFiles } from '../../report/write-report.js';
 import { integerFlag } from '../debate-flags.js';
 import { withRunContext } from '../open-run-context.js';
+import { addParallelJobsOption, parallelJobsFlag } from '../parallel-jobs-flag.js';
 
 interface RunFlags {
   run?: string;
@@ -14,6 +15,7 @@ interface RunFlags {
   evalCount?: string;
   methods?: string;
   reuse?: string;
+  parallelJobs?: string;
 }
 
 /** The flags' settings, shaped like the config (the schema checks their values). */
@@ -39,6 +41,7 @@ export async function runRunCommand(configFile: string | undefined, flags: RunFl
   const directory =
     flags.run ??
     path.join('runs', configFile === undefined ? 'default' : path.basename(configFile).replace(/\.(ya?ml|json)$/i, ''));
+  const parallelJobs = parallelJobsFlag(flags.parallelJobs);
   await withRunContext(
     {
       directory,
@@ -46,6 +49,7 @@ export async function runRunCommand(configFile: string | undefined, flags: RunFl
       overrides: configFromRunFlags(flags),
       trains: true,
       ...(flags.reuse !== undefined ? { reuse: flags.reuse } : {}),
+      ...(parallelJobs !== undefined ? { parallelJobs } : {}),
     },
     async (context) => {
       const { run, config } = context;
@@ -73,7 +77,7 @@ export async function runRunCommand(configFile: string | undefined, flags: RunFl
 }
 
 export function registerRunCommand(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description(
       'the whole method: debate, vote, finetune every agent, iterate, and evaluate against the baselines (resumable)',
@@ -94,6 +98,6 @@ export function registerRunCommand(program: Command): void {
     .option(
       '--methods <list>',
       'comma-separated: base, majority, debate, multiagent-ft, single-agent-ft, majority-ft, star',
-    )
-    .action(runRunCommand);
+    );
+  addParallelJobsOption(command).action(runRunCommand);
 }
