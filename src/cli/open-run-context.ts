@@ -28,7 +28,7 @@ import { preflightTrainer } from '../trainers/open-trainer.js';
 import { finetuneMethodsOf } from '../run-store/run-plan.js';
 import { inferBackendKind, mergeConfig } from './debate-flags.js';
 import { checkParallelJobsFlag } from './parallel-jobs-flag.js';
-import { createProgressReporter } from './progress.js';
+import { createProgressReporter, writeProgressLine } from './progress.js';
 
 export interface RunSelection {
   /** The run directory. */
@@ -99,7 +99,7 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
     command: process.argv.slice(2),
     sessionSettings: runSessionSettings,
   });
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const log = (line: string) => writeProgressLine(line);
   const context: RunContext = {
     run,
     config,
