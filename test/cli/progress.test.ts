@@ -56,8 +56,13 @@ describe('progress of stages side by side (method chains)', () => {
     ]);
     first.finish();
     // The finished stage's last bar stays on a line of its own; the running one is redrawn alone.
-    expect(terminal.output.at(-2)).toMatch(/^\r\[.*multiagent-ft\/iteration-1\/eval 2\/10.*\u001b\[K\n$/);
-    expect(terminal.output.at(-1)).toMatch(/^\r\[.*single-agent-ft\/iteration-1\/finetune 4\/10[^|]*\u001b\[K$/);
+    const [kept, redrawn] = terminal.output.slice(-2) as [string, string];
+    expect(kept.startsWith('\r[') && kept.endsWith('\u001b[K\n')).toBe(true);
+    expect(kept).toContain('multiagent-ft/iteration-1/eval 2/10');
+    expect(kept).not.toContain('single-agent-ft');
+    expect(redrawn.startsWith('\r[') && redrawn.endsWith('\u001b[K')).toBe(true);
+    expect(redrawn).toContain('single-agent-ft/iteration-1/finetune 4/10');
+    expect(redrawn).not.toContain('multiagent-ft');
     second.finish();
     expect(terminal.output.at(-1)).toBe('\n');
     writeProgressLine('done', terminal.stream);
