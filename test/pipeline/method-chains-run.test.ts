@@ -3,9 +3,11 @@
  * (sequential), on the shipped arithmetic model: multiagent FT and single-agent FT, two iterations, a few problems.
  * The run directories end the same — every adapter byte for byte, every score, every registry entry — while the
  * parallel run really interleaves the methods (its manifest lists the stages in the order they started). Resuming
- * a finished run with the other methodChains is not "a different config".
+ * a finished run with the other methodChains is not "a different config". A chain that fails (its training job
+ * cannot write its adapter) lets the other chain finish its running stage, leaves no other stage `running`, and
+ * the same command resumes the run to its end.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
@@ -107,5 +109,50 @@ describe('methodChains', () => {
     expect(resumed.status, resumed.stderr.slice(-2000)).toBe(0);
     expect(readFileSync(artifact('parallel', 'models/registry.json'), 'utf8')).toBe(before);
     expect(scores(results('parallel'))).toEqual(scores(results('sequential')));
+  });
+
+  it("a failing chain leaves the other chain's finished work recorded, and the run resumes", async () => {
+    const config = path.join(directory, 'failing.yaml');
+    writeFileSync(
+      config,
+      readFileSync(configFile('parallel'), 'utf8')
+        .replace('iterations: 2', 'iterations: 1')
+        .replace('finetuneCount: 3, evalCount: 3', 'finetuneCount: 2, evalCount: 2')
+        .replace('diversity: { problems: 2 }', 'diversity: { problems: 0 }'),
+    );
+    const failing = runDirectory('failing');
+    const created = await runInProcess(['debate', '--config', config, '--run', failing, '--split', 'eval']);
+    expect(created.status, created.stderr.slice(-2000)).toBe(0);
+    // A directory where single-agent FT's adapter must be written: its one training job fails when it saves.
+    const obstacle = path.join(failing, 'artifacts', 'models', 'single-agent-ft', 'iteration-1', 'model.gguf');
+    mkdirSync(obstacle, { recursive: true });
+    const stopped = await runInProcess(['run', config, '--run', failing]);
+    expect(stopped.status).not.toBe(0);
+    expect(stopped.stderr).toContain('training jobs failed');
+    const stages = (JSON.parse(readFileSync(path.join(failing, 'manifest.json'), 'utf8')) as RunManifest).stages;
+    // The failed stage stays `running` (its failed job is recorded: a resume retries it); every other stage that
+    // started, multiagent FT's included, finished and is `done`: none was cut off half way.
+    expect(stages['single-agent-ft/iteration-1/train']?.state).toBe('running');
+    expect(
+      Object.entries(stages)
+        .filter(([id, marker]) => id !== 'single-agent-ft/iteration-1/train' && marker.state !== 'done')
+        .map(([id]) => id),
+    ).toEqual([]);
+    expect(Object.keys(stages)).toContain('multiagent-ft/iteration-1/data');
+    const entries = (
+      JSON.parse(readFileSync(path.join(failing, 'artifacts', 'models', 'registry.json'), 'utf8')) as ModelRegistry
+    ).entries;
+    expect(entries.find((entry) => entry.method === 'single-agent-ft')?.status).toBe('failed');
+    expect(entries.filter((entry) => entry.method === 'multiagent-ft' && entry.status === 'running')).toEqual([]);
+
+    rmSync(obstacle, { recursive: true });
+    const resumed = await runInProcess(['run', config, '--run', failing]);
+    expect(resumed.status, resumed.stderr.slice(-2000)).toBe(0);
+    const value = JSON.parse(readFileSync(path.join(failing, 'artifacts', 'results.json'), 'utf8')) as RunResults;
+    expect(value.progress).toMatchObject({ finished: true });
+    const after = (
+      JSON.parse(readFileSync(path.join(failing, 'artifacts', 'models', 'registry.json'), 'utf8')) as ModelRegistry
+    ).entries;
+    expect(after.filter((entry) => entry.status === 'failed' || entry.status === 'running')).toEqual([]);
   });
 });
