@@ -12,9 +12,13 @@ function boardOf(stream: NodeJS.WriteStream): Map<symbol, string> {
   return board;
 }
 
+/** Redraw the bars' line, cut to the terminal's width (a wrapped line could not be redrawn in place). */
 function redraw(stream: NodeJS.WriteStream): void {
   const bars = [...boardOf(stream).values()];
-  if (bars.length > 0) stream.write(`\r${bars.join('  |  ')}\x1b[K`);
+  if (bars.length === 0) return;
+  const line = bars.join('  |  ');
+  const width = stream.columns;
+  stream.write(`\r${width !== undefined && width > 1 && line.length >= width ? line.slice(0, width - 1) : line}\x1b[K`);
 }
 
 /**

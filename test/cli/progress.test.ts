@@ -68,4 +68,14 @@ describe('progress of stages side by side (method chains)', () => {
     writeProgressLine('done', terminal.stream);
     expect(terminal.output.at(-1)).toBe('done\n'); // no bar left: a plain line
   });
+
+  it("cuts the bars' line to the terminal's width, so it is redrawn in place", () => {
+    const terminal = stream(true);
+    (terminal.stream as { columns?: number }).columns = 40;
+    const first = createProgressReporter('multiagent-ft/iteration-1/eval', terminal.stream);
+    const second = createProgressReporter('single-agent-ft/iteration-1/finetune', terminal.stream);
+    first.update(at(2, 0));
+    second.update(at(4, 0));
+    expect(terminal.output.at(-1)).toBe(`\r[${'#'.repeat(5)}${'.'.repeat(19)}] multiagent-f\u001b[K`);
+  });
 });
