@@ -3,10 +3,12 @@
  * (sequential), on the shipped arithmetic model: multiagent FT and single-agent FT, two iterations, a few problems.
  * The run directories end the same — every adapter byte for byte, every score, every registry entry — while the
  * parallel run really interleaves the methods (its manifest lists the stages in the order they started). Resuming
- * a finished run with the other methodChains is not "a different config". A chain that fails (its training job
+ * a finished run with the other methodChains is not "a different config"; a run killed inside one chain resumes to
+ * the same adapters and scores. A chain that fails (its training job
  * cannot write its adapter) lets the other chain finish its running stage, leaves no other stage `running`, and
  * the same command resumes the run to its end.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +16,7 @@ import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
 import type { ModelRegistry } from '../../src/finetune/model-registry.js';
 import type { RunManifest } from '../../src/run-store/manifest.js';
 import type { RunResults } from '../../src/spec/run-results.js';
+import { cliCommand } from '../helpers/run-cli.js';
 import { runInProcess } from '../helpers/run-in-process.js';
 import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
@@ -109,6 +112,24 @@ describe('methodChains', () => {
     expect(resumed.status, resumed.stderr.slice(-2000)).toBe(0);
     expect(readFileSync(artifact('parallel', 'models/registry.json'), 'utf8')).toBe(before);
     expect(scores(results('parallel'))).toEqual(scores(results('sequential')));
+  });
+
+  it('killed (SIGKILL) inside one chain while the other runs, resumes to the same adapters and scores', async () => {
+    const killed = runDirectory('killed');
+    const [executable, ...prefix] = cliCommand();
+    const crashed = spawnSync(executable as string, [...prefix, 'run', configFile('parallel'), '--run', killed], {
+      encoding: 'utf8',
+      timeout: 3_600_000,
+      env: { ...process.env, MAFT_CRASH_AT: 'multiagent-ft/iteration-1/train:step-1' },
+    });
+    expect(crashed.signal, crashed.stderr.slice(-1500)).toBe('SIGKILL');
+    const resumed = await runInProcess(['run', configFile('parallel'), '--run', killed]);
+    expect(resumed.status, resumed.stderr.slice(-2000)).toBe(0);
+    expect(scores(results('killed'))).toEqual(scores(results('parallel')));
+    expect(registry('killed')).toEqual(registry('parallel'));
+    const made = adapters('killed');
+    expect([...made.keys()].sort()).toEqual([...adapters('parallel').keys()].sort());
+    for (const [name, bytes] of adapters('parallel')) expect(made.get(name)?.equals(bytes), name).toBe(true);
   });
 
   it("a failing chain leaves the other chain's finished work recorded, and the run resumes", async () => {
