@@ -30,6 +30,8 @@ export const slowTests = [
   'test/integrity/foreign-record.test.ts',
   'test/pipeline/diversity-stage.test.ts',
   'test/pipeline/reuse-run.test.ts',
+  'test/pipeline/method-chains-run.test.ts',
+  'test/finetune/registry-concurrency.test.ts',
   'test/tools/base-model/model-card.test.ts',
   'test/serve/serve-command.test.ts',
   'test/serve/serve-faults.test.ts',

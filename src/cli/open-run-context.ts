@@ -9,7 +9,7 @@ import path from 'node:path';
 import { isRemoteModelSource } from '../backends/llama-cpp/index.js';
 import { embeddedBackend, embeddedDefaultConfig, resolveRunConfig } from '../config/resolve-run-config.js';
 import { reuseProblems } from '../config/reuse-rules.js';
-import { runConfigSchema, type RunConfig } from '../config/run-config.js';
+import { runConfigSchema, runSessionSettings, type RunConfig } from '../config/run-config.js';
 import { readConfigFileResolved, validateConfig } from '../config/validate-config.js';
 import { MaftError } from '../errors/maft-error.js';
 import { readBaseModelRecord, recordBaseModel } from '../run-store/base-model-record.js';
@@ -28,7 +28,7 @@ import { preflightTrainer } from '../trainers/open-trainer.js';
 import { finetuneMethodsOf } from '../run-store/run-plan.js';
 import { inferBackendKind, mergeConfig } from './debate-flags.js';
 import { checkParallelJobsFlag } from './parallel-jobs-flag.js';
-import { createProgressReporter } from './progress.js';
+import { createProgressReporter, writeProgressLine } from './progress.js';
 
 export interface RunSelection {
   /** The run directory. */
@@ -95,8 +95,11 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
     selection.reuse === undefined
       ? undefined
       : await borrowReplies(selection.reuse, selection.directory, config, fingerprint);
-  const run = openRun<RunConfig>(selection.directory, config, { command: process.argv.slice(2) });
-  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const run = openRun<RunConfig>(selection.directory, config, {
+    command: process.argv.slice(2),
+    sessionSettings: runSessionSettings,
+  });
+  const log = (line: string) => writeProgressLine(line);
   const context: RunContext = {
     run,
     config,

@@ -53,6 +53,12 @@ export const runConfigSchema = z.strictObject({
     .max(1024)
     .default(4)
     .describe("Problems debated at once (a backend's own concurrency bounds requests). Default 4."),
+  methodChains: z
+    .enum(['parallel', 'sequential'])
+    .optional()
+    .describe(
+      "How `maft run` orders the finetuning methods after the base stages. `parallel`: one chain per method (its iterations in order) and the chains at once, so one method's one-job training stage (single-agent FT) overlaps another's debates and no core idles; `sequential`: iteration k of every method before iteration k + 1 of any, one stage at a time. Results are the same either way (every reply has its own seed and is decoded alone; a training job is the same plan whenever it runs), so it is a setting of the session: a resume may change it. Default (absent): parallel when every local worker is single-threaded (backend.threads 1 and the embedded trainer's threads 1, or hosted/remote work), where extra workers just share the cores; sequential when any runs more than 1 thread, since spinning threads collapse when the cores are oversubscribed.",
+    ),
   fallbacks: z
     .array(z.enum(answerFallbacks as [string, ...string[]]))
     .optional()
@@ -180,3 +186,9 @@ export const runConfigSchema = z.strictObject({
 export type RunConfigInput = z.input<typeof runConfigSchema>;
 export type RunConfig = z.output<typeof runConfigSchema>;
 export type TrainerConfig = z.output<typeof trainerConfigSchema>;
+
+/**
+ * The run config's settings of a session (run-store/open-run.ts, `sessionSettings`): they schedule the work and
+ * change no result, so a resume may change them without "a different config".
+ */
+export const runSessionSettings: readonly (keyof RunConfig)[] = ['methodChains'];

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { ChatModel, ChatResponse } from '../spec/chat-model.js';
 import type { BorrowedReplies } from '../run-store/borrowed-replies.js';
 import type { CacheableRequest, RequestCache } from '../run-store/request-cache.js';
@@ -11,6 +12,20 @@ export interface ReplyCounts {
 
 export function emptyReplyCounts(): ReplyCounts {
   return { cached: 0, reused: 0, computed: 0 };
+}
+
+/** The counts of the work running inside `countReplies` (async context, so concurrent stages never mix theirs). */
+const scopedCounts = new AsyncLocalStorage<ReplyCounts>();
+
+/**
+ * Run `work`, counting where the replies its own calls got came from. A stage's share of the replies is counted
+ * here rather than as a difference of the source's running totals: with method chains side by side
+ * (pipeline/method-chains.ts) another stage's replies land in those totals meanwhile.
+ */
+export async function countReplies<T>(work: () => Promise<T>): Promise<{ result: T; counts: ReplyCounts }> {
+  const counts = emptyReplyCounts();
+  const result = await scopedCounts.run(counts, work);
+  return { result, counts };
 }
 
 export interface CachedModelOptions {
@@ -53,6 +68,8 @@ export function cachedModel(
         return reused === undefined ? model.complete(request) : Promise.resolve(reused);
       });
       if (counts !== undefined) counts[source]++;
+      const scoped = scopedCounts.getStore();
+      if (scoped !== undefined) scoped[source]++;
       return response;
     },
   };

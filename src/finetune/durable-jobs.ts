@@ -21,8 +21,8 @@ import type { Run } from '../run-store/run.js';
 import type { ModelRef } from '../spec/model-ref.js';
 import { modelFileName, type TrainerJobs, type TrainerJobStatus } from '../trainers/trainer-job.js';
 import { packageVersion } from '../util/package-version.js';
-import { jobLabel, readRunRegistry, type FinetuneOutcome } from './finetune-jobs.js';
-import { findEntry, registryArtifact, withEntry, type ModelKey, type RegistryEntry } from './model-registry.js';
+import { jobLabel, readRunRegistry, saveRegistryEntry, type FinetuneOutcome } from './finetune-jobs.js';
+import { findEntry, type ModelKey, type RegistryEntry } from './model-registry.js';
 
 export interface DurableJob extends ModelKey {
   rows: readonly TrainingRow[];
@@ -66,8 +66,7 @@ export async function runDurableJobs(
   let registry = readRunRegistry(run);
   const save = (entry: RegistryEntry): RegistryEntry => {
     const stamped = { ...entry, updatedAt: new Date().toISOString() };
-    registry = withEntry(registry, stamped);
-    run.writeArtifact(registryArtifact, `${JSON.stringify(registry, null, 2)}\n`);
+    registry = saveRegistryEntry(run, stamped); // read-modify-write: another stage may have written in between
     return stamped;
   };
   const versions = { maft: packageVersion(), nodeLlamaCpp: 'n/a' };

@@ -65,6 +65,21 @@ export function readRunRegistry(run: Pick<Run<unknown>, 'readArtifact'>): ModelR
   return parseRegistry(run.readArtifact(registryArtifact));
 }
 
+/**
+ * Record one entry in the run's registry and return the registry as now written. The file is read, changed and
+ * written back in one synchronous step, never from a copy read when a stage started: two train stages of one
+ * process at once (`maft run`'s method chains, pipeline/method-chains.ts) each keep the other's entries, since
+ * no other JavaScript runs between this read and this write (the run's lock keeps other processes out).
+ */
+export function saveRegistryEntry(
+  run: Pick<Run<unknown>, 'readArtifact' | 'writeArtifact'>,
+  entry: RegistryEntry,
+): ModelRegistry {
+  const registry = withEntry(readRunRegistry(run), entry);
+  run.writeArtifact(registryArtifact, `${JSON.stringify(registry, null, 2)}\n`);
+  return registry;
+}
+
 export const jobLabel = (key: ModelKey): string =>
   `${key.method} iteration ${key.iteration} ${key.agent === null ? 'model' : `agent ${key.agent} ${key.role}`}`;
 
@@ -128,8 +143,9 @@ function jobPlan(
  * other cores idle; the returned entries are in list order all the same. A job that fails (its trainer errs or
  * crashes) is recorded `failed` and the others still run to their end and are recorded. An error of the stage itself (the run directory cannot
  * be written) stops new jobs from starting, lets the running ones finish and be recorded, then is thrown: no job
- * is ever left running behind a returned or thrown call. Registry writes are synchronous and made only from
- * this one process's event loop, so they are serialised: each writes the whole registry with every entry so far.
+ * is ever left running behind a returned or thrown call. Registry writes are synchronous read-modify-writes
+ * (saveRegistryEntry) made only from this one process's event loop, so they are serialised: another stage
+ * training at the same time (method chains side by side) never loses an entry to this one's.
  */
 export async function runFinetuneJobs(
   run: Run<unknown>,
@@ -141,8 +157,7 @@ export async function runFinetuneJobs(
 ): Promise<FinetuneOutcome> {
   let registry = readRunRegistry(run);
   const save = (entry: RegistryEntry) => {
-    registry = withEntry(registry, entry);
-    run.writeArtifact(registryArtifact, `${JSON.stringify(registry, null, 2)}\n`);
+    registry = saveRegistryEntry(run, entry); // read-modify-write: another stage may have written in between
   };
   const versions = { maft: packageVersion(), nodeLlamaCpp: nodeLlamaCppVersion() };
   const trainer = { mode: 'lora', ...settings, targets: settings.targets ?? 'all' } as Record<string, unknown>;
@@ -173,8 +188,8 @@ export async function runFinetuneJobs(
   }
 
   // Every pending job's plan before any starts: its tokens give its exact cost (job-order.ts), which picks the order.
-  // Tokenization runs here, one job at a time: each call loads and disposes a node-llama-cpp runtime, and those
-  // share one native addon whose dispose frees llama.cpp's backend; it takes milliseconds, training minutes.
+  // Tokenization runs here, one job at a time, on the process's one tokenizer runtime (tokenize-rows.ts: never
+  // disposed per call, so it frees no backend under another stage's debate); it takes milliseconds, training minutes.
   const planned: Planned[] = [];
   for (const { job, base } of pending) {
     const plan = jobPlan(run, baseModel, job, await tokenizeRows(baseModel, job.rows), settings);

@@ -6,13 +6,16 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { RunConfig } from '../config/run-config.js';
+import { runSessionSettings, type RunConfig } from '../config/run-config.js';
 import type { JsonlLog } from '../run-store/jsonl-log.js';
 import { readRun } from '../run-store/read-run.js';
 import { configFingerprint } from '../run-store/record-producer.js';
 import type { Problem } from '../spec/problem.js';
 import type { RunContext } from './run-context.js';
 import { planRun } from '../run-store/run-plan.js';
+
+/** Settings of a session (methodChains): a resume may change them, so they are not compared here either. */
+const sessionKeys = new Set<string>(runSessionSettings);
 
 /** The problems a split's stages answer, id → question. */
 export function splitProblems(context: RunContext, split: 'finetune' | 'eval'): Problem[] {
@@ -70,7 +73,11 @@ export function checkStoredRecords(
 ): void {
   if (!existsSync(path.join(directory, 'config.json'))) return;
   const reader = readRun(directory);
-  if (configFingerprint(reader.config) !== configFingerprint(config)) return; // opening refuses the changed config
+  const compared = (value: unknown) =>
+    configFingerprint(
+      Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([key]) => !sessionKeys.has(key))),
+    );
+  if (compared(reader.config) !== compared(config)) return; // opening refuses the changed config
   for (const stage of planRun(config)) {
     if (stage.split === undefined) continue;
     const own = problems[stage.split];

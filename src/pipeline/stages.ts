@@ -5,6 +5,7 @@
  * finished calls back from the request cache; training keeps finished jobs; data is rebuilt, it is cheap).
  */
 import { runDebates } from '../debate/run-debates.js';
+import { countReplies } from '../debate/cached-model.js';
 import { namedDatasetFiles } from '../finetune-data/dataset-files.js';
 import { MaftError } from '../errors/maft-error.js';
 import type { DebateTranscript } from '../spec/debate.js';
@@ -84,37 +85,34 @@ async function debateSplit(
 ): Promise<Record<string, unknown>> {
   const problems = splitProblems(context, split);
   const society = await context.models.openSociety(plan);
-  const before = context.models.replyCounts();
   try {
     const log = stageLog<DebateTranscript>(context, id, split);
     const progress = context.progress?.(id);
     const started = performance.now();
-    await runDebates(
-      problems,
-      society.agents,
-      { ...debateSettings(context, plan.rounds, split, dataIteration), summarizer: society.summarizer },
-      log,
-      {
-        concurrency: context.config.problemConcurrency,
-        onProgress: (state) => {
-          progress?.update(state);
-          crashPoint(`${id}:record-${state.done}`);
+    // This stage's replies by source, counted in its own async context (another chain's stage may run meanwhile).
+    const { counts } = await countReplies(() =>
+      runDebates(
+        problems,
+        society.agents,
+        { ...debateSettings(context, plan.rounds, split, dataIteration), summarizer: society.summarizer },
+        log,
+        {
+          concurrency: context.config.problemConcurrency,
+          onProgress: (state) => {
+            progress?.update(state);
+            crashPoint(`${id}:record-${state.done}`);
+          },
         },
-      },
+      ),
     );
     progress?.finish();
-    const after = context.models.replyCounts();
     return {
       problems: problems.length,
       agents: plan.agents.length,
       rounds: plan.rounds,
       seconds: (performance.now() - started) / 1000,
       // This session's replies by source: the run's own cache (a resume), another run's (--reuse), the model.
-      replies: {
-        cached: after.cached - before.cached,
-        reused: after.reused - before.reused,
-        computed: after.computed - before.computed,
-      },
+      replies: counts,
     };
   } finally {
     await society.release();

@@ -25,6 +25,17 @@ export interface OpenRunOptions {
   now?: () => Date;
   /** Where a line for people goes (a stale lock taken over); default stderr. */
   notify?: (line: string) => void;
+  /**
+   * Top-level config keys that are settings of a session, not of the run (they change how the work is scheduled,
+   * never a result: e.g. `methodChains`): a resume with another value is not "a different config". The stored
+   * config keeps the value the run was created with; the opening command uses its own.
+   */
+  sessionSettings?: readonly string[];
+}
+
+/** Whether a difference's path lies under one of `keys` (`key`, `key.x`, `key[0]`). */
+function underSessionSetting(path: string, keys: readonly string[]): boolean {
+  return keys.some((key) => path === key || path.startsWith(`${key}.`) || path.startsWith(`${key}[`));
 }
 
 /** Files a run directory can hold before its config exists: leftovers of a creation killed half way. */
@@ -62,7 +73,9 @@ export function openRun<C>(directory: string, config: C, options: OpenRunOptions
     if (created) {
       writeJsonAtomic(layout.config, stored);
     } else {
-      const differences = diffConfigs(existing, resolved);
+      const differences = diffConfigs(existing, resolved).filter(
+        (difference) => !underSessionSetting(difference.path, options.sessionSettings ?? []),
+      );
       if (differences.length > 0) {
         throw new MaftError(
           'RUN_CONFIG_CHANGED',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createProgressReporter } from '../../src/cli/progress.js';
+import { createProgressReporter, writeProgressLine } from '../../src/cli/progress.js';
 
 function stream(isTTY: boolean): { output: string[]; stream: NodeJS.WriteStream } {
   const output: string[] = [];
@@ -34,5 +34,48 @@ describe('progress', () => {
     progress.finish();
     expect(file.output.every((line) => line.endsWith('\n') && !line.includes('\r'))).toBe(true);
     expect(file.output.map((line) => line.split('  ')[0])).toEqual(['debate 2/10', 'debate 7/10', 'debate 10/10']);
+  });
+});
+
+describe('progress of stages side by side (method chains)', () => {
+  it("draws every running stage's bar on the one line, and a log line above them, never inside a bar", () => {
+    const terminal = stream(true);
+    const first = createProgressReporter('multiagent-ft/iteration-1/eval', terminal.stream);
+    const second = createProgressReporter('single-agent-ft/iteration-1/finetune', terminal.stream);
+    first.update(at(2, 0));
+    second.update(at(4, 0));
+    const both = terminal.output.at(-1) ?? '';
+    expect(both.startsWith('\r[')).toBe(true);
+    expect(both).toContain('multiagent-ft/iteration-1/eval 2/10');
+    expect(both).toContain('  |  [');
+    expect(both).toContain('single-agent-ft/iteration-1/finetune 4/10');
+    writeProgressLine('multiagent-ft iteration 1 agent 0 critic: 4 steps', terminal.stream);
+    expect(terminal.output.slice(-2)).toEqual([
+      '\r\u001b[Kmultiagent-ft iteration 1 agent 0 critic: 4 steps\n',
+      both, // the bars redrawn below the line
+    ]);
+    first.finish();
+    // The finished stage's last bar stays on a line of its own; the running one is redrawn alone.
+    const [kept, redrawn] = terminal.output.slice(-2) as [string, string];
+    expect(kept.startsWith('\r[') && kept.endsWith('\u001b[K\n')).toBe(true);
+    expect(kept).toContain('multiagent-ft/iteration-1/eval 2/10');
+    expect(kept).not.toContain('single-agent-ft');
+    expect(redrawn.startsWith('\r[') && redrawn.endsWith('\u001b[K')).toBe(true);
+    expect(redrawn).toContain('single-agent-ft/iteration-1/finetune 4/10');
+    expect(redrawn).not.toContain('multiagent-ft');
+    second.finish();
+    expect(terminal.output.at(-1)).toBe('\n');
+    writeProgressLine('done', terminal.stream);
+    expect(terminal.output.at(-1)).toBe('done\n'); // no bar left: a plain line
+  });
+
+  it("cuts the bars' line to the terminal's width, so it is redrawn in place", () => {
+    const terminal = stream(true);
+    (terminal.stream as { columns?: number }).columns = 40;
+    const first = createProgressReporter('multiagent-ft/iteration-1/eval', terminal.stream);
+    const second = createProgressReporter('single-agent-ft/iteration-1/finetune', terminal.stream);
+    first.update(at(2, 0));
+    second.update(at(4, 0));
+    expect(terminal.output.at(-1)).toBe(`\r[${'#'.repeat(5)}${'.'.repeat(19)}] multiagent-f\u001b[K`);
   });
 });

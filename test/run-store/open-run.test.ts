@@ -76,6 +76,23 @@ describe('openRun', () => {
     expect(existsSync(path.join(directory, 'lock'))).toBe(false);
   });
 
+  it('resumes when only a session setting differs (kept as stored), and still refuses any other change', async () => {
+    const directory = freshRun();
+    const session = { ...options, sessionSettings: ['methodChains'] };
+    openRun(directory, { ...config, methodChains: 'parallel' }, session).close();
+    const resumed = openRun(directory, { ...config, methodChains: 'sequential' }, session);
+    expect(resumed.created).toBe(false);
+    expect(resumed.config).toMatchObject({ methodChains: 'parallel' }); // the stored config is not rewritten
+    resumed.close();
+    openRun(directory, config, session).close(); // absent: the command's own default
+    const error = await caught(() => openRun(directory, { ...config, agents: 4, methodChains: 'sequential' }, session));
+    expect(error.code).toBe('RUN_CONFIG_CHANGED');
+    expect(error.message).toContain('different config: agents: 3 → 4; use a new run directory');
+    // Without the option, the same key is an ordinary part of the config.
+    const strict = await caught(() => openRun(directory, { ...config, methodChains: 'sequential' }, options));
+    expect(strict.code).toBe('RUN_CONFIG_CHANGED');
+  });
+
   it('refuses secrets before writing anything', async () => {
     const directory = freshRun();
     const error = await caught(() => openRun(directory, { ...config, backend: { apiKey: 'sk-live' } }, options));
