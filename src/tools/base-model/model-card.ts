@@ -26,7 +26,7 @@ where the method can be measured for real on a laptop.
 | training | full-parameter, ${report.examples} synthetic conversations (${(report.trainTokens / 1e6).toFixed(2)}M tokens) in one ordered pass, ${(report.trainSeconds / 60).toFixed(1)} min on ${report.threads} thread(s) (${report.tokensPerSecond.toFixed(0)} window tokens/s) |
 | windows | ${report.windowLength} tokens, ${report.windowsPerStep} per optimizer step; the longest conversation is ${report.longestExample} tokens, ${report.truncatedExamples} of ${report.examples} were cut (a critic's round-2 answer must fit whole: docs/RESULTS.md) |
 | curriculum | ${report.curriculum.easyMax >= report.max ? `values 0..${report.max} throughout` : `values up to ${report.curriculum.easyMax} for the first ${percent(report.curriculum.easyShare)} of the rows, then widening to 0..${report.max} by ${percent(report.curriculum.rampEnd)}`} |
-| mix | ${report.kindShares.map((share, index) => `${['answers', 'summaries', 'updates after a summary', 'updates after the answers'][index]} ${percent(share)}`).join(', ')} |
+| mix | ${report.kindShares.map((share, index) => `${['answers', 'summaries', 'updates after a summary', 'updates after the answers'][index]} ${percent(share)}`).join(', ')}; critics: \`${report.critic ?? 'weighed'}\` |
 | optimizer | AdamW, peak lr ${report.learningRate}, β2 0.95, warmup then cosine decay, gradient clipping 1, seed ${report.seed} |
 | final training loss | ${report.finalLoss.toFixed(3)} (mean completion-token loss over the run) |
 
