@@ -78,10 +78,11 @@ export function wrongSolution(operands: Operands, random: Random): WorkedSolutio
 }
 
 /**
- * A wrong solution whose slip is in the last subtraction — the step where maft's base model errs (counted from 500
- * held-out debates: 0 of 3 000 products, 9 of 3 000 additions, 321 of 985 subtractions
- * with a result ≥ 0 wrong). The difference is off
- * by 10 (a dropped borrow) half the time, else by 1..9, and keeps its sign, so the line is wrong on its face.
+ * A wrong solution whose slip is in the last subtraction — the step where maft's base model errs. Counted from the
+ * round-1 replies of 500 held-out debates of the shipped model (1 500 replies): 0 of 3 000 products, 9 of 3 000
+ * additions and 525 of 1 499 subtractions were false, and 517 of the 550 wrong replies first went wrong at the
+ * subtraction. The difference is off by 10 (a dropped borrow) half the time, else by 1..9, and keeps its sign, so
+ * the line is wrong on its face.
  */
 export function wrongSubtraction(operands: Operands, random: Random): WorkedSolution {
   const steps = correctSteps(operands);
