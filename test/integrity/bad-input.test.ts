@@ -198,6 +198,12 @@ cases.push({
   names: /good\.yaml: --out: already exists/,
   watch: () => at('good.yaml'),
 });
+cases.push({
+  name: 'flag: base-model --critic that is no style',
+  args: () => ['base-model', '--out', at('never.gguf'), '--critic', 'lenient'],
+  names: /--critic: expected one of weighed, checks, checks-always, got "lenient"/,
+  watch: () => at('never.gguf'),
+});
 
 // Run directories: a damaged copy of the finished run, read by status (read-only), eval and run (writers).
 const damagedRun = (name: string, command: 'status' | 'eval' | 'run', damage: (run: string) => void, names: RegExp) => {

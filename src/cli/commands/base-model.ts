@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { makeArithmeticBase, type BaseModelReport } from '../../tools/base-model/make-arithmetic-base.js';
 import { renderModelCard } from '../../tools/base-model/model-card.js';
+import { criticStyles, type CriticStyle } from '../../tools/base-model/arithmetic-curriculum.js';
 import { MaftError } from '../../errors/maft-error.js';
 
 interface BaseModelFlags {
@@ -18,6 +19,7 @@ interface BaseModelFlags {
   max: string;
   window: string;
   windowsPerStep: string;
+  critic: string;
   force?: boolean;
 }
 
@@ -44,6 +46,15 @@ const positive = (text: string, flag: string): number => {
   if (!Number.isInteger(value) || value < 1)
     throw new MaftError('CONFIG_INVALID', `expected a positive integer, got "${text}"`, { field: `--${flag}` });
   return value;
+};
+
+const criticStyle = (text: string): CriticStyle => {
+  const style = criticStyles.find((candidate) => candidate === text);
+  if (style === undefined)
+    throw new MaftError('CONFIG_INVALID', `expected one of ${criticStyles.join(', ')}, got "${text}"`, {
+      field: '--critic',
+    });
+  return style;
 };
 
 const nonNegative = (text: string, flag: string): number => (text === '0' ? 0 : positive(text, flag));
@@ -80,6 +91,11 @@ export function registerBaseModelCommand(program: Command): void {
     .option('--window <n>', 'tokens per training window (a longer conversation is cut at its head, counted)', '800')
     .option('--windows-per-step <n>', 'training windows per optimizer step', '2')
     .option('--max <n>', "largest value of the arithmetic problems the model is made for (the task's max)", '9')
+    .option(
+      '--critic <style>',
+      `how the curriculum's critics weigh the others' answers: ${criticStyles.join(', ')} (src/tools/base-model/arithmetic-curriculum.ts)`,
+      'weighed',
+    )
     .option('--force', 'overwrite --out, --report and --card when they exist (the default --out is the shipped model)')
     .action(async (flags: BaseModelFlags) => {
       refuseOverwrites(flags);
@@ -96,6 +112,7 @@ export function registerBaseModelCommand(program: Command): void {
         max: positive(flags.max, 'max'),
         windowLength: positive(flags.window, 'window'),
         windowsPerStep: positive(flags.windowsPerStep, 'windows-per-step'),
+        critic: criticStyle(flags.critic),
         log: (line) => process.stderr.write(`${line}\n`),
         onProgress: (progress) => {
           if (progress.elapsedMs - lastPrinted < 15_000 && progress.step !== progress.totalSteps) return;

@@ -3,7 +3,13 @@ import type { ChatMessage } from '../../spec/chat-model.js';
 import type { Operands } from '../../tasks/arithmetic.js';
 import { arithmeticProblem } from '../../tasks/arithmetic.js';
 import { createRandom, deriveSeed, type Random } from '../../util/random.js';
-import { correctSolution, wrongSolution, type WorkedSolution } from './arithmetic-solutions.js';
+import {
+  correctSolution,
+  lastStep,
+  wrongSolution,
+  wrongSubtraction,
+  type WorkedSolution,
+} from './arithmetic-solutions.js';
 
 /**
  * Synthetic conversations that teach a model from scratch to take part in maft's default arithmetic debate,
@@ -32,7 +38,20 @@ export interface CurriculumOptions {
    * Default 0.45 / 0.2 / 0.25 / 0.1.
    */
   kindShares?: readonly [number, number, number, number];
+  /** How a critic weighs the others' answers (criticStyles). Default `weighed`. */
+  critic?: CriticStyle;
 }
+
+/**
+ * How the curriculum's critic answers after seeing the others' answers:
+ * - `weighed`: it keeps an answer another agent confirmed and otherwise works the problem again (weighedUpdate);
+ * - `checks`: the same when confirmed; otherwise it checks every answer on the table with an addition (the step
+ *   the model gets right) before it answers (checkedUpdate);
+ * - `checks-always`: it checks every answer, a confirmed one too.
+ * With a `checks` style the wrong solutions shown are mostly slips of the last subtraction, as the model's own are.
+ */
+export const criticStyles = ['weighed', 'checks', 'checks-always'] as const;
+export type CriticStyle = (typeof criticStyles)[number];
 
 const defaultKindShares = [0.45, 0.2, 0.25, 0.1] as const;
 
@@ -45,8 +64,10 @@ export function curriculumExample(index: number, options: CurriculumOptions): Cu
   const problem = arithmeticProblem(operands).question;
   const question = renderPrompt(templates.question, { question: problem });
   const wrongShare = options.wrongShare ?? 0.4;
-  const someAnswer = (): WorkedSolution =>
-    random.next() < wrongShare ? wrongSolution(operands, random) : correctSolution(operands);
+  const critic = options.critic ?? 'weighed';
+  const wrong = (): WorkedSolution =>
+    critic !== 'weighed' && random.next() < 0.7 ? wrongSubtraction(operands, random) : wrongSolution(operands, random);
+  const someAnswer = (): WorkedSolution => (random.next() < wrongShare ? wrong() : correctSolution(operands));
   const right = correctSolution(operands);
   const [answerShare, summaryShare, updateShare] = options.kindShares ?? defaultKindShares;
   const roll = random.next();
@@ -64,7 +85,11 @@ export function curriculumExample(index: number, options: CurriculumOptions): Cu
   }
   const own = someAnswer();
   const history = [user(question), assistant(own.text)];
-  const updated = assistant(weighedUpdate(own, others, right));
+  const updated = assistant(
+    critic === 'weighed'
+      ? weighedUpdate(own, others, right)
+      : checkedUpdate(own, others, right, lastStep(operands), critic === 'checks-always'),
+  );
   if (roll < answerShare + summaryShare + updateShare) {
     const content = renderPrompt(templates.debateWithSummary, { summary: summarize(others) });
     return {
@@ -98,6 +123,51 @@ export function weighedUpdate(own: WorkedSolution, others: readonly WorkedSoluti
     return `The other agents found ${first}, not my ${own.answer}, so I check my solution again.\n${right.text}`;
   }
   return `The answers differ (mine ${own.answer}, the others ${answers.join(' and ')}), so I check my solution again.\n${right.text}`;
+}
+
+/**
+ * A critic's updated answer that checks the answers on the table (its own first, then the others' in order, each
+ * once) by the addition that undoes the last subtraction `x - y`: an answer c ≥ 0 is right when c + y = x, an
+ * answer c < 0 when |c| + x = y. A small model adds far more reliably than it subtracts (arithmetic-solutions.ts),
+ * so checking an answer is easier than finding it — the asymmetry debate relies on. Then it gives the right worked
+ * solution (word for word any right agent's). A confirmed answer is kept unchecked unless `checkConfirmed`.
+ */
+export function checkedUpdate(
+  own: WorkedSolution,
+  others: readonly WorkedSolution[],
+  right: WorkedSolution,
+  step: { minuend: number; subtrahend: number },
+  checkConfirmed: boolean,
+): string {
+  const answers = others.map((other) => other.answer);
+  const confirmed = answers.includes(own.answer);
+  if (confirmed && !checkConfirmed) return `Another agent also found ${own.answer}, so I keep my answer.\n${own.text}`;
+  const [first] = answers;
+  const header = confirmed
+    ? `Another agent also found ${own.answer}, so I check it with an addition.`
+    : first !== undefined && answers.every((answer) => answer === first)
+      ? `The other agents found ${first}, not my ${own.answer}, so I check each with an addition.`
+      : `The answers differ (mine ${own.answer}, the others ${answers.join(' and ')}), so I check each with an addition.`;
+  const candidates = [...new Set([own.answer, ...answers])];
+  const checks = candidates.map((candidate) => checkLine(candidate, step));
+  const conclusion = candidates.includes(right.answer)
+    ? `So the answer is ${right.answer}.`
+    : `None of them is right, so I work it again.`;
+  return [header, ...checks, conclusion, right.text].join('\n');
+}
+
+/** One check: `Check 39: 39 + 8 = 47, so 47 - 8 = 39 is right.` or `Check 29: 29 + 8 = 37, not 47.` */
+export function checkLine(
+  candidate: number,
+  { minuend: x, subtrahend: y }: { minuend: number; subtrahend: number },
+): string {
+  const right = `so ${x} - ${y} = ${candidate} is right.`;
+  if (x >= y) {
+    if (candidate < 0) return `Check ${candidate}: not right, ${x} - ${y} is not below 0.`;
+    return `Check ${candidate}: ${candidate} + ${y} = ${candidate + y}, ${candidate + y === x ? right : `not ${x}.`}`;
+  }
+  if (candidate >= 0) return `Check ${candidate}: not right, ${x} - ${y} is below 0.`;
+  return `Check ${candidate}: ${-candidate} + ${x} = ${x - candidate}, ${x - candidate === y ? right : `not ${y}.`}`;
 }
 
 /** A summary of solutions as the summarizer is taught to write it: each one's products and final answer. */

@@ -34,7 +34,7 @@ function render([a, b, c, d, e, f]: Operands, steps: Steps): WorkedSolution {
   const last =
     sum2 >= product2
       ? `${sum2} - ${product2} = ${result}`
-      : `${product2} - ${sum2} = ${product2 - sum2}, so ${sum2} - ${product2} = ${result}`;
+      : `${product2} - ${sum2} = ${-result}, so ${sum2} - ${product2} = ${result}`;
   const text = [
     `${b}*${c} = ${product1}`,
     `${e}*${f} = ${product2}`,
@@ -75,4 +75,25 @@ export function wrongSolution(operands: Operands, random: Random): WorkedSolutio
   // Every slip moves the result by ±slip, so it never lands back on the right answer.
   steps.result = steps.sum2 - steps.product2;
   return render(operands, steps);
+}
+
+/**
+ * A wrong solution whose slip is in the last subtraction — the step where maft's base model errs. Counted from the
+ * round-1 replies of 500 held-out debates of the shipped model (1 500 replies): 0 of 3 000 products, 9 of 3 000
+ * additions and 525 of 1 499 subtractions were false, and 517 of the 550 wrong replies first went wrong at the
+ * subtraction. The difference is off by 10 (a dropped borrow) half the time, else by 1..9, and keeps its sign, so
+ * the line is wrong on its face.
+ */
+export function wrongSubtraction(operands: Operands, random: Random): WorkedSolution {
+  const steps = correctSteps(operands);
+  const difference = Math.abs(steps.result);
+  const size = random.next() < 0.5 ? 10 : random.integer(1, 9);
+  const slipped = random.next() < 0.5 && difference - size >= 0 ? difference - size : difference + size;
+  steps.result = steps.sum2 >= steps.product2 ? slipped : -slipped;
+  return render(operands, steps);
+}
+
+/** The two numbers the last step subtracts: `a + b*c + d` and `e*f`. */
+export function lastStep([a, b, c, d, e, f]: Operands): { minuend: number; subtrahend: number } {
+  return { minuend: a + b * c + d, subtrahend: e * f };
 }

@@ -9,7 +9,7 @@ import { loadSplits } from '../../tasks/load-splits.js';
 import { runTrainingJob } from '../../finetune/run-training-job.js';
 import { tokenizeRows } from '../../finetune/tokenize-rows.js';
 import type { TrainingPlan, TrainingProgress } from '../../trainer/training-plan.js';
-import { curriculumExample } from './arithmetic-curriculum.js';
+import { curriculumExample, type CriticStyle } from './arithmetic-curriculum.js';
 import { measureSingleAnswerAccuracy, type SingleAnswerAccuracy } from './single-answer-accuracy.js';
 
 /**
@@ -41,6 +41,8 @@ export interface BaseModelOptions {
    */
   windowLength?: number;
   windowsPerStep?: number;
+  /** How the curriculum's critics weigh the others' answers (arithmetic-curriculum.ts). Default `weighed`. */
+  critic?: CriticStyle;
   /** Curriculum: values up to `easyMax` for the first `easyShare` of the examples, then a linear ramp to `max` by `rampEnd`. */
   curriculum?: { easyMax: number; easyShare: number; rampEnd: number };
   onProgress?: (progress: TrainingProgress) => void;
@@ -70,6 +72,8 @@ export interface BaseModelReport {
   max: number;
   curriculum: { easyMax: number; easyShare: number; rampEnd: number };
   kindShares: readonly number[];
+  /** The critic style of the curriculum (arithmetic-curriculum.ts). */
+  critic: CriticStyle;
   learningRate: number;
   seed: number;
   threads: number;
@@ -111,6 +115,9 @@ export const baseModelKindShares = [0.6, 0.08, 0.22, 0.1] as const;
 export const curriculumWords =
   'One agent found and the answer Multiply first, then add subtract from left to right so Another also keep my The other agents not check solution again answers differ mine others';
 
+/** The words a `checks` critic adds (only with that style, so the `weighed` recipe's vocabulary stays as shipped). */
+export const checkWords = 'check each with an addition Check it is right below None of them work So';
+
 export async function makeArithmeticBase(options: BaseModelOptions): Promise<BaseModelReport> {
   const log = options.log ?? (() => undefined);
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'maft-base-model-'));
@@ -120,7 +127,7 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
       ...new Set(
         Object.values(templates)
           .join(' ')
-          .concat(' ', curriculumWords)
+          .concat(' ', curriculumWords, (options.critic ?? 'weighed') === 'weighed' ? '' : ` ${checkWords}`)
           .match(/[A-Za-z]+/g) ?? [],
       ),
     ];
@@ -148,7 +155,13 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
     for (let index = options.firstExample ?? 0; rows.length < options.examples; index++) {
       const max =
         options.initPath === undefined ? curriculumMax(rows.length / options.examples, curriculum, taskMax) : taskMax;
-      const example = curriculumExample(index, { seed: options.seed, min: 0, max, kindShares: baseModelKindShares });
+      const example = curriculumExample(index, {
+        seed: options.seed,
+        min: 0,
+        max,
+        kindShares: baseModelKindShares,
+        critic: options.critic ?? 'weighed',
+      });
       if (reserved.has(example.question)) continue;
       rows.push(example);
     }
@@ -215,6 +228,7 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
       max: taskMax,
       curriculum,
       kindShares: [...baseModelKindShares],
+      critic: options.critic ?? 'weighed',
       learningRate: plan.learningRate ?? 1e-3,
       seed: options.seed,
       threads: options.threads,

@@ -6,6 +6,15 @@ import type { BaseModelCardInput } from './make-arithmetic-base.js';
 
 const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
 
+/** What the curriculum taught its critics (arithmetic-curriculum.ts, criticStyles). */
+const criticBehaviour = {
+  weighed: 'keeping an answer another agent confirmed, working the problem again when the others contradict it',
+  checks:
+    'keeping an answer another agent confirmed; otherwise checking every answer on the table by the addition that undoes its last subtraction, then answering',
+  'checks-always':
+    'checking every answer on the table, a confirmed one too, by the addition that undoes its last subtraction, then answering',
+} as const;
+
 export function renderModelCard(report: BaseModelCardInput, command: string): string {
   const { evaluation, greedy } = report;
   return `# maft's arithmetic base model
@@ -13,8 +22,7 @@ export function renderModelCard(report: BaseModelCardInput, command: string): st
 \`models/arithmetic-base.gguf\` is a ${(report.parameters / 1e6).toFixed(1)}M-parameter llama-architecture model that maft
 trains from scratch on a CPU, because no pretrained weights can be downloaded where maft is built and tested. It
 answers maft's arithmetic prompts (\`a+b*c+d-e*f\`, values 0..${report.max}) with worked steps ending in \`\\boxed{N}\`,
-summarises other agents' answers, and gives updated answers in debates — keeping an answer another agent confirmed,
-working the problem again when the others contradict it. It is deliberately imperfect (it slips in about one
+summarises other agents' answers, and gives updated answers in debates — ${criticBehaviour[report.critic ?? 'weighed']}. It is deliberately imperfect (it slips in about one
 answer in three at the paper's sampling), so a majority of agents is right more often than one agent: the regime
 where the method can be measured for real on a laptop.
 
@@ -26,7 +34,7 @@ where the method can be measured for real on a laptop.
 | training | full-parameter, ${report.examples} synthetic conversations (${(report.trainTokens / 1e6).toFixed(2)}M tokens) in one ordered pass, ${(report.trainSeconds / 60).toFixed(1)} min on ${report.threads} thread(s) (${report.tokensPerSecond.toFixed(0)} window tokens/s) |
 | windows | ${report.windowLength} tokens, ${report.windowsPerStep} per optimizer step; the longest conversation is ${report.longestExample} tokens, ${report.truncatedExamples} of ${report.examples} were cut (a critic's round-2 answer must fit whole: docs/RESULTS.md) |
 | curriculum | ${report.curriculum.easyMax >= report.max ? `values 0..${report.max} throughout` : `values up to ${report.curriculum.easyMax} for the first ${percent(report.curriculum.easyShare)} of the rows, then widening to 0..${report.max} by ${percent(report.curriculum.rampEnd)}`} |
-| mix | ${report.kindShares.map((share, index) => `${['answers', 'summaries', 'updates after a summary', 'updates after the answers'][index]} ${percent(share)}`).join(', ')} |
+| mix | ${report.kindShares.map((share, index) => `${['answers', 'summaries', 'updates after a summary', 'updates after the answers'][index]} ${percent(share)}`).join(', ')}; critics: \`${report.critic ?? 'weighed'}\` |
 | optimizer | AdamW, peak lr ${report.learningRate}, β2 0.95, warmup then cosine decay, gradient clipping 1, seed ${report.seed} |
 | final training loss | ${report.finalLoss.toFixed(3)} (mean completion-token loss over the run) |
 

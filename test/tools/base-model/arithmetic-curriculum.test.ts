@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { curriculumExample, weighedUpdate } from '../../../src/tools/base-model/arithmetic-curriculum.js';
-import { correctSolution, wrongSolution } from '../../../src/tools/base-model/arithmetic-solutions.js';
+import {
+  checkLine,
+  checkedUpdate,
+  curriculumExample,
+  weighedUpdate,
+} from '../../../src/tools/base-model/arithmetic-curriculum.js';
+import {
+  correctSolution,
+  lastStep,
+  wrongSolution,
+  wrongSubtraction,
+} from '../../../src/tools/base-model/arithmetic-solutions.js';
 import { defaultPromptTemplates } from '../../../src/debate/prompts.js';
 import { extractAnswer } from '../../../src/grading/extract-answer.js';
 import type { Operands } from '../../../src/tasks/arithmetic.js';
 import { createRandom } from '../../../src/util/random.js';
 
 /** Evaluate a worked line like `12*26 = 312`, `363 - 72 = 291` or `72 - 50 = 22, so 50 - 72 = -22`. */
-function checkLine(line: string): boolean {
+function checkLineOf(line: string): boolean {
   return line.split(', so ').every((part) => {
     const match = /^(\d+) ?([-+*]) ?(\d+) = (-?\d+)$/.exec(part);
     if (!match) return false;
@@ -31,7 +41,7 @@ describe('arithmetic worked solutions', () => {
       const solution = correctSolution(operands);
       expect(solution.answer).toBe(a + b * c + d - e * f);
       const lines = solution.text.split('\n');
-      expect(lines.slice(0, 5).every(checkLine), solution.text).toBe(true);
+      expect(lines.slice(0, 5).every(checkLineOf), solution.text).toBe(true);
       expect(extractAnswer(solution.text, 'numeric')).toBe(String(solution.answer));
     }
   });
@@ -45,7 +55,7 @@ describe('arithmetic worked solutions', () => {
       expect(extractAnswer(wrong.text, 'numeric')).toBe(String(wrong.answer));
       const lines = wrong.text.split('\n').slice(0, 5);
       // exactly one of the five steps is false arithmetic; the others follow from it
-      expect(lines.filter((line) => !checkLine(line)).length, wrong.text).toBeLessThanOrEqual(1);
+      expect(lines.filter((line) => !checkLineOf(line)).length, wrong.text).toBeLessThanOrEqual(1);
     }
   });
 });
@@ -103,5 +113,72 @@ describe("a critic's update weighs the others' answers", () => {
       `The answers differ (mine ${own.answer}, the others ${first.answer} and ${second.answer}), so I check my solution again.`,
     );
     expect(extractAnswer(update, 'numeric')).toBe(String(right.answer));
+  });
+});
+
+describe('a wrong last subtraction (the slip the base model makes)', () => {
+  it('is wrong only in the last step, keeps its sign, and is off by 1..10', () => {
+    const random = createRandom(8);
+    for (let index = 0; index < 500; index++) {
+      const operands = Array.from({ length: 6 }, () => random.integer(0, 9)) as unknown as Operands;
+      const right = correctSolution(operands);
+      const wrong = wrongSubtraction(operands, random);
+      const lines = wrong.text.split('\n');
+      expect(lines.slice(0, 4).every(checkLineOf), wrong.text).toBe(true);
+      expect(checkLineOf(lines[4] as string), wrong.text).toBe(false);
+      expect(lines.slice(0, 4)).toEqual(right.text.split('\n').slice(0, 4));
+      const off = Math.abs(wrong.answer - right.answer);
+      expect(off >= 1 && off <= 10, wrong.text).toBe(true);
+      expect(Math.sign(wrong.answer) * Math.sign(right.answer)).not.toBe(-1);
+      expect(extractAnswer(wrong.text, 'numeric')).toBe(String(wrong.answer));
+    }
+  });
+});
+
+describe("a checking critic's update", () => {
+  it('checks an answer by the addition that undoes the last subtraction, for results ≥ 0 and < 0', () => {
+    expect(checkLine(39, { minuend: 47, subtrahend: 8 })).toBe('Check 39: 39 + 8 = 47, so 47 - 8 = 39 is right.');
+    expect(checkLine(29, { minuend: 47, subtrahend: 8 })).toBe('Check 29: 29 + 8 = 37, not 47.');
+    expect(checkLine(-33, { minuend: 23, subtrahend: 56 })).toBe('Check -33: 33 + 23 = 56, so 23 - 56 = -33 is right.');
+    expect(checkLine(-43, { minuend: 23, subtrahend: 56 })).toBe('Check -43: 43 + 23 = 66, not 56.');
+    expect(checkLine(-3, { minuend: 47, subtrahend: 8 })).toBe('Check -3: not right, 47 - 8 is not below 0.');
+    expect(checkLine(3, { minuend: 8, subtrahend: 47 })).toBe('Check 3: not right, 8 - 47 is below 0.');
+  });
+
+  const operands = [3, 4, 5, 6, 2, 7] as unknown as Operands; // 3 + 20 + 6 - 14 = 15
+  const right = correctSolution(operands);
+  const step = lastStep(operands);
+  const slip = (seed: number) => wrongSubtraction(operands, createRandom(seed));
+
+  it('keeps a confirmed answer unchecked (checks) or checks it (checks-always)', () => {
+    const own = slip(1);
+    expect(checkedUpdate(own, [own, right], right, step, false)).toBe(
+      `Another agent also found ${own.answer}, so I keep my answer.\n${own.text}`,
+    );
+    const checked = checkedUpdate(right, [right, own], right, step, true).split('\n');
+    expect(checked.slice(0, 4)).toEqual([
+      'Another agent also found 15, so I check it with an addition.',
+      'Check 15: 15 + 14 = 29, so 29 - 14 = 15 is right.',
+      `Check ${own.answer}: ${own.answer} + 14 = ${own.answer + 14}, not 29.`,
+      'So the answer is 15.',
+    ]);
+  });
+
+  it('checks each answer once, its own first, and ends in the right solution — or says none is right', () => {
+    const [a, b] = [slip(2), slip(3)];
+    const contradicted = checkedUpdate(a, [right, right], right, step, false).split('\n');
+    expect(contradicted[0]).toBe(`The other agents found 15, not my ${a.answer}, so I check each with an addition.`);
+    expect(contradicted.filter((line) => line.startsWith('Check '))).toHaveLength(2);
+    expect(contradicted.slice(3).join('\n')).toBe(`So the answer is 15.\n${right.text}`);
+    const none = checkedUpdate(a, [b, b], right, step, false);
+    expect(none).toContain('None of them is right, so I work it again.');
+    expect(extractAnswer(none, 'numeric')).toBe('15');
+  });
+
+  it('leaves the weighed curriculum as it was (the shipped model stays reproducible)', () => {
+    for (const index of [0, 5, 17, 40, 99]) {
+      const options = { seed: 1, min: 0, max: 9 };
+      expect(curriculumExample(index, { ...options, critic: 'weighed' })).toEqual(curriculumExample(index, options));
+    }
   });
 });
