@@ -33,7 +33,7 @@ export function embeddedDefaultConfig(): Record<string, unknown> {
   return {
     task: { name: 'arithmetic', options: { max: 9 } },
     // 50 finetune + 100 held-out problems (± ~4.6 points at 70%), 2 iterations: eight debate stages, ~0.5 s a 3 × 2
-    // debate at one context per core on two cores; 9.9 minutes measured from a fresh clone (docs/RESULTS.md).
+    // debate at one context per core on two cores; 9.0 minutes measured from a fresh clone (docs/RESULTS.md).
     split: { finetuneCount: 50, evalCount: 100 },
     backend: embeddedBackend(),
     sampling: { maxTokens: 256 },

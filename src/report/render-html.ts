@@ -51,7 +51,7 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
   const changes = answerChangesGrid(results);
   const changesCard =
     changes.length > 1
-      ? `<div class="card"><h2 style="margin-top:0">Answer changes between rounds</h2>${htmlTable(changes)}
+      ? `<div class="card"><h2 style="margin-top:0">Answer changes between rounds</h2><div class="wide">${htmlTable(changes)}</div>
 <p class="note">${escapeHtml(answerChangesNote)}</p></div>
 `
       : '';
@@ -75,6 +75,7 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
   .card { background: #fff; border: 1px solid #e2e5ea; border-radius: 8px; padding: 16px; margin-bottom: 16px; }
   .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; } @media (max-width: 900px) { .grid { grid-template-columns: 1fr; } }
   table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #eceef2; }
+  .wide { overflow-x: auto; } .wide th, .wide td { padding: 6px 6px; font-size: 12.5px; }
   td { font-variant-numeric: tabular-nums; } thead th { color: #5b6473; font-weight: 600; }
   canvas { width: 100% !important; height: 300px !important; }
   .note { color: #5b6473; font-size: 13px; }
