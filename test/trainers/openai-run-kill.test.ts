@@ -67,7 +67,8 @@ describe.skipIf(binary.path === undefined)('maft run with the openai trainer, ki
         methods: ['multiagent-ft', 'single-agent-ft'],
         iterations: 1,
         // One stage at a time: the crash point counts the jobs created so far, which side by side would include
-        // single-agent FT's, created whenever its chain gets there (exactly-once holds either way).
+        // single-agent FT's, created whenever its chain gets there. (Side by side, each stage's jobs take the same
+        // durable-jobs path; this test checks exactly-once only in this order.)
         methodChains: 'sequential',
       }),
     );
