@@ -49,6 +49,8 @@ export interface CurriculumOptions {
  *   the model gets right) before it answers (checkedUpdate);
  * - `checks-always`: it checks every answer, a confirmed one too.
  * With a `checks` style the wrong solutions shown are mostly slips of the last subtraction, as the model's own are.
+ * Measured (docs/RESULTS.md, "A checking critic"): a `checks-always` model's checks were a coin and its debate fell
+ * below its majority vote, so the shipped model stays `weighed`; `checks` was never measured.
  */
 export const criticStyles = ['weighed', 'checks', 'checks-always'] as const;
 export type CriticStyle = (typeof criticStyles)[number];
