@@ -20,7 +20,7 @@ import {
 } from '../../src/finetune/finetune-jobs.js';
 import { adapterArtifact, registryArtifact, type ModelRegistry } from '../../src/finetune/model-registry.js';
 import { defaultParallelJobs } from '../../src/finetune/parallel-jobs.js';
-import type { TrainingRow } from '../../src/finetune-data/training-row.js';
+import { additionRow } from './addition-row.js';
 import type { TrainingProgress } from '../../src/trainer/training-plan.js';
 import { openRun } from '../../src/run-store/open-run.js';
 import type { Run } from '../../src/run-store/run.js';
@@ -31,20 +31,7 @@ let modelPath: string;
 let runs = 0;
 const newRun = () => openRun(path.join(directory, `run-${runs++}`), { test: 'parallel-jobs' }, { command: ['test'] });
 
-const row = (a: number, b: number, agent: number): TrainingRow => ({
-  prompt: [{ role: 'user', content: `What is ${a}+${b}? Put the answer in \\boxed{}.` }],
-  completion: { role: 'assistant', content: `${a}+${b} = ${a + b}, so the answer is \\boxed{${a + b}}.` },
-  metadata: {
-    agent,
-    role: 'generator',
-    iteration: 1,
-    problemId: `p${a}-${b}`,
-    sourceRound: 1,
-    kind: 'generator',
-    answer: String(a + b),
-    majority: String(a + b),
-  },
-});
+const row = additionRow;
 const jobs: FinetuneJob[] = [0, 1, 2].map((agent) => ({
   method: 'multiagent-ft',
   iteration: 1,

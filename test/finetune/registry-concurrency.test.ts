@@ -16,7 +16,7 @@ import {
 } from '../../src/finetune/finetune-jobs.js';
 import { jobLabel } from '../../src/finetune/finetune-jobs.js';
 import type { RegistryEntry } from '../../src/finetune/model-registry.js';
-import type { TrainingRow } from '../../src/finetune-data/training-row.js';
+import { additionRow } from './addition-row.js';
 import { openRun } from '../../src/run-store/open-run.js';
 import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
@@ -25,20 +25,7 @@ let modelPath: string;
 let runs = 0;
 const newRun = () => openRun(path.join(directory, `run-${runs++}`), { test: 'registry' }, { command: ['test'] });
 
-const row = (a: number, b: number): TrainingRow => ({
-  prompt: [{ role: 'user', content: `What is ${a}+${b}? Put the answer in \\boxed{}.` }],
-  completion: { role: 'assistant', content: `${a}+${b} = ${a + b}, so the answer is \\boxed{${a + b}}.` },
-  metadata: {
-    agent: 0,
-    role: 'generator',
-    iteration: 1,
-    problemId: `p${a}-${b}`,
-    sourceRound: 1,
-    kind: 'generator',
-    answer: String(a + b),
-    majority: String(a + b),
-  },
-});
+const row = additionRow;
 const settings: TrainerSettings = {
   rank: 2,
   alpha: 4,
