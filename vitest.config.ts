@@ -37,6 +37,7 @@ export const slowTests = [
   'test/serve/serve-faults.test.ts',
   'test/vllm/vllm-run.test.ts',
   'test/trainers/hf-run-cuda-failure.test.ts',
+  'test/status/status-command.test.ts',
 ];
 
 export default defineConfig({

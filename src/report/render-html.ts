@@ -8,7 +8,7 @@
 import { methodLabels } from '../spec/methods.js';
 import type { RunResults } from '../spec/run-results.js';
 import { diversityGrid, resultsGrid } from './format-results.js';
-import { answerChangesGrid, answerChangesNote } from './answer-changes-grid.js';
+import { answerChangesGrids, answerChangesNotes } from './answer-changes-grid.js';
 
 export interface ChartLibraries {
   /** chart.js/dist/chart.umd.min.js */
@@ -27,9 +27,13 @@ const scriptJson = (value: unknown) =>
 /** A library's source safe inside a script element. */
 const scriptSource = (source: string) => source.replace(/<\/script/gi, '<\\/script');
 
-/** A grid (header row first) as an HTML table, the first column as row headers. */
-function htmlTable(grid: readonly (readonly string[])[]): string {
-  return `<table><thead><tr>${(grid[0] ?? []).map((cell) => `<th>${escapeHtml(cell)}</th>`).join('')}</tr></thead><tbody>${grid
+/**
+ * A grid (header row first) as an HTML table, the first column as row headers. `breakAfterArrows`: a header may
+ * wrap after `→` (right→<wbr>wrong), so narrow number columns leave room for the row names.
+ */
+function htmlTable(grid: readonly (readonly string[])[], breakAfterArrows = false): string {
+  const header = (cell: string) => (breakAfterArrows ? escapeHtml(cell).replaceAll('→', '→<wbr>') : escapeHtml(cell));
+  return `<table><thead><tr>${(grid[0] ?? []).map((cell) => `<th>${header(cell)}</th>`).join('')}</tr></thead><tbody>${grid
     .slice(1)
     .map(
       (row) =>
@@ -48,11 +52,14 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
 <p class="note">The paper's §4.2 measures on a sample of the held-out debates (docs/diversity.md), each mean ± its standard error over those debates: likelihood NLL and KL in nats per token; 1 − cos by ${escapeHtml(embedder ?? 'no embedder')}; n/a where the backend cannot give it.</p></div>
 `
       : '';
-  const changes = answerChangesGrid(results);
+  const changes = answerChangesGrids(results);
   const changesCard =
-    changes.length > 1
-      ? `<div class="card"><h2 style="margin-top:0">Answer changes between rounds</h2><div class="wide">${htmlTable(changes)}</div>
-<p class="note">${escapeHtml(answerChangesNote)}</p></div>
+    changes.transitions.length > 1
+      ? `<div class="card changes"><h2 style="margin-top:0">Answer changes between rounds</h2>
+<h3>How the answers changed</h3><div class="scroll">${htmlTable(changes.transitions, true)}</div>
+<p class="note">${escapeHtml(answerChangesNotes.transitions)}</p>
+<h3>By what the others answered</h3><div class="scroll">${htmlTable(changes.byWhatWasShown)}</div>
+<p class="note">${escapeHtml(answerChangesNotes.byWhatWasShown)}</p></div>
 `
       : '';
   const progress = results.progress.finished
@@ -75,7 +82,7 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
   .card { background: #fff; border: 1px solid #e2e5ea; border-radius: 8px; padding: 16px; margin-bottom: 16px; }
   .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; } @media (max-width: 900px) { .grid { grid-template-columns: 1fr; } }
   table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #eceef2; }
-  .wide { overflow-x: auto; } .wide th, .wide td { padding: 6px 6px; font-size: 12.5px; }
+  h3 { font-size: 15px; margin: 16px 0 4px; } .scroll { overflow-x: auto; } .changes th, .changes td { padding: 6px 8px; } .changes tbody th { white-space: nowrap; }
   td { font-variant-numeric: tabular-nums; } thead th { color: #5b6473; font-weight: 600; }
   canvas { width: 100% !important; height: 300px !important; }
   .note { color: #5b6473; font-size: 13px; }

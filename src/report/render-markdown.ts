@@ -6,7 +6,7 @@
 import { methodLabels } from '../spec/methods.js';
 import type { RunResults } from '../spec/run-results.js';
 import { diversityGrid, markdownTable, resultsGrid } from './format-results.js';
-import { answerChangesGrid, answerChangesNote } from './answer-changes-grid.js';
+import { answerChangesGrids, answerChangesNotes } from './answer-changes-grid.js';
 
 export function renderReportMarkdown(results: RunResults, title: string): string {
   const lines = [
@@ -46,9 +46,24 @@ export function renderReportMarkdown(results: RunResults, title: string): string
       '',
     );
   }
-  const changes = answerChangesGrid(results);
-  if (changes.length > 1)
-    lines.push('## Answer changes between rounds', '', answerChangesNote, '', markdownTable(changes), '');
+  const changes = answerChangesGrids(results);
+  if (changes.transitions.length > 1)
+    lines.push(
+      '## Answer changes between rounds',
+      '',
+      '### How the answers changed',
+      '',
+      answerChangesNotes.transitions,
+      '',
+      markdownTable(changes.transitions),
+      '',
+      '### By what the others answered',
+      '',
+      answerChangesNotes.byWhatWasShown,
+      '',
+      markdownTable(changes.byWhatWasShown),
+      '',
+    );
   const diversity = diversityGrid(results);
   if (diversity.length > 1) {
     const embedder = (results.diversity ?? []).find((score) => score.embeddingModel !== null)?.embeddingModel;

@@ -1,13 +1,24 @@
 /**
- * Where a `maft run` stands (pure): each planned stage's state, what the running one has finished, and what
- * is left — from the plan, the manifest's markers and the records counted so far.
+ * Where a `maft run` stands (pure): each planned stage's state, what the running ones have finished, and what
+ * comes next in each chain — from the plan, the manifest's markers, the records counted so far and whether a live
+ * process holds the run (docs/status.md).
+ *
+ * A marker says `running` from the moment a stage starts until it is done, so a stage whose process was killed
+ * (or whose chain failed) keeps saying `running`. It is running only while a live process holds the run's lock and
+ * marked it since taking the lock; otherwise it is `interrupted`: the next `maft run` restarts it where its
+ * records stop. With the methods' chains side by side (pipeline/method-chains.ts) several stages run at once.
  */
 import type { StageMarker } from '../run-store/manifest.js';
 import type { PlannedStage } from '../run-store/run-plan.js';
 
+/** `interrupted`: marked running by a process that no longer holds the run; a resume restarts it. */
+export type StageStatusState = 'pending' | 'running' | 'interrupted' | 'done';
+
 export interface StageStatus {
   id: string;
-  state: 'pending' | 'running' | 'done';
+  state: StageStatusState;
+  /** The chain the stage runs in: `base` for the base society's stages, else its method (see RunStatus.next). */
+  chain: string;
   iteration: number;
   /** Records finished (debates, STaR attempts), with the problems the stage answers. */
   records?: { done: number; total: number };
@@ -20,21 +31,40 @@ export interface RunStatus {
   stages: StageStatus[];
   done: number;
   total: number;
-  /** The stage being worked on (running), or the next one (pending), or null when finished. */
-  current: StageStatus | null;
-  iteration: number;
+  /** Ids of the stages a live process is working on now: several when the methods' chains run side by side. */
+  running: string[];
+  /** Ids of the stages left `running` by a process that is gone: the next `maft run` restarts them. */
+  interrupted: string[];
+  /**
+   * Ids of the stages `maft run` works on next, one per chain that can run now: the base society's first stage not
+   * done while any is left (the base stages come first, one at a time), then each method's first stage not done
+   * when the chains run side by side, or the plan's first not done when one stage runs at a time. Running or
+   * interrupted stages are their chain's next. Empty when finished.
+   */
+  next: string[];
   finished: boolean;
 }
 
-export function describeStatus(
-  plan: readonly PlannedStage[],
-  markers: Readonly<Record<string, StageMarker>>,
-  recordCount: (stage: PlannedStage) => number,
-  problems: { finetune: number; eval: number; diversity?: number },
-): RunStatus {
+/** Who holds the run's lock, when it is a live process (null: nobody does, or its process is gone). */
+export interface RunOwner {
+  /** ISO time the process took the lock: markers older than it were left by an earlier process. */
+  startedAt: string;
+}
+
+export interface StatusInput {
+  plan: readonly PlannedStage[];
+  markers: Readonly<Record<string, StageMarker>>;
+  recordCount: (stage: PlannedStage) => number;
+  problems: { finetune: number; eval: number; diversity?: number };
+  owner: RunOwner | null;
+  /** Whether `maft run` runs the methods' chains side by side (pipeline/method-chains.ts `chainsSideBySide`). */
+  sideBySide: boolean;
+}
+
+export function describeStatus(input: StatusInput): RunStatus {
+  const { plan, markers, recordCount, problems, owner } = input;
   const stages = plan.map((stage): StageStatus => {
     const marker = markers[stage.id];
-    const state = marker?.state ?? 'pending';
     const seconds =
       marker?.finishedAt !== undefined
         ? (Date.parse(marker.finishedAt) - Date.parse(marker.startedAt)) / 1000
@@ -47,7 +77,8 @@ export function describeStatus(
         : undefined;
     return {
       id: stage.id,
-      state,
+      state: stateOf(marker, owner),
+      chain: stage.method,
       iteration: stage.iteration,
       ...(answers
         ? { records: { done: recordCount(stage), total: stage.split === 'eval' ? problems.eval : problems.finetune } }
@@ -59,38 +90,33 @@ export function describeStatus(
       ...(cuts !== undefined ? { windowCuts: cuts } : {}),
     };
   });
-  const current =
-    stages.find((stage) => stage.state === 'running') ?? stages.find((stage) => stage.state === 'pending') ?? null;
   const done = stages.filter((stage) => stage.state === 'done').length;
   return {
     stages,
     done,
     total: stages.length,
-    current,
-    iteration: current?.iteration ?? stages.at(-1)?.iteration ?? 0,
+    running: stages.filter((stage) => stage.state === 'running').map((stage) => stage.id),
+    interrupted: stages.filter((stage) => stage.state === 'interrupted').map((stage) => stage.id),
+    next: nextStages(stages, input.sideBySide),
     finished: done === stages.length,
   };
 }
 
-export function formatStatus(status: RunStatus, title: string, owner: string | null): string {
-  const lines = [title];
-  lines.push(
-    `  ${status.finished ? 'finished' : `iteration ${status.iteration}, ${status.done} of ${status.total} stages done`}${owner ? ` · ${owner}` : ''}`,
-  );
-  for (const stage of status.stages) {
-    const mark = stage.state === 'done' ? '✔' : stage.state === 'running' ? '…' : ' ';
-    const records = stage.records ? ` ${stage.records.done}/${stage.records.total}` : '';
-    const time = stage.seconds !== undefined ? ` ${stage.seconds.toFixed(0)} s` : '';
-    const cuts =
-      stage.windowCuts && stage.windowCuts.truncatedRows + stage.windowCuts.droppedRows > 0
-        ? `  (${stage.windowCuts.truncatedRows} rows cut, ${stage.windowCuts.droppedRows} left out to fit the window)`
-        : '';
-    lines.push(`  ${mark} ${stage.id.padEnd(40)} ${stage.state.padEnd(8)}${records}${time}${cuts}`);
-  }
-  if (!status.finished && status.current) {
-    lines.push(
-      `  next: ${status.current.id}; ${status.total - status.done} stage(s) left — run the same maft run command to continue`,
-    );
-  }
-  return `${lines.join('\n')}\n`;
+function stateOf(marker: StageMarker | undefined, owner: RunOwner | null): StageStatusState {
+  if (marker === undefined) return 'pending';
+  if (marker.state === 'done') return 'done';
+  // Marked by the live owner (at or after it took the lock), or left by a process before it.
+  const live = owner !== null && Date.parse(marker.startedAt) >= Date.parse(owner.startedAt);
+  return live ? 'running' : 'interrupted';
+}
+
+/** The order `maft run` takes (pipeline/run.ts): the base stages in turn, then the chains. */
+function nextStages(stages: readonly StageStatus[], sideBySide: boolean): string[] {
+  const left = stages.filter((stage) => stage.state !== 'done');
+  const base = left.find((stage) => stage.chain === 'base');
+  if (base !== undefined) return [base.id];
+  if (!sideBySide) return left.slice(0, 1).map((stage) => stage.id);
+  const firstOfChain = new Map<string, string>();
+  for (const stage of left) if (!firstOfChain.has(stage.chain)) firstOfChain.set(stage.chain, stage.id);
+  return [...firstOfChain.values()];
 }

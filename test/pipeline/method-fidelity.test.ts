@@ -15,7 +15,8 @@ import type { ModelRegistry } from '../../src/finetune/model-registry.js';
 import { methodSociety, startingAdapter } from '../../src/society/society-plan.js';
 import { buildDebateMethodData } from '../../src/finetune-data/method-data.js';
 import { fiveDebates } from '../finetune-data/debate-fixtures.js';
-import { describeStatus, formatStatus } from '../../src/status/describe-status.js';
+import { describeStatus } from '../../src/status/describe-status.js';
+import { formatStatus } from '../../src/status/format-status.js';
 
 describe('embedded defaults', () => {
   it("use one thread, the shipped model's training context (1024) and a window of that context", async () => {
@@ -75,9 +76,9 @@ describe('rows cut to fit the training window', () => {
   it("are shown by maft status from the train stage's record", () => {
     const plan = planRun({ methods: ['multiagent-ft'], iterations: 1 });
     const at = '2026-01-01T00:00:00.000Z';
-    const status = describeStatus(
+    const status = describeStatus({
       plan,
-      {
+      markers: {
         'multiagent-ft/iteration-1/train': {
           state: 'done',
           startedAt: at,
@@ -85,9 +86,11 @@ describe('rows cut to fit the training window', () => {
           details: { jobs: 6, truncatedRows: 3, droppedRows: 1 },
         },
       },
-      () => 0,
-      { finetune: 2, eval: 2 },
-    );
+      recordCount: () => 0,
+      problems: { finetune: 2, eval: 2 },
+      owner: null,
+      sideBySide: false,
+    });
     expect(status.stages.find((stage) => stage.id === 'multiagent-ft/iteration-1/train')?.windowCuts).toEqual({
       truncatedRows: 3,
       droppedRows: 1,

@@ -1,6 +1,6 @@
 /** The answer-changes table of the Markdown and HTML reports (docs/answer-changes.md). */
 import { describe, expect, it } from 'vitest';
-import { answerChangesGrid } from '../../src/report/answer-changes-grid.js';
+import { answerChangesGrids } from '../../src/report/answer-changes-grid.js';
 import { renderReports } from '../../src/report/write-report.js';
 import type { AnswerChanges } from '../../src/spec/answer-changes.js';
 import type { RunResults } from '../../src/spec/run-results.js';
@@ -33,9 +33,9 @@ function withChanges(): RunResults {
 }
 
 describe('the answer-changes table', () => {
-  it('has one row per debated method, iteration and round; iteration 0 of a finetuning method is Debate, shown once', () => {
-    const [header, ...rows] = answerChangesGrid(withChanges());
-    expect(header).toEqual([
+  it('has one row per debated method, iteration and round in each of its two tables; iteration 0 of a finetuning method is Debate, shown once', () => {
+    const { transitions, byWhatWasShown } = answerChangesGrids(withChanges());
+    expect(transitions[0]).toEqual([
       'method',
       'iteration',
       'rounds',
@@ -46,40 +46,40 @@ describe('the answer-changes table', () => {
       'wrong→same wrong',
       'wrong→other wrong',
       'no answer before / after',
+    ]);
+    expect(byWhatWasShown[0]).toEqual([
+      'method',
+      'iteration',
+      'rounds',
       'confirmed: n / kept / right',
       'contradicted: n / kept / right',
       'mixed: n / kept / right',
     ]);
-    expect(rows).toEqual([
-      [
-        'Debate',
-        '0',
-        '1 → 2',
-        '300',
-        '150',
-        '20',
-        '30',
-        '80',
-        '20',
-        '1 / 4',
-        '245 / 228 / 160',
-        '28 / 9 / 10',
-        '27 / 12 / 5',
-      ],
-      expect.arrayContaining(['Multiagent FT', '1', '1 → 2', '151', '79', '1 / 5', '245 / 229 / 160']),
-      expect.arrayContaining(['Multiagent FT', '2', '152', '78', '1 / 6', '245 / 230 / 160']),
+    expect(transitions.slice(1)).toEqual([
+      ['Debate', '0', '1 → 2', '300', '150', '20', '30', '80', '20', '1 / 4'],
+      ['Multiagent FT', '1', '1 → 2', '300', '151', '20', '30', '79', '20', '1 / 5'],
+      ['Multiagent FT', '2', '1 → 2', '300', '152', '20', '30', '78', '20', '1 / 6'],
+    ]);
+    expect(byWhatWasShown.slice(1)).toEqual([
+      ['Debate', '0', '1 → 2', '245 / 228 / 160', '28 / 9 / 10', '27 / 12 / 5'],
+      ['Multiagent FT', '1', '1 → 2', '245 / 229 / 160', '28 / 9 / 10', '27 / 12 / 5'],
+      ['Multiagent FT', '2', '1 → 2', '245 / 230 / 160', '28 / 9 / 10', '27 / 12 / 5'],
     ]);
   });
 
   it('is in both reports, with what its cells mean, and absent from a results.json without it', () => {
     const { html, markdown } = renderReports(withChanges());
     expect(markdown).toContain('## Answer changes between rounds');
-    expect(markdown).toContain(
-      '| Debate | 0 | 1 → 2 | 300 | 150 | 20 | 30 | 80 | 20 | 1 / 4 | 245 / 228 / 160 | 28 / 9 / 10 | 27 / 12 / 5 |',
-    );
+    expect(markdown).toContain('| Debate | 0 | 1 → 2 | 300 | 150 | 20 | 30 | 80 | 20 | 1 / 4 |\n');
+    expect(markdown).toContain('| Debate | 0 | 1 → 2 | 245 / 228 / 160 | 28 / 9 / 10 | 27 / 12 / 5 |\n');
+    expect(markdown).toContain('### How the answers changed');
+    expect(markdown).toContain('### By what the others answered');
     expect(markdown).toContain('a missing answer is wrong');
     expect(html).toContain('<h2 style="margin-top:0">Answer changes between rounds</h2>');
     expect(html).toContain('<td>245 / 228 / 160</td>');
+    // The transitions' headers may wrap after the arrow; their text is the same.
+    expect(html).toContain('<th>right→<wbr>wrong</th>');
+    expect(html).toContain('<h3>By what the others answered</h3>');
     const older = renderReports(exampleResults());
     expect(older.markdown).not.toContain('Answer changes');
     expect(older.html).not.toContain('Answer changes between rounds');

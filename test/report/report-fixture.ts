@@ -122,3 +122,39 @@ export function exampleResults(): RunResults {
     ],
   };
 }
+
+/**
+ * The example results with answer changes where `maft run` writes them (Debate, multiagent and single-agent FT at
+ * every iteration), `turns` answers per round (the paper config: 500 problems × 3 agents = 1500) and counts as
+ * wide as that gives.
+ */
+export function withAnswerChanges(results: RunResults, turns: number): RunResults {
+  const part = (share: number) => Math.round(turns * share);
+  const counts = (share: number) => ({ turns: part(share), kept: part(share * 0.9), endedRight: part(share * 0.7) });
+  return {
+    ...results,
+    scores: results.scores.map((score) =>
+      ['debate', 'multiagent-ft', 'single-agent-ft'].includes(score.method)
+        ? {
+            ...score,
+            answerChanges: [
+              {
+                round: 2,
+                turns,
+                rightToRight: part(0.6),
+                rightToWrong: part(0.07),
+                wrongToRight: part(0.06),
+                wrongToSameWrong: part(0.2),
+                wrongToOtherWrong: turns - part(0.6) - part(0.07) - part(0.06) - part(0.2),
+                fromNoAnswer: part(0.01),
+                toNoAnswer: part(0.02),
+                confirmed: counts(0.6),
+                contradicted: counts(0.1),
+                mixed: counts(0.3),
+              },
+            ],
+          }
+        : score,
+    ),
+  };
+}
