@@ -40,7 +40,10 @@ export interface DurableJobsOptions {
   pollSeconds: number;
   maxPollSeconds: number;
   log: (line: string) => void;
-  /** Fault injection for kill tests: called with `created-<n>` between creating the n-th job and recording it. */
+  /**
+   * Fault injection for kill tests: called with `created-<n>` between creating the n-th job of this call (one train
+   * stage: jobs another chain's stage creates meanwhile are not counted) and recording it.
+   */
   crash?: (event: string) => void;
   /** After a job succeeded, before it is recorded: extra products (an hf job's GGUF conversion). */
   finish?: (entry: RegistryEntry) => Promise<Partial<RegistryEntry>>;

@@ -9,7 +9,8 @@
  * - `GET /v1/fine_tuning/jobs` (`metadata[k]=v` filter, `limit`), `GET …/{id}`, `GET …/{id}/events`,
  *   `POST …/{id}/cancel`. Each retrieve moves a job one status on: validating_files → queued → running →
  *   succeeded (`fine_tuned_model: ft:<model>:maft-loopback:<suffix>:<id>`), unless jobs are held at running
- *   (`hold`) or a job is marked to fail provider-side (`failWhen`).
+ *   (`hold`) or a job is marked to fail provider-side (`failWhen`). A test can hold a create request before the
+ *   job exists (`beforeCreate`), to order two clients' creates.
  * - 401 without the expected key; injected 429s (`inject429`) with Retry-After.
  * - `POST /v1/chat/completions`: forwarded to an upstream OpenAI-compatible server (a llama-server with the
  *   base model) when one is given, with the requested model name recorded (so a test sees which fine-tuned
@@ -62,6 +63,10 @@ export interface LoopbackOpenAi {
   inject429(count: number): void;
   /** Jobs whose training file matches fail provider-side when they would succeed. */
   failWhen(predicate: (job: LoopbackJob, file: LoopbackFile) => boolean): void;
+  /** Awaited before each job is created, with the create request's body (e.g. hold one job until another exists). */
+  beforeCreate(
+    gate: ((input: { suffix?: string | null; metadata?: Record<string, string> | null }) => Promise<void>) | undefined,
+  ): void;
   close(): Promise<void>;
 }
 
@@ -118,6 +123,7 @@ export async function startLoopbackOpenAi(options: LoopbackOptions): Promise<Loo
   let held = false;
   let tooMany = 0;
   let failing: ((job: LoopbackJob, file: LoopbackFile) => boolean) | undefined;
+  let gate: Parameters<LoopbackOpenAi['beforeCreate']>[0];
   let counter = 0;
   const now = () => Math.floor(Date.now() / 1000);
   const event = (job: LoopbackJob, message: string, level = 'info') =>
@@ -206,6 +212,7 @@ export async function startLoopbackOpenAi(options: LoopbackOptions): Promise<Loo
     }
     if (route === 'POST /v1/fine_tuning/jobs') {
       const input = JSON.parse(body.toString('utf8')) as Partial<LoopbackJob> & { training_file?: string };
+      await gate?.(input);
       const file = files.get(input.training_file ?? '');
       if (file === undefined)
         return fail(response, 400, `invalid training_file: ${input.training_file}`, 'training_file');
@@ -325,6 +332,9 @@ export async function startLoopbackOpenAi(options: LoopbackOptions): Promise<Loo
     },
     failWhen: (predicate) => {
       failing = predicate;
+    },
+    beforeCreate: (value) => {
+      gate = value;
     },
     close: () =>
       new Promise((resolve) => {

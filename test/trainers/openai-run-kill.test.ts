@@ -7,6 +7,10 @@
  * 1. killed by MAFT_CRASH_AT between creating the 2nd job and recording its id (the crash window);
  * 2. resumed with jobs held running, killed with kill -9 from outside once every job exists;
  * 3. resumed with jobs let go: the run finishes, one job per model, skips (< 10 rows) recorded and reported.
+ *
+ * First with the methods' chains one stage at a time (methodChains: sequential), then the same run side by side
+ * (parallel): the crash in multiagent FT's train stage comes while single-agent FT's job is running, and the
+ * resumed run ends with the same registry and scores as the sequential one.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -15,6 +19,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
 import { parseRegistry, type RegistryEntry } from '../../src/finetune/model-registry.js';
+import type { RunResults } from '../../src/spec/run-results.js';
 import { findLlamaServerBinary, startLlamaServer, type LlamaServer } from '../helpers/llama-server.js';
 import { startLoopbackOpenAi, type LoopbackOpenAi } from '../helpers/loopback-openai-finetuning.js';
 import { cliCommand } from '../helpers/run-cli.js';
@@ -35,6 +40,8 @@ describe.skipIf(binary.path === undefined)('maft run with the openai trainer, ki
   let directory: string;
   let configFile: string;
   let runDirectory: string;
+  /** The run's config, as written to `configFile`; the side-by-side test writes it again with `parallel`. */
+  let config: Record<string, unknown>;
 
   beforeAll(async () => {
     directory = mkdtempSync(path.join(tmpdir(), 'maft-openai-kill-'));
@@ -43,35 +50,32 @@ describe.skipIf(binary.path === undefined)('maft run with the openai trainer, ki
       alias: model,
       threads: 1,
       ctxSize: 2048,
-      parallel: 2,
+      // One slot: every reply decoded alone, so the side-by-side run can be compared with the sequential one.
+      parallel: 1,
     });
     loopback = await startLoopbackOpenAi({ apiKey: key, upstream: llama.baseURL, upstreamModel: model });
     configFile = path.join(directory, 'openai.yaml');
     runDirectory = path.join(directory, 'run');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        task: { name: 'arithmetic', options: { max: 9 } },
-        split: { finetuneCount: 60, evalCount: 4 },
-        society: { agents: 2, rounds: 2 },
-        sampling: { maxTokens: 96 },
-        problemConcurrency: 2,
-        backend: { kind: 'openai', baseUrl: loopback.baseUrl, model, apiKeyEnv: 'MAFT_TEST_OPENAI_KEY' },
-        trainer: {
-          kind: 'openai',
-          baseUrl: loopback.baseUrl,
-          apiKeyEnv: 'MAFT_TEST_OPENAI_KEY',
-          pollSeconds: 0.2,
-          maxPollSeconds: 1,
-        },
-        methods: ['multiagent-ft', 'single-agent-ft'],
-        iterations: 1,
-        // One stage at a time: the crash point counts the jobs created so far, which side by side would include
-        // single-agent FT's, created whenever its chain gets there. (Side by side, each stage's jobs take the same
-        // durable-jobs path; this test checks exactly-once only in this order.)
-        methodChains: 'sequential',
-      }),
-    );
+    config = {
+      task: { name: 'arithmetic', options: { max: 9 } },
+      split: { finetuneCount: 60, evalCount: 4 },
+      society: { agents: 2, rounds: 2 },
+      sampling: { maxTokens: 96 },
+      problemConcurrency: 2,
+      backend: { kind: 'openai', baseUrl: loopback.baseUrl, model, apiKeyEnv: 'MAFT_TEST_OPENAI_KEY' },
+      trainer: {
+        kind: 'openai',
+        baseUrl: loopback.baseUrl,
+        apiKeyEnv: 'MAFT_TEST_OPENAI_KEY',
+        pollSeconds: 0.2,
+        maxPollSeconds: 1,
+      },
+      methods: ['multiagent-ft', 'single-agent-ft'],
+      iterations: 1,
+      // One stage at a time here; side by side in the last test.
+      methodChains: 'sequential',
+    };
+    writeFileSync(configFile, JSON.stringify(config));
   });
 
   afterAll(async () => {
@@ -80,19 +84,23 @@ describe.skipIf(binary.path === undefined)('maft run with the openai trainer, ki
     rmSync(directory, { recursive: true, force: true });
   });
 
-  const registry = (): RegistryEntry[] => {
+  const registry = (run = runDirectory): RegistryEntry[] => {
     try {
-      return parseRegistry(readFileSync(path.join(runDirectory, 'artifacts/models/registry.json'), 'utf8')).entries;
+      return parseRegistry(readFileSync(path.join(run, 'artifacts/models/registry.json'), 'utf8')).entries;
     } catch {
       return [];
     }
   };
 
   /** `maft run` as a child; `killWhen` is polled and, once true, the child gets SIGKILL. */
-  function runMaft(env: Record<string, string>, killWhen?: () => boolean): Promise<Child> {
+  function runMaft(
+    env: Record<string, string>,
+    killWhen?: () => boolean,
+    files = { config: configFile, run: runDirectory },
+  ): Promise<Child> {
     const [executable, ...prefix] = cliCommand();
     return new Promise((resolve) => {
-      const child = spawn(executable as string, [...prefix, 'run', configFile, '--run', runDirectory], {
+      const child = spawn(executable as string, [...prefix, 'run', files.config, '--run', files.run], {
         env: { ...process.env, MAFT_TEST_OPENAI_KEY: key, ...env },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
@@ -158,5 +166,77 @@ describe.skipIf(binary.path === undefined)('maft run with the openai trainer, ki
     const served = registry().flatMap((entry) => (entry.servedModel ? [entry.servedModel] : []));
     expect(served.length).toBeGreaterThan(0);
     for (const name of served) expect(loopback.chatModels).toContain(name);
+  });
+
+  it("side by side: a crash in multiagent FT's train stage while single-agent FT's job runs, resumed, ends the same", async () => {
+    const files = { config: path.join(directory, 'parallel.yaml'), run: path.join(directory, 'run-parallel') };
+    writeFileSync(files.config, JSON.stringify({ ...config, methodChains: 'parallel' }));
+    const before = loopback.jobs.length;
+    const jobs = () => loopback.jobs.slice(before);
+    const single = (job: { suffix?: string | null }) => job.suffix === 'model'; // single-agent FT's one model
+    loopback.hold(true);
+    // Multiagent FT's 2nd job is created only once single-agent FT's exists: the crash right after it (crash points
+    // count the jobs of the stage they name) then comes with both chains' jobs at the provider.
+    let multiagentCreates = 0;
+    loopback.beforeCreate(async (input) => {
+      if (single(input) || ++multiagentCreates !== 2) return;
+      const deadline = Date.now() + 600_000; // a guard against a hang, not a time limit
+      while (!jobs().some(single) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    });
+    const crashed = await runMaft({ MAFT_CRASH_AT: 'multiagent-ft/iteration-1/train:created-2' }, undefined, files);
+    loopback.beforeCreate(undefined);
+    expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
+    expect(
+      jobs()
+        .map((job) => (single(job) ? 'single-agent-ft' : 'multiagent-ft'))
+        .sort(),
+    ).toEqual(['multiagent-ft', 'multiagent-ft', 'single-agent-ft']);
+    const torn = registry(files.run).filter((entry) => entry.status === 'starting' && entry.jobId === undefined);
+    expect(torn.filter((entry) => entry.method === 'multiagent-ft')).toHaveLength(1);
+    // Single-agent FT's entry carries its job's tag, with the job's id recorded or (killed first) to be found by it.
+    const singleJob = jobs().find(single);
+    const singleEntry = registry(files.run).find((entry) => entry.method === 'single-agent-ft');
+    expect(singleEntry?.jobTag).toBe(singleJob?.metadata?.['maft_tag']);
+    expect([singleJob?.id, undefined]).toContain(singleEntry?.jobId);
+
+    const trainable = () => registry(files.run).filter((entry) => entry.status !== 'skipped');
+    const killed = await runMaft(
+      {},
+      () => trainable().length > 0 && trainable().every((entry) => entry.status === 'running'),
+      files,
+    );
+    expect(killed.signal, killed.stderr).toBe('SIGKILL');
+    expect(killed.stderr).toMatch(/found job ftjob-\d+, created before the last run stopped/);
+    const jobsAtKill = jobs().map((job) => job.id);
+    expect(jobsAtKill).toHaveLength(trainable().length);
+
+    loopback.hold(false);
+    const finished = await runMaft({}, undefined, files);
+    expect(finished.status, finished.stderr).toBe(0);
+    const entries = registry(files.run);
+    const trained = entries.filter((entry) => entry.status === 'succeeded');
+    // No job paid for twice: one job per trained model, each model's tag on one job only, the jobs of the kill.
+    expect(new Set(trained.map((entry) => entry.method))).toEqual(new Set(['multiagent-ft', 'single-agent-ft']));
+    expect(jobs()).toHaveLength(trained.length);
+    expect(trained.map((entry) => entry.jobId).sort()).toEqual([...jobsAtKill].sort());
+    expect(new Set(jobs().map((job) => job.metadata?.['maft_tag'])).size).toBe(trained.length);
+    for (const entry of trained) {
+      const job = jobs().find((candidate) => candidate.id === entry.jobId);
+      expect(job?.metadata?.['maft_tag']).toBe(entry.jobTag);
+      expect(entry.servedModel).toBe(job?.fine_tuned_model);
+      // Every finished job's model answered in its method's evaluation.
+      expect(loopback.chatModels).toContain(entry.servedModel);
+    }
+    // The same registry and scores as the sequential run (the job ids, tags and times aside).
+    const comparable = (run: string) =>
+      registry(run).map(
+        ({ updatedAt: _at, jobId: _id, jobTag: _tag, fileId: _file, servedModel: _served, ...entry }) => entry,
+      );
+    expect(comparable(files.run)).toEqual(comparable(runDirectory));
+    const scores = (run: string) =>
+      (JSON.parse(readFileSync(path.join(run, 'artifacts/results.json'), 'utf8')) as RunResults).scores.map(
+        ({ modelSeconds: _seconds, ...rest }) => rest,
+      );
+    expect(scores(files.run)).toEqual(scores(runDirectory));
   });
 });

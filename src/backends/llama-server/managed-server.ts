@@ -9,6 +9,7 @@
  * debate stage opens one society, so the server holds exactly that society's adapters (2N for multiagent FT,
  * one for single-agent FT) and restarts between stages whose adapter sets differ.
  */
+import { MaftError } from '../../errors/maft-error.js';
 import { createOpenAiCompatibleModel } from '../openai-compatible/index.js';
 import type { ChatModel, ChatRequest, ChatResponse } from '../../spec/chat-model.js';
 import { startLlamaServer, type LlamaServerLaunch, type RunningLlamaServer } from './launch.js';
@@ -56,14 +57,24 @@ export class ManagedLlamaServer {
    */
   async hold(adapters: readonly string[]): Promise<number> {
     const id = this.nextHold++;
-    const wanted = new Set(adapters);
-    const current = (await this.starting) ?? this.server;
-    if (current === undefined || ![...wanted].every((file) => current.adapters.includes(file))) {
-      const kept = [...this.holds.values()].flat();
-      await this.restart([...new Set([...kept, ...adapters])]);
+    const wanted = [...new Set(adapters)];
+    // Recorded before any restart, not after: a restart that another society's `hold` starts meanwhile (the
+    // methods' chains open societies side by side) must keep these adapters too. Recorded only after, two holds
+    // at once each restarted with the adapters held so far plus its own, the later dropped the earlier's, and its
+    // requests went to a server without its adapter: every scale 0, the base model's answer under the adapter's
+    // id (test/backends/llama-server/managed-society.test.ts).
+    this.holds.set(id, wanted);
+    try {
+      for (;;) {
+        const current = (await this.starting) ?? this.server;
+        if (this.starting !== undefined) continue; // another restart began meanwhile: wait for that one
+        if (current !== undefined && wanted.every((file) => current.adapters.includes(file))) return id;
+        await this.restart([...new Set([...this.holds.values()].flat())]);
+      }
+    } catch (error) {
+      this.holds.delete(id);
+      throw error;
     }
-    this.holds.set(id, [...wanted]);
-    return id;
   }
 
   release(hold: number): void {
@@ -97,6 +108,13 @@ export class ManagedLlamaServer {
     const key = `${this.generation}\0${adapter.file ?? ''}`;
     let client = this.clients.get(key);
     if (client === undefined) {
+      // Never answer for an adapter the server has not loaded: every scale would be 0, the base model's reply
+      // recorded under the adapter's id. A model is used only while its society holds its adapters.
+      if (adapter.file !== undefined && !server.adapters.includes(adapter.file))
+        throw new MaftError(
+          'INTERNAL',
+          `llama-server: ${adapter.id}: its adapter is not loaded (loaded: ${server.adapters.length === 0 ? 'none' : server.adapters.join(', ')}); a model was used after its society was released`,
+        );
       // Every adapter listed, the chosen one at scale 1: a request naming no adapters would reuse a slot's
       // prompt cache computed with another adapter (test/backends/llama-server/lora.test.ts).
       const lora = server.adapters.map((file, id) => ({ id, scale: file === adapter.file ? 1 : 0 }));

@@ -143,6 +143,45 @@ describe.skipIf(binary.path === undefined)(suiteName('the managed llama-server b
     );
   });
 
+  it("keeps both societies' adapters when two are opened at once (the methods' chains side by side)", async () => {
+    const managed = new ManagedLlamaServer({
+      binary: binary.path as string,
+      model: backend.model,
+      alias: 'base',
+      threads: 1,
+      contextSize: 512,
+      parallel: 1,
+      startupTimeoutMs: 60_000,
+      timeoutMs: 60_000,
+      extraArgs: [],
+    });
+    const model = (name: string) => managed.model({ file: adapterPath(name), id: name });
+    try {
+      // Each adapter's reply with only that adapter loaded, and the base model's.
+      const alone = new Map<string, string>();
+      for (const name of ['a1.gguf', 'a5.gguf']) {
+        const held = await managed.hold([adapterPath(name)]);
+        alone.set(name, (await model(name).complete(ask)).text);
+        managed.release(held);
+      }
+      const base = (await managed.model({ file: undefined, id: 'base' }).complete(ask)).text;
+      expect(new Set([...alone.values(), base]).size).toBe(3);
+      // Two societies open at once, one needing a restart (a1) and one served by the running server (a5): both
+      // must stay loaded, and each model must answer with its own adapter, not the base model under its id.
+      const holds = await Promise.all([managed.hold([adapterPath('a1.gguf')]), managed.hold([adapterPath('a5.gguf')])]);
+      expect([...managed.loaded].sort()).toEqual([adapterPath('a1.gguf'), adapterPath('a5.gguf')]);
+      const [first, second] = await Promise.all([model('a1.gguf').complete(ask), model('a5.gguf').complete(ask)]);
+      expect(first.text).toBe(alone.get('a1.gguf'));
+      expect(second.text).toBe(alone.get('a5.gguf'));
+      for (const held of holds) managed.release(held);
+      // A model whose adapter the server no longer has is refused, never answered by the base model.
+      managed.release(await managed.hold([adapterPath('a2.gguf')]));
+      await expect(model('a1.gguf').complete(ask)).rejects.toThrow(/a1\.gguf: its adapter is not loaded/);
+    } finally {
+      await managed.stop();
+    }
+  });
+
   it('leaves no server behind when maft is killed with SIGKILL', async () => {
     const launch = path.resolve('src/backends/llama-server/launch.ts');
     const script = `
