@@ -56,7 +56,7 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
   const labels = labelAccuracyGrid(results);
   const labelsCard =
     labels.length > 1
-      ? `<div class="card"><h2 style="margin-top:0">How often the finetuning data's labels are right</h2>${htmlTable(labels)}
+      ? `<div class="card"><h2 style="margin-top:0">How often the finetuning labels are right</h2>${htmlTable(labels)}
 <p class="note">${escapeHtml(labelAccuracyNote)}</p></div>
 `
       : '';
