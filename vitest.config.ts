@@ -38,6 +38,7 @@ export const slowTests = [
   'test/vllm/vllm-run.test.ts',
   'test/trainers/hf-run-cuda-failure.test.ts',
   'test/status/status-command.test.ts',
+  'test/finetune-data/label-accuracy-run.test.ts',
 ];
 
 export default defineConfig({

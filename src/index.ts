@@ -62,6 +62,7 @@ export { readRun } from './run-store/read-run.js';
 // Finetuning
 export { buildSocietyDatasets, type SocietyDatasets } from './finetune-data/society-datasets.js';
 export type { TrainingRow } from './finetune-data/training-row.js';
+export { countFirstRoundRight, countRightRows, groundTruthsOf } from './finetune-data/label-accuracy.js';
 export { exportOpenAiChatJsonl } from './finetune-data/export/openai-chat.js';
 export { exportTrlPromptCompletionJsonl } from './finetune-data/export/trl-prompt-completion.js';
 export { exportShareGptJson } from './finetune-data/export/sharegpt.js';

@@ -2,7 +2,9 @@
  * The training data of one method at one iteration (pure): which named datasets it trains on, and the sizes
  * the report shows. Multiagent FT: each agent's own generator and critic rows (docs/method.md steps 2–3);
  * single-agent FT: all of them pooled; majority FT: round-1 replies that agree with the round-1 majority;
- * STaR: right answers and right hinted retries.
+ * STaR: right answers and right hinted retries. Each size also counts its rows that are right against the ground
+ * truth, and the source debate's round-1 replies that were right — counted after the rows are built, from the
+ * records, and never fed back into them (label-accuracy.ts).
  */
 import { buildSocietyDatasets, type DatasetSettings } from './society-datasets.js';
 import type { TrainingRow } from './training-row.js';
@@ -12,6 +14,7 @@ import type { FinetuneMethod } from '../spec/methods.js';
 import type { DatasetSize } from '../spec/run-results.js';
 import type { StarRecord } from '../spec/debate.js';
 import { buildStarRows } from './star-rows.js';
+import { countFirstRoundRight, countRightRows, groundTruthsOf } from './label-accuracy.js';
 
 export type { DatasetSize } from '../spec/run-results.js';
 
@@ -41,6 +44,13 @@ export function buildDebateMethodData(
 ): MethodData {
   const society = buildSocietyDatasets(transcripts, settings);
   const { iteration } = settings;
+  // The read-only diagnostic: the rows above were built from the votes alone; the ground truth only counts them.
+  const truths = groundTruthsOf(transcripts);
+  const right = (generator: readonly TrainingRow[], critic: readonly TrainingRow[], agent: number | null) => ({
+    generatorRight: countRightRows(generator, truths),
+    criticRight: countRightRows(critic, truths),
+    ...countFirstRoundRight(transcripts, agent),
+  });
   if (method === 'multiagent-ft') {
     return {
       datasets: society.agents.flatMap((own): ModelDataset[] => [
@@ -60,6 +70,7 @@ export function buildDebateMethodData(
           confirmed: own.confirmed.length,
           ...keptCounts(kept),
           critic: kept.length,
+          ...right(own.generator, kept, own.agent),
         };
       }),
     };
@@ -73,6 +84,7 @@ export function buildDebateMethodData(
         ? 'single-agent-nodebate'
         : 'majority';
   const critic = rows.filter((row) => row.metadata.role === 'critic');
+  const generator = rows.filter((row) => row.metadata.role !== 'critic');
   const pooledCritics = method === 'single-agent-ft';
   return {
     datasets: [{ name, agent: null, role: 'single', rows }],
@@ -81,12 +93,13 @@ export function buildDebateMethodData(
         method,
         iteration,
         agent: null,
-        generator: rows.length - critic.length,
+        generator: generator.length,
         // The candidates of every agent, before the mix — the same definition as the per-agent sizes.
         corrected: pooledCritics ? society.agents.reduce((sum, own) => sum + own.corrected.length, 0) : 0,
         confirmed: pooledCritics ? society.agents.reduce((sum, own) => sum + own.confirmed.length, 0) : 0,
         ...keptCounts(critic),
         critic: critic.length,
+        ...right(generator, critic, null),
       },
     ],
   };
@@ -95,6 +108,8 @@ export function buildDebateMethodData(
 export function buildStarMethodData(records: readonly StarRecord[], iteration: number): MethodData {
   const rows = buildStarRows(records, iteration);
   const rationalized = rows.filter((row) => row.metadata.kind === 'star-rationalized').length;
+  const firstAnswers = rows.filter((row) => row.metadata.kind !== 'star-rationalized');
+  const attempts = records.map((record) => record.attempt);
   return {
     datasets: [{ name: 'star', agent: null, role: 'single', rows }],
     // For STaR, "corrected" counts the hinted retries kept (its analogue of D⁻).
@@ -109,6 +124,9 @@ export function buildStarMethodData(records: readonly StarRecord[], iteration: n
         correctedKept: 0,
         confirmedKept: 0,
         critic: 0,
+        generatorRight: countRightRows(firstAnswers, groundTruthsOf(attempts)),
+        criticRight: 0,
+        ...countFirstRoundRight(attempts, null),
       },
     ],
   };

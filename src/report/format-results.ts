@@ -4,6 +4,7 @@
  */
 import { methodLabels } from '../spec/methods.js';
 import type { DiversityScore, MethodScore, RunResults } from '../spec/run-results.js';
+import { labelAccuracyGrid } from './label-accuracy-grid.js';
 
 const percent = (score: MethodScore) =>
   `${(100 * score.accuracy).toFixed(1)} ± ${(100 * score.standardError).toFixed(1)}`;
@@ -77,7 +78,12 @@ export function formatResultsTable(results: RunResults, title: string): string {
     diversity.length > 1
       ? `  diversity, mean ± SE over the sampled debates (docs/diversity.md; nats; 1 − cos by ${embedder ?? 'no embedder'})\n${aligned(diversity).join('\n')}\n`
       : '';
-  return `${title}\n  accuracy % ± SE on ${results.evalProblems} held-out problems (${progress})\n${lines.join('\n')}\n${diversityLines}`;
+  const labels = labelAccuracyGrid(results);
+  const labelLines =
+    labels.length > 1
+      ? `  finetuning data: rows whose label is right (vs the ground truth; the method never sees it) and one agent's round 1\n${aligned(labels).join('\n')}\n`
+      : '';
+  return `${title}\n  accuracy % ± SE on ${results.evalProblems} held-out problems (${progress})\n${lines.join('\n')}\n${diversityLines}${labelLines}`;
 }
 
 export function markdownTable(grid: readonly (readonly string[])[]): string {

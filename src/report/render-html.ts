@@ -2,13 +2,14 @@
  * The report of a run as one self-contained HTML file (pure: results and the charting libraries' source in,
  * a page out). Charts are drawn by Chart.js with the chartjs-chart-error-bars plugin, inlined, so the file
  * opens anywhere with no network: accuracy per iteration for every method with ± SE bars, per-agent accuracy
- * and consensus, answer changes between rounds, dataset sizes, training loss curves, and a browsable sample of
- * debates.
+ * and consensus, answer changes between rounds, dataset sizes and how often their labels are right, training
+ * loss curves, and a browsable sample of debates.
  */
 import { methodLabels } from '../spec/methods.js';
 import type { RunResults } from '../spec/run-results.js';
 import { diversityGrid, resultsGrid } from './format-results.js';
 import { answerChangesGrids, answerChangesNotes } from './answer-changes-grid.js';
+import { labelAccuracyGrid, labelAccuracyNote } from './label-accuracy-grid.js';
 
 export interface ChartLibraries {
   /** chart.js/dist/chart.umd.min.js */
@@ -50,6 +51,13 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
     diversity.length > 1
       ? `<div class="card"><h2 style="margin-top:0">Diversity</h2>${htmlTable(diversity)}
 <p class="note">The paper's §4.2 measures on a sample of the held-out debates (docs/diversity.md), each mean ± its standard error over those debates: likelihood NLL and KL in nats per token; 1 − cos by ${escapeHtml(embedder ?? 'no embedder')}; n/a where the backend cannot give it.</p></div>
+`
+      : '';
+  const labels = labelAccuracyGrid(results);
+  const labelsCard =
+    labels.length > 1
+      ? `<div class="card"><h2 style="margin-top:0">How often the finetuning labels are right</h2>${htmlTable(labels)}
+<p class="note">${escapeHtml(labelAccuracyNote)}</p></div>
 `
       : '';
   const changes = answerChangesGrids(results);
@@ -106,7 +114,7 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
   <div class="card"><h2 style="margin-top:0">Finetuning data per model</h2><canvas id="datasets"></canvas></div>
   <div class="card"><h2 style="margin-top:0">Training loss</h2><canvas id="losses"></canvas></div>
 </div>
-${skippedTrainingCard(results)}${changesCard}${diversityCard}<div class="card"><h2 style="margin-top:0">Debates on held-out problems</h2>
+${labelsCard}${skippedTrainingCard(results)}${changesCard}${diversityCard}<div class="card"><h2 style="margin-top:0">Debates on held-out problems</h2>
   <label>Society <select id="society"></select></label>
   <div id="debates"></div>
 </div>

@@ -7,6 +7,7 @@ import { methodLabels } from '../spec/methods.js';
 import type { RunResults } from '../spec/run-results.js';
 import { diversityGrid, markdownTable, resultsGrid } from './format-results.js';
 import { answerChangesGrids, answerChangesNotes } from './answer-changes-grid.js';
+import { labelAccuracyGrid, labelAccuracyNote, labelCells, labelColumns } from './label-accuracy-grid.js';
 
 export function renderReportMarkdown(results: RunResults, title: string): string {
   const lines = [
@@ -89,6 +90,7 @@ export function renderReportMarkdown(results: RunResults, title: string): string
           '|D⁻| candidates',
           '|D⁺| candidates',
           'critic rows: D⁻ + D⁺ kept',
+          ...labelColumns,
         ],
         ...results.datasets.map((size) => [
           methodLabels[size.method],
@@ -98,10 +100,14 @@ export function renderReportMarkdown(results: RunResults, title: string): string
           String(size.corrected),
           String(size.confirmed),
           `${size.critic} = ${size.correctedKept ?? '?'} + ${size.confirmedKept ?? '?'}`,
+          ...labelCells(size),
         ]),
       ]),
       '',
     );
+    const labels = labelAccuracyGrid(results);
+    if (labels.length > 1)
+      lines.push('### How often the labels are right', '', labelAccuracyNote, '', markdownTable(labels), '');
   }
   if ((results.skippedTraining ?? []).length > 0) {
     lines.push(

@@ -24,6 +24,19 @@ export interface DatasetSize {
   correctedKept: number;
   confirmedKept: number;
   critic: number;
+  /**
+   * How often the labels are right (a read-only diagnostic: the ground truth never reaches the rows; see
+   * finetune-data/label-accuracy.ts): `generatorRight` of the `generator` rows and `criticRight` of the `critic`
+   * rows have an answer that is right against the problem's ground truth, graded as the eval grades. STaR: its
+   * hinted retries (`corrected`) are kept only when right, so every one of them is right.
+   * The reference, what one agent achieves on the same problems: `firstRoundRight` of the source debate's
+   * `firstRoundReplies` round-1 replies were right (the model's agent; every agent for a shared model; STaR:
+   * its first attempts). Absent in runs made before these counts existed.
+   */
+  generatorRight?: number;
+  criticRight?: number;
+  firstRoundReplies?: number;
+  firstRoundRight?: number;
 }
 
 /** One method's accuracy on the held-out split after `iteration` finetuning iterations (0 = none). */
