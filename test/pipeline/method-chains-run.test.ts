@@ -9,7 +9,7 @@
  * the same command resumes the run to its end.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
@@ -19,6 +19,7 @@ import type { RunResults } from '../../src/spec/run-results.js';
 import { cliCommand } from '../helpers/run-cli.js';
 import { runInProcess } from '../helpers/run-in-process.js';
 import { temporaryDirectory } from '../run-store/temporary-directory.js';
+import { readGgufFiles } from '../helpers/gguf-files.js';
 
 const directory = temporaryDirectory('method-chains');
 const configFile = (mode: 'parallel' | 'sequential') => path.join(directory, `${mode}.yaml`);
@@ -50,17 +51,7 @@ const artifact = (mode: string, name: string) => path.join(runDirectory(mode), '
 const results = (mode: string) => JSON.parse(readFileSync(artifact(mode, 'results.json'), 'utf8')) as RunResults;
 /** Every adapter of a run, by its path under artifacts/models. */
 function adapters(mode: string): Map<string, Buffer> {
-  const root = artifact(mode, 'models');
-  const found = new Map<string, Buffer>();
-  const walk = (folder: string) => {
-    for (const entry of readdirSync(folder, { withFileTypes: true })) {
-      const file = path.join(folder, entry.name);
-      if (entry.isDirectory()) walk(file);
-      else if (entry.name.endsWith('.gguf')) found.set(path.relative(root, file), readFileSync(file));
-    }
-  };
-  walk(root);
-  return found;
+  return readGgufFiles(artifact(mode, 'models'));
 }
 /** The registry's entries without what differs between any two runs (times, throughput). */
 const registry = (mode: string) =>

@@ -7,7 +7,7 @@
  * wait; a request answered while its adapter is not loaded would be the base model's reply under the adapter's
  * id. The runs must end the same: every reply of every stage, every adapter byte for byte, the registry and scores.
  */
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shippedBaseModel } from '../../../src/config/resolve-run-config.js';
@@ -18,6 +18,7 @@ import type { RunResults } from '../../../src/spec/run-results.js';
 import { runInProcess } from '../../helpers/run-in-process.js';
 import { temporaryDirectory } from '../../run-store/temporary-directory.js';
 import { binary, suiteName } from './fixtures.js';
+import { readGgufFiles } from '../../helpers/gguf-files.js';
 
 const modes = ['sequential', 'parallel'] as const;
 type Mode = (typeof modes)[number];
@@ -38,17 +39,7 @@ describe.skipIf(binary.path === undefined)(suiteName('methodChains on the llama-
   const scores = (value: RunResults) => value.scores.map(({ modelSeconds: _seconds, ...rest }) => rest);
   /** Every adapter of a run, by its path under artifacts/models. */
   function adapters(mode: Mode): Map<string, Buffer> {
-    const root = artifact(mode, 'models');
-    const found = new Map<string, Buffer>();
-    const walk = (folder: string) => {
-      for (const entry of readdirSync(folder, { withFileTypes: true })) {
-        const file = path.join(folder, entry.name);
-        if (entry.isDirectory()) walk(file);
-        else if (entry.name.endsWith('.gguf')) found.set(path.relative(root, file), readFileSync(file));
-      }
-    };
-    walk(root);
-    return found;
+    return readGgufFiles(artifact(mode, 'models'));
   }
   /** A debate stage's replies, problem by problem: each agent's turns (which model answered, and the text). */
   const replies = (mode: Mode, stage: string) =>
