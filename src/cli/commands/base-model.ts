@@ -20,6 +20,7 @@ interface BaseModelFlags {
   window: string;
   windowsPerStep: string;
   critic: string;
+  mix?: string;
   force?: boolean;
 }
 
@@ -55,6 +56,21 @@ const criticStyle = (text: string): CriticStyle => {
       field: '--critic',
     });
   return style;
+};
+
+/** `--mix 0.3,0.1,0.45,0.15`: four shares (answers, summaries, updates after a summary, after the answers) summing to 1. */
+const kindShares = (text: string): [number, number, number, number] => {
+  const shares = text.split(',').map(Number);
+  const sum = shares.reduce((total, share) => total + share, 0);
+  if (shares.length !== 4 || shares.some((share) => !Number.isFinite(share) || share < 0) || Math.abs(sum - 1) > 1e-6)
+    throw new MaftError(
+      'CONFIG_INVALID',
+      `expected four shares ≥ 0 summing to 1 (e.g. 0.6,0.08,0.22,0.1), got "${text}"`,
+      {
+        field: '--mix',
+      },
+    );
+  return shares as [number, number, number, number];
 };
 
 const nonNegative = (text: string, flag: string): number => (text === '0' ? 0 : positive(text, flag));
@@ -96,6 +112,10 @@ export function registerBaseModelCommand(program: Command): void {
       `how the curriculum's critics weigh the others' answers: ${criticStyles.join(', ')} (src/tools/base-model/arithmetic-curriculum.ts)`,
       'weighed',
     )
+    .option(
+      '--mix <shares>',
+      'shares of answers, summaries, updates after a summary and updates after the answers (default 0.6,0.08,0.22,0.1)',
+    )
     .option('--force', 'overwrite --out, --report and --card when they exist (the default --out is the shipped model)')
     .action(async (flags: BaseModelFlags) => {
       refuseOverwrites(flags);
@@ -113,6 +133,7 @@ export function registerBaseModelCommand(program: Command): void {
         windowLength: positive(flags.window, 'window'),
         windowsPerStep: positive(flags.windowsPerStep, 'windows-per-step'),
         critic: criticStyle(flags.critic),
+        ...(flags.mix === undefined ? {} : { kindShares: kindShares(flags.mix) }),
         log: (line) => process.stderr.write(`${line}\n`),
         onProgress: (progress) => {
           if (progress.elapsedMs - lastPrinted < 15_000 && progress.step !== progress.totalSteps) return;

@@ -4,6 +4,7 @@ import type { Operands } from '../../tasks/arithmetic.js';
 import { arithmeticProblem } from '../../tasks/arithmetic.js';
 import { createRandom, deriveSeed, type Random } from '../../util/random.js';
 import {
+  carefulSolution,
   correctSolution,
   lastStep,
   wrongSolution,
@@ -47,12 +48,15 @@ export interface CurriculumOptions {
  * - `weighed`: it keeps an answer another agent confirmed and otherwise works the problem again (weighedUpdate);
  * - `checks`: the same when confirmed; otherwise it checks every answer on the table with an addition (the step
  *   the model gets right) before it answers (checkedUpdate);
- * - `checks-always`: it checks every answer, a confirmed one too.
- * With a `checks` style the wrong solutions shown are mostly slips of the last subtraction, as the model's own are.
+ * - `checks-always`: it checks every answer, a confirmed one too;
+ * - `careful`: it keeps its answer only when both others agree with it, and otherwise (contradicted, a 2–1 split
+ *   either way, all different) works the problem again with the last subtraction as a chain of two easy steps
+ *   (carefulUpdate) — so a critic can overturn a wrong 2–1 majority, which `weighed` and `checks` cannot.
+ * With a style other than `weighed` the wrong solutions shown are mostly slips of the last subtraction, as the model's own are.
  * Measured (docs/RESULTS.md, "A checking critic"): a `checks-always` model's checks were a coin and its debate fell
  * below its majority vote, so the shipped model stays `weighed`; `checks` was never measured.
  */
-export const criticStyles = ['weighed', 'checks', 'checks-always'] as const;
+export const criticStyles = ['weighed', 'checks', 'checks-always', 'careful'] as const;
 export type CriticStyle = (typeof criticStyles)[number];
 
 const defaultKindShares = [0.45, 0.2, 0.25, 0.1] as const;
@@ -90,7 +94,9 @@ export function curriculumExample(index: number, options: CurriculumOptions): Cu
   const updated = assistant(
     critic === 'weighed'
       ? weighedUpdate(own, others, right)
-      : checkedUpdate(own, others, right, lastStep(operands), critic === 'checks-always'),
+      : critic === 'careful'
+        ? carefulUpdate(own, others, carefulSolution(operands))
+        : checkedUpdate(own, others, right, lastStep(operands), critic === 'checks-always'),
   );
   if (roll < answerShare + summaryShare + updateShare) {
     const content = renderPrompt(templates.debateWithSummary, { summary: summarize(others) });
@@ -125,6 +131,25 @@ export function weighedUpdate(own: WorkedSolution, others: readonly WorkedSoluti
     return `The other agents found ${first}, not my ${own.answer}, so I check my solution again.\n${right.text}`;
   }
   return `The answers differ (mine ${own.answer}, the others ${answers.join(' and ')}), so I check my solution again.\n${right.text}`;
+}
+
+/**
+ * A `careful` critic's updated answer: its own solution word for word when both others found the same answer;
+ * otherwise one line that says what differs, then the problem worked again with the last subtraction chained
+ * (carefulSolution). Where `weighed` keeps an answer one other agent confirmed, this one re-works it whenever the
+ * table is split: in a wrong 2–1 majority both wrong agents are confirmed, and only a re-check can overturn them.
+ * The re-check helps the debate only if it is more often right than the first answer — measured, not assumed.
+ */
+export function carefulUpdate(own: WorkedSolution, others: readonly WorkedSolution[], careful: WorkedSolution): string {
+  const answers = others.map((other) => other.answer);
+  if (answers.every((answer) => answer === own.answer)) {
+    return `The other agents also found ${own.answer}, so I keep my answer.\n${own.text}`;
+  }
+  const [first] = answers;
+  if (first !== undefined && answers.every((answer) => answer === first)) {
+    return `The other agents found ${first}, not my ${own.answer}, so I check my solution again.\n${careful.text}`;
+  }
+  return `The answers differ (mine ${own.answer}, the others ${answers.join(' and ')}), so I check my solution again.\n${careful.text}`;
 }
 
 /**

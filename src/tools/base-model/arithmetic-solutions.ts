@@ -29,12 +29,15 @@ function correctSteps([a, b, c, d, e, f]: Operands): Steps {
   return { product1, product2, sum1, sum2, result: sum2 - product2 };
 }
 
-function render([a, b, c, d, e, f]: Operands, steps: Steps): WorkedSolution {
+function render([a, b, c, d, e, f]: Operands, steps: Steps, chained = false): WorkedSolution {
   const { product1, product2, sum1, sum2, result } = steps;
+  // The written difference is the steps' result (a wrong solution's slip included), never recomputed here.
+  const subtract = (x: number, y: number, difference: number) =>
+    chained ? chainedSubtraction(x, y) : `${x} - ${y} = ${difference}`;
   const last =
     sum2 >= product2
-      ? `${sum2} - ${product2} = ${result}`
-      : `${product2} - ${sum2} = ${-result}, so ${sum2} - ${product2} = ${result}`;
+      ? subtract(sum2, product2, result)
+      : `${subtract(product2, sum2, -result)}, so ${sum2} - ${product2} = ${result}`;
   const text = [
     `${b}*${c} = ${product1}`,
     `${e}*${f} = ${product2}`,
@@ -50,6 +53,24 @@ function render([a, b, c, d, e, f]: Operands, steps: Steps): WorkedSolution {
 /** The right worked solution. */
 export function correctSolution(operands: Operands): WorkedSolution {
   return render(operands, correctSteps(operands));
+}
+
+/**
+ * The right worked solution with its last subtraction written as a chain of two easy steps, tens then units
+ * (`71 - 48 = 71 - 40 - 8 = 31 - 8 = 23`): the way a `careful` critic works a problem again
+ * (arithmetic-curriculum.ts). Each step changes one digit of a number (plus a borrow), a fact of a table of ~1 000
+ * where the one-step subtraction is one of ~10 000, so a small model can learn it from far fewer examples.
+ */
+export function carefulSolution(operands: Operands): WorkedSolution {
+  return render(operands, correctSteps(operands), true);
+}
+
+/** `x - y` for x ≥ y ≥ 0, tens first then units; a subtrahend of one digit or a multiple of ten is one step. */
+export function chainedSubtraction(x: number, y: number): string {
+  const tens = y - (y % 10);
+  const units = y % 10;
+  if (tens === 0 || units === 0) return `${x} - ${y} = ${x - y}`;
+  return `${x} - ${y} = ${x} - ${tens} - ${units} = ${x - tens} - ${units} = ${x - y}`;
 }
 
 /**

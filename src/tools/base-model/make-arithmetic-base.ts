@@ -43,6 +43,8 @@ export interface BaseModelOptions {
   windowsPerStep?: number;
   /** How the curriculum's critics weigh the others' answers (arithmetic-curriculum.ts). Default `weighed`. */
   critic?: CriticStyle;
+  /** Shares of answers, summaries, updates after a summary and after the answers (sum 1). Default baseModelKindShares. */
+  kindShares?: readonly [number, number, number, number];
   /** Curriculum: values up to `easyMax` for the first `easyShare` of the examples, then a linear ramp to `max` by `rampEnd`. */
   curriculum?: { easyMax: number; easyShare: number; rampEnd: number };
   onProgress?: (progress: TrainingProgress) => void;
@@ -159,7 +161,7 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
         seed: options.seed,
         min: 0,
         max,
-        kindShares: baseModelKindShares,
+        kindShares: options.kindShares ?? baseModelKindShares,
         critic: options.critic ?? 'weighed',
       });
       if (reserved.has(example.question)) continue;
@@ -227,7 +229,7 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
       shape: baseModelShape,
       max: taskMax,
       curriculum,
-      kindShares: [...baseModelKindShares],
+      kindShares: [...(options.kindShares ?? baseModelKindShares)],
       critic: options.critic ?? 'weighed',
       learningRate: plan.learningRate ?? 1e-3,
       seed: options.seed,

@@ -13,6 +13,8 @@ const criticBehaviour = {
     'keeping an answer another agent confirmed; otherwise checking every answer on the table by the addition that undoes its last subtraction, then answering',
   'checks-always':
     'checking every answer on the table, a confirmed one too, by the addition that undoes its last subtraction, then answering',
+  careful:
+    'keeping an answer only when both other agents found it too, and otherwise working the problem again with the last subtraction as two easy steps (tens, then units)',
 } as const;
 
 export function renderModelCard(report: BaseModelCardInput, command: string): string {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  carefulUpdate,
   checkLine,
   checkedUpdate,
   curriculumExample,
@@ -10,6 +11,8 @@ import {
   lastStep,
   wrongSolution,
   wrongSubtraction,
+  carefulSolution,
+  chainedSubtraction,
 } from '../../../src/tools/base-model/arithmetic-solutions.js';
 import { defaultPromptTemplates } from '../../../src/debate/prompts.js';
 import { extractAnswer } from '../../../src/grading/extract-answer.js';
@@ -180,5 +183,47 @@ describe("a checking critic's update", () => {
       const options = { seed: 1, min: 0, max: 9 };
       expect(curriculumExample(index, { ...options, critic: 'weighed' })).toEqual(curriculumExample(index, options));
     }
+  });
+});
+
+describe("a careful critic's update", () => {
+  it('chains a subtraction tens first, then units, and writes an easy one in one step', () => {
+    expect(chainedSubtraction(71, 48)).toBe('71 - 48 = 71 - 40 - 8 = 31 - 8 = 23');
+    expect(chainedSubtraction(47, 8)).toBe('47 - 8 = 39');
+    expect(chainedSubtraction(47, 40)).toBe('47 - 40 = 7');
+    expect(chainedSubtraction(16, 16)).toBe('16 - 16 = 16 - 10 - 6 = 6 - 6 = 0');
+  });
+
+  it('works every problem to the right answer, a negative one through the positive difference', () => {
+    const random = createRandom(11);
+    for (let index = 0; index < 500; index++) {
+      const operands = Array.from({ length: 6 }, () => random.integer(0, 9)) as unknown as Operands;
+      const careful = carefulSolution(operands);
+      const right = correctSolution(operands);
+      expect(careful.answer).toBe(right.answer);
+      expect(extractAnswer(careful.text, 'numeric')).toBe(String(right.answer));
+      expect(careful.text.split('\n').slice(0, 4)).toEqual(right.text.split('\n').slice(0, 4));
+    }
+    const negative = carefulSolution([1, 2, 3, 4, 9, 8] as unknown as Operands); // 1 + 6 + 4 - 72 = -61
+    expect(negative.text.split('\n')[4]).toBe('72 - 11 = 72 - 10 - 1 = 62 - 1 = 61, so 11 - 72 = -61');
+  });
+
+  const operands = [3, 4, 5, 6, 2, 7] as unknown as Operands; // 3 + 20 + 6 - 14 = 15
+  const right = correctSolution(operands);
+  const careful = carefulSolution(operands);
+  const slip = (seed: number) => wrongSubtraction(operands, createRandom(seed));
+
+  it('keeps its answer only when both others found it, and re-works a 2–1 split either way', () => {
+    const wrong = slip(1);
+    expect(carefulUpdate(wrong, [wrong, wrong], careful)).toBe(
+      `The other agents also found ${wrong.answer}, so I keep my answer.\n${wrong.text}`,
+    );
+    // A wrong answer one other agent confirmed is worked again: only that can overturn a wrong 2–1 majority.
+    expect(carefulUpdate(wrong, [wrong, right], careful)).toBe(
+      `The answers differ (mine ${wrong.answer}, the others ${wrong.answer} and 15), so I check my solution again.\n${careful.text}`,
+    );
+    expect(carefulUpdate(wrong, [right, right], careful)).toBe(
+      `The other agents found 15, not my ${wrong.answer}, so I check my solution again.\n${careful.text}`,
+    );
   });
 });
