@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { readGgufFileInfo } from 'node-llama-cpp';
 import { defaultPromptTemplates } from '../../debate/prompts.js';
 import { convertModelToF32 } from '../../gguf/convert-to-f32.js';
 import { createTinyLlamaModel } from '../../gguf/tiny-llama.js';
@@ -143,10 +144,11 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
       name: 'maft-arithmetic-base',
     });
     if (options.initPath === undefined) await writeGgufFile(initial, model);
-    const parameters = model.tensors.reduce(
-      (sum, tensor) => sum + tensor.shape.reduce((product, size) => product * size, 1),
-      0,
-    );
+    // A later stage trains the model it continues, whose vocabulary (so embedding size) is the earlier stage's.
+    const parameters =
+      options.initPath === undefined
+        ? model.tensors.reduce((sum, tensor) => sum + tensor.shape.reduce((product, size) => product * size, 1), 0)
+        : await countParameters(options.initPath);
 
     // Never train on a problem of the default splits (seed 0, 500/500): they are the held-out yardstick.
     const taskMax = options.max ?? 9;
@@ -238,6 +240,15 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Weights in a GGUF model (every tensor's element count). */
+async function countParameters(modelPath: string): Promise<number> {
+  const info = await readGgufFileInfo(modelPath, { logWarnings: false });
+  return (info.tensorInfo ?? []).reduce(
+    (sum, tensor) => sum + tensor.dimensions.reduce((product: number, size) => product * Number(size), 1),
+    0,
+  );
 }
 
 /**
