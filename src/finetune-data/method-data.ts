@@ -49,6 +49,11 @@ export function buildDebateMethodData(
   const right = (generator: readonly TrainingRow[], critic: readonly TrainingRow[], agent: number | null) => ({
     generatorRight: countRightRows(generator, truths),
     criticRight: countRightRows(critic, truths),
+    // Of those, the D⁻ rows (the answers the debate corrected); D⁺'s count is the difference.
+    criticCorrectedRight: countRightRows(
+      critic.filter((row) => row.metadata.kind === 'critic-corrected'),
+      truths,
+    ),
     ...countFirstRoundRight(transcripts, agent),
   });
   if (method === 'multiagent-ft') {
@@ -126,6 +131,7 @@ export function buildStarMethodData(records: readonly StarRecord[], iteration: n
         critic: 0,
         generatorRight: countRightRows(firstAnswers, groundTruthsOf(attempts)),
         criticRight: 0,
+        criticCorrectedRight: 0,
         ...countFirstRoundRight(attempts, null),
       },
     ],

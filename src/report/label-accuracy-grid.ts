@@ -18,30 +18,56 @@ export function labelsOf(size: DatasetSize): { rows: number; right: number } | n
   };
 }
 
+/**
+ * A model's critic rows right by kind: D⁻ (`correctedKept` rows, the answers the debate corrected) and D⁺ (the
+ * rest, confirmed: derived, never stored); null when the run did not count them by kind.
+ */
+export function criticKindsOf(
+  size: DatasetSize,
+): { corrected: { rows: number; right: number }; confirmed: { rows: number; right: number } } | null {
+  if (size.criticRight === undefined || size.criticCorrectedRight === undefined) return null;
+  return {
+    corrected: { rows: size.correctedKept, right: size.criticCorrectedRight },
+    confirmed: { rows: size.critic - size.correctedKept, right: size.criticRight - size.criticCorrectedRight },
+  };
+}
+
 /** `right/total (p%)`; `–` when not counted. */
 export function rightOf(right: number | undefined, total: number | undefined): string {
   if (right === undefined || total === undefined) return '–';
   return total === 0 ? `${right}/0` : `${right}/${total} (${((100 * right) / total).toFixed(1)}%)`;
 }
 
-/** One model's counts as cells: labels right, generator rows right, critic rows right, round 1 right. */
+/** One model's counts as cells: labels right, generator rows right, critic rows right (all, D⁻, D⁺), round 1 right. */
 export function labelCells(size: DatasetSize): string[] {
   const labels = labelsOf(size);
+  const kinds = criticKindsOf(size);
   return [
     rightOf(labels?.right, labels?.rows),
     rightOf(size.generatorRight, size.generatorRight === undefined ? undefined : size.generator),
     rightOf(size.criticRight, size.criticRight === undefined ? undefined : size.critic),
+    rightOf(kinds?.corrected.right, kinds?.corrected.rows),
+    rightOf(kinds?.confirmed.right, kinds?.confirmed.rows),
     rightOf(size.firstRoundRight, size.firstRoundReplies),
   ];
 }
 
-export const labelColumns = ['labels right', 'generator rows right', 'critic rows right', 'round 1 right (one agent)'];
+export const labelColumns = [
+  'labels right',
+  'generator rows right',
+  'critic rows right',
+  'D⁻ corrected right',
+  'D⁺ confirmed right',
+  'round 1 right (one agent)',
+];
 
 export const labelAccuracyNote =
   'Rows of the finetuning data whose answer is right against the ground truth (graded as the eval grades; the ' +
   'method never sees it), next to how often the source debate’s round-1 answers were right — what one agent ' +
   'achieves on those problems. Training on its own majority can only improve a model when its labels are right ' +
-  'clearly more often than the model itself is.';
+  'clearly more often than the model itself is. The critic rows split by kind: D⁻, answers the debate corrected ' +
+  '(round 1 disagreed with the final majority), and D⁺, answers it confirmed. D⁻ rows mostly right: the debate ' +
+  'corrects; mostly wrong: it conforms to a wrong majority, and the critics learn to give in.';
 
 /** A header, then one row per method and iteration that has counts, its models summed. */
 export function labelAccuracyGrid(results: RunResults): string[][] {
@@ -53,6 +79,9 @@ export function labelAccuracyGrid(results: RunResults): string[][] {
   }
   const sum = (sizes: readonly DatasetSize[], field: (size: DatasetSize) => number | undefined) =>
     sizes.reduce((total, size) => total + (field(size) ?? 0), 0);
+  // A count some model lacks (data built before it existed) is not summed as 0 but left out: `–`.
+  const sumOfAll = (sizes: readonly DatasetSize[], field: (size: DatasetSize) => number | undefined) =>
+    sizes.every((size) => field(size) !== undefined) ? sum(sizes, field) : undefined;
   return [
     ['method', 'iteration', ...labelColumns],
     ...[...groups.values()].map((sizes) => {
@@ -68,6 +97,7 @@ export function labelAccuracyGrid(results: RunResults): string[][] {
         critic: sum(sizes, (size) => size.critic),
         generatorRight: sum(sizes, (size) => size.generatorRight),
         criticRight: sum(sizes, (size) => size.criticRight),
+        criticCorrectedRight: sumOfAll(sizes, (size) => size.criticCorrectedRight),
         firstRoundReplies: sum(sizes, (size) => size.firstRoundReplies),
         firstRoundRight: sum(sizes, (size) => size.firstRoundRight),
       };

@@ -56,7 +56,7 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
   const labels = labelAccuracyGrid(results);
   const labelsCard =
     labels.length > 1
-      ? `<div class="card"><h2 style="margin-top:0">How often the finetuning labels are right</h2>${htmlTable(labels)}
+      ? `<div class="card labels"><h2 style="margin-top:0">How often the finetuning labels are right</h2>${htmlTable(labels)}
 <p class="note">${escapeHtml(labelAccuracyNote)}</p></div>
 `
       : '';
@@ -90,7 +90,7 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
   .card { background: #fff; border: 1px solid #e2e5ea; border-radius: 8px; padding: 16px; margin-bottom: 16px; }
   .grid { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; } @media (max-width: 900px) { .grid { grid-template-columns: 1fr; } }
   table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 6px 10px; border-bottom: 1px solid #eceef2; }
-  h3 { font-size: 15px; margin: 16px 0 4px; } .scroll { overflow-x: auto; } .changes th, .changes td { padding: 6px 8px; } .changes tbody th { white-space: nowrap; }
+  h3 { font-size: 15px; margin: 16px 0 4px; } .scroll { overflow-x: auto; } .changes th, .changes td { padding: 6px 8px; } .changes tbody th { white-space: nowrap; } .labels tbody th { white-space: nowrap; }
   td { font-variant-numeric: tabular-nums; } thead th { color: #5b6473; font-weight: 600; }
   canvas { width: 100% !important; height: 300px !important; }
   .note { color: #5b6473; font-size: 13px; }

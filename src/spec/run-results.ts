@@ -29,12 +29,16 @@ export interface DatasetSize {
    * finetune-data/label-accuracy.ts): `generatorRight` of the `generator` rows and `criticRight` of the `critic`
    * rows have an answer that is right against the problem's ground truth, graded as the eval grades. STaR: its
    * hinted retries (`corrected`) are kept only when right, so every one of them is right.
+   * `criticCorrectedRight` of the `correctedKept` D⁻ rows (the answers the debate corrected) are right; the D⁺
+   * rows' count is the difference, `criticRight − criticCorrectedRight` of `critic − correctedKept` (not stored).
    * The reference, what one agent achieves on the same problems: `firstRoundRight` of the source debate's
    * `firstRoundReplies` round-1 replies were right (the model's agent; every agent for a shared model; STaR:
-   * its first attempts). Absent in runs made before these counts existed.
+   * its first attempts). Absent in runs made before these counts existed (`criticCorrectedRight`: before the
+   * split by kind).
    */
   generatorRight?: number;
   criticRight?: number;
+  criticCorrectedRight?: number;
   firstRoundReplies?: number;
   firstRoundRight?: number;
 }

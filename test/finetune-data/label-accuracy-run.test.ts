@@ -71,6 +71,7 @@ describe('label accuracy on a real run', () => {
         const rightRows = (role: 'generator' | 'critic') =>
           rows.filter((row) => row.metadata.role === role && row.metadata.kind !== 'star-rationalized' && isRight(row))
             .length;
+        const corrected = rows.filter((row) => row.metadata.kind === 'critic-corrected');
         const firsts = records.flatMap((record) =>
           record.agents.filter((own) => agent === null || own.agent === agent).map((own) => ({ own, record })),
         );
@@ -78,18 +79,32 @@ describe('label accuracy on a real run', () => {
           agent,
           generatorRight: rightRows('generator'),
           criticRight: rightRows('critic'),
+          correctedKept: corrected.length,
+          criticCorrectedRight: corrected.filter(isRight).length,
           firstRoundReplies: firsts.length,
           firstRoundRight: firsts.filter(({ own, record }) => right(own.turns[0]?.answer ?? null, record)).length,
         };
       });
       expect(
-        summary.sizes.map(({ agent, generatorRight, criticRight, firstRoundReplies, firstRoundRight }) => ({
-          agent,
-          generatorRight,
-          criticRight,
-          firstRoundReplies,
-          firstRoundRight,
-        })),
+        summary.sizes.map(
+          ({
+            agent,
+            generatorRight,
+            criticRight,
+            correctedKept,
+            criticCorrectedRight,
+            firstRoundReplies,
+            firstRoundRight,
+          }) => ({
+            agent,
+            generatorRight,
+            criticRight,
+            correctedKept,
+            criticCorrectedRight,
+            firstRoundReplies,
+            firstRoundRight,
+          }),
+        ),
       ).toEqual(expected);
       // Something was counted: the shipped model answers most of these sums right.
       expect(summary.sizes.reduce((sum, size) => sum + size.firstRoundRight!, 0)).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { DatasetSize } from '../../spec/run-results.js';
 import { buildTrainingData } from '../../pipeline/stages.js';
-import { labelsOf, rightOf } from '../../report/label-accuracy-grid.js';
+import { criticKindsOf, labelsOf, rightOf } from '../../report/label-accuracy-grid.js';
 import { datasetDirectory, stageId } from '../../run-store/run-plan.js';
 import { withRunContext } from '../open-run-context.js';
 import { addStageOptions, selectStage, type StageFlags } from '../stage-selection.js';
@@ -12,18 +12,23 @@ interface BuildDataFlags extends StageFlags {
 
 /**
  * One line per model: its generator rows, the critic's candidates D⁻ and D⁺, and the critic's rows after the mix;
- * then how many of its rows are right against the ground truth, next to how often one agent's round-1 answer
- * was (label-accuracy-grid.ts; absent for data built before these counts existed).
+ * then how many of its rows are right against the ground truth (the critic's split into D⁻ and D⁺), next to how
+ * often one agent's round-1 answer was (label-accuracy-grid.ts; absent for data built before these counts existed).
  */
 export function formatDatasetSizes(sizes: readonly DatasetSize[], title: string): string {
   const lines = sizes.flatMap((size) => {
     const labels = labelsOf(size);
+    const kinds = criticKindsOf(size);
+    const split =
+      kinds === null || size.critic === 0
+        ? ''
+        : ` = D⁻ corrected ${rightOf(kinds.corrected.right, kinds.corrected.rows)} + D⁺ confirmed ${rightOf(kinds.confirmed.right, kinds.confirmed.rows)}`;
     return [
       `  ${size.agent === null ? 'shared model' : `agent ${size.agent}`}: generator ${size.generator}, D⁻ corrected ${size.corrected}, D⁺ confirmed ${size.confirmed}, critic ${size.critic}`,
       ...(labels === null
         ? []
         : [
-            `    labels right ${rightOf(labels.right, labels.rows)}: generator ${rightOf(size.generatorRight, size.generator)}, critic ${rightOf(size.criticRight, size.critic)}; round 1 right ${rightOf(size.firstRoundRight, size.firstRoundReplies)}`,
+            `    labels right ${rightOf(labels.right, labels.rows)}: generator ${rightOf(size.generatorRight, size.generator)}, critic ${rightOf(size.criticRight, size.critic)}${split}; round 1 right ${rightOf(size.firstRoundRight, size.firstRoundReplies)}`,
           ]),
     ];
   });
