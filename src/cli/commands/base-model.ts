@@ -1,7 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { makeArithmeticBase, type BaseModelReport } from '../../tools/base-model/make-arithmetic-base.js';
-import { renderModelCard } from '../../tools/base-model/model-card.js';
+import { renderModelCard, stageCommand } from '../../tools/base-model/model-card.js';
+import { readEarlierStageReport } from '../../tools/base-model/earlier-stage-report.js';
 import { criticStyles, type CriticStyle } from '../../tools/base-model/arithmetic-curriculum.js';
 import { MaftError } from '../../errors/maft-error.js';
 
@@ -14,6 +15,7 @@ interface BaseModelFlags {
   report?: string;
   card?: string;
   init?: string;
+  initReport?: string;
   firstExample: string;
   learningRate: string;
   max: string;
@@ -99,6 +101,10 @@ export function registerBaseModelCommand(program: Command): void {
     .option('--card <file>', 'also write the model card (Markdown)')
     .option('--init <file>', 'continue training this model (a later stage of the recipe) instead of random weights')
     .option(
+      '--init-report <file>',
+      'the --report of the stage --init names (stage 1, trained from scratch): the card then shows both stages and both commands',
+    )
+    .option(
       '--first-example <n>',
       'index of the first synthetic conversation (a later stage starts past the earlier ones)',
       '0',
@@ -119,6 +125,16 @@ export function registerBaseModelCommand(program: Command): void {
     .option('--force', 'overwrite --out, --report and --card when they exist (the default --out is the shipped model)')
     .action(async (flags: BaseModelFlags) => {
       refuseOverwrites(flags);
+      if (flags.initReport !== undefined && flags.init === undefined)
+        throw new MaftError('CONFIG_INVALID', 'names the report of the stage --init continues; give --init too', {
+          field: '--init-report',
+        });
+      // Read before hours of training, so a bad report is refused at once.
+      const earlier =
+        flags.initReport === undefined || flags.init === undefined
+          ? undefined
+          : { report: readEarlierStageReport(flags.initReport), command: '' };
+      if (earlier !== undefined && flags.init !== undefined) earlier.command = stageCommand(earlier.report, flags.init);
       let lastPrinted = 0;
       const report: BaseModelReport = await makeArithmeticBase({
         outputPath: flags.out,
@@ -144,13 +160,18 @@ export function registerBaseModelCommand(program: Command): void {
         },
       });
       const json = JSON.stringify(
-        { ...report, init: flags.init ?? null, firstExample: Number(flags.firstExample) },
+        {
+          ...report,
+          init: flags.init ?? null,
+          firstExample: Number(flags.firstExample),
+          ...(earlier === undefined ? {} : { earlierStage: earlier.report }),
+        },
         null,
         2,
       );
       if (flags.report !== undefined) writeFileSync(flags.report, `${json}\n`);
       if (flags.card !== undefined)
-        writeFileSync(flags.card, renderModelCard(report, `npx maft ${process.argv.slice(2).join(' ')}`));
+        writeFileSync(flags.card, renderModelCard(report, `npx maft ${process.argv.slice(2).join(' ')}`, earlier));
       process.stdout.write(`${json}\n`);
     });
 }

@@ -2,6 +2,7 @@
  * The base model's card (models/arithmetic-base.md), rendered from the recipe's own report (pure): how it
  * was made, its size and training time, and its measured accuracy, with the command that reproduces it.
  */
+import type { CriticStyle } from './arithmetic-curriculum.js';
 import type { BaseModelCardInput } from './make-arithmetic-base.js';
 
 const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
@@ -17,8 +18,56 @@ const criticBehaviour = {
     'keeping an answer only when both other agents found it too, and otherwise working the problem again with the last subtraction as two easy steps (tens, then units)',
 } as const;
 
-export function renderModelCard(report: BaseModelCardInput, command: string): string {
+/** The stage a later stage continued (`maft base-model --init … --init-report …`): its report and its command. */
+export interface EarlierStage {
+  report: EarlierStageReport;
+  /** The command that makes the earlier stage's file (stageCommand), which the later command's `--init` names. */
+  command: string;
+}
+
+/** What the card shows of an earlier stage (the fields of its report JSON it reads). */
+export interface EarlierStageReport {
+  examples: number;
+  trainTokens: number;
+  trainSeconds: number;
+  threads: number;
+  seed: number;
+  windowLength: number;
+  windowsPerStep: number;
+  learningRate: number;
+  max: number;
+  critic?: CriticStyle | undefined;
+  kindShares: readonly number[];
+}
+
+/**
+ * The command that remakes a stage trained from scratch, from its report (the flags that change the file; the
+ * measurement's --eval does not): e.g. the shipped first stage, whose report predates recorded commands.
+ */
+export function stageCommand(report: EarlierStageReport, out: string): string {
+  const flags = [
+    `--out ${out}`,
+    `--examples ${report.examples}`,
+    `--window ${report.windowLength}`,
+    `--windows-per-step ${report.windowsPerStep}`,
+    `--learning-rate ${report.learningRate}`,
+    `--max ${report.max}`,
+    `--critic ${report.critic ?? 'weighed'}`,
+    `--mix ${report.kindShares.join(',')}`,
+    `--seed ${report.seed}`,
+    `--threads ${report.threads}`,
+    `--report ${out.replace(/\.gguf$/, '')}.json`,
+  ];
+  return `npx maft base-model ${flags.join(' ')}`;
+}
+
+export function renderModelCard(report: BaseModelCardInput, command: string, earlier?: EarlierStage): string {
   const { evaluation, greedy } = report;
+  const earlierRow =
+    earlier === undefined
+      ? ''
+      : `| earlier stage | the model this one continues: full-parameter from scratch, ${earlier.report.examples} synthetic conversations (${(earlier.report.trainTokens / 1e6).toFixed(2)}M tokens), critics \`${earlier.report.critic ?? 'weighed'}\`, mix ${earlier.report.kindShares.map((share) => percent(share)).join(' / ')}, peak lr ${earlier.report.learningRate}, ${(earlier.report.trainSeconds / 60).toFixed(1)} min on ${earlier.report.threads} thread(s) |
+`;
   return `# maft's arithmetic base model
 
 \`models/arithmetic-base.gguf\` is a ${(report.parameters / 1e6).toFixed(1)}M-parameter llama-architecture model that maft
@@ -33,7 +82,7 @@ where the method can be measured for real on a laptop.
 | file | ${(report.bytes / 1e6).toFixed(1)} MB, F32 (exact conversion of the trained weights) |
 | shape | n_embd ${report.shape.embeddingLength}, ${report.shape.blockCount} blocks, ${report.shape.headCount} heads, SwiGLU ${report.shape.feedForwardLength}, context ${report.shape.contextLength} |
 | vocabulary | maft's prompt words, digits (one token each, wherever they stand), ChatML control tokens, byte fallback |
-| training | full-parameter, ${report.examples} synthetic conversations (${(report.trainTokens / 1e6).toFixed(2)}M tokens) in one ordered pass, ${(report.trainSeconds / 60).toFixed(1)} min on ${report.threads} thread(s) (${report.tokensPerSecond.toFixed(0)} window tokens/s) |
+${earlierRow}| training | full-parameter, ${report.examples} synthetic conversations (${(report.trainTokens / 1e6).toFixed(2)}M tokens) in one ordered pass${earlier === undefined ? '' : ', continuing the earlier stage'}, ${(report.trainSeconds / 60).toFixed(1)} min on ${report.threads} thread(s) (${report.tokensPerSecond.toFixed(0)} window tokens/s) |
 | windows | ${report.windowLength} tokens, ${report.windowsPerStep} per optimizer step; the longest conversation is ${report.longestExample} tokens, ${report.truncatedExamples} of ${report.examples} were cut (a critic's round-2 answer must fit whole: docs/RESULTS.md) |
 | curriculum | ${report.curriculum.easyMax >= report.max ? `values 0..${report.max} throughout` : `values up to ${report.curriculum.easyMax} for the first ${percent(report.curriculum.easyShare)} of the rows, then widening to 0..${report.max} by ${percent(report.curriculum.rampEnd)}`} |
 | mix | ${report.kindShares.map((share, index) => `${['answers', 'summaries', 'updates after a summary', 'updates after the answers'][index]} ${percent(share)}`).join(', ')}; critics: \`${report.critic ?? 'weighed'}\` |
@@ -51,9 +100,9 @@ the recipe never trains on a problem of either split):
 
 ## Reproduce
 \`\`\`sh
-${command}
+${earlier === undefined ? '' : `${earlier.command}\n`}${command}
 \`\`\`
-Training is seeded and single-process, so the same command writes the same file on the same thread count; the
+Training is seeded and single-process, so the same ${earlier === undefined ? 'command writes' : 'commands write'} the same file on the same thread count; the
 accuracy above is re-measured from the shipped file by \`test/tools/base-model/model-card.test.ts\`.
 `;
 }
