@@ -52,13 +52,14 @@ export function labelCells(size: DatasetSize): string[] {
   ];
 }
 
+/** Short, so the terminal table fits ~130 columns: each cell is `right/rows (p%)`, the title says "right". */
 export const labelColumns = [
   'labels right',
-  'generator rows right',
-  'critic rows right',
-  'D⁻ corrected right',
-  'D⁺ confirmed right',
-  'round 1 right (one agent)',
+  'generator rows',
+  'critic rows',
+  'D⁻ corrected',
+  'D⁺ confirmed',
+  'round 1, one agent',
 ];
 
 export const labelAccuracyNote =

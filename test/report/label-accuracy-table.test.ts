@@ -51,11 +51,11 @@ describe('the label accuracy table', () => {
       'method',
       'iteration',
       'labels right',
-      'generator rows right',
-      'critic rows right',
-      'D⁻ corrected right',
-      'D⁺ confirmed right',
-      'round 1 right (one agent)',
+      'generator rows',
+      'critic rows',
+      'D⁻ corrected',
+      'D⁺ confirmed',
+      'round 1, one agent',
     ]);
     // Iteration 1: generators 16+17+18 of 20+21+22, critics 3 × 7 of 3 × 12 — D⁻ 2+3+4 of 3 × 5, D⁺ the rest
     // 12 of 21 — round 1 25+26+27 of 120.
