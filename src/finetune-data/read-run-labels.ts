@@ -56,13 +56,14 @@ export function recountRunLabels(directory: string): RecountedDataset[] {
     if (!existsSync(summaryFile)) continue;
     const summary = readSummary(summaryFile);
     const source = typeof summary.source === 'string' ? summary.source : dataSourceStage(method, iteration);
+    const records = run.records<DebateTranscript | StarRecord>(source);
+    const debated = new Set(records.map((record) => record.problemId));
     const models = (summary.models as { name: string; agent: number | null; role: ModelRole }[]).map(
       (model): StoredModelRows => ({
         ...model,
-        rows: readRows(artifactFile(run.layout, `${folder}/rows/${model.name}.jsonl`)),
+        rows: readRows(artifactFile(run.layout, `${folder}/rows/${model.name}.jsonl`), debated, source),
       }),
     );
-    const records = run.records<DebateTranscript | StarRecord>(source);
     const stored = summary.sizes as DatasetSize[];
     const sizes = recountDataset({
       method,
@@ -109,8 +110,11 @@ function readSummary(file: string): StoredSummary {
   return summary;
 }
 
-/** A rows file: whole lines of rows, each with the metadata the count reads. Written whole, so a torn tail is damage. */
-function readRows(file: string): TrainingRow[] {
+/**
+ * A rows file: whole lines of rows, each with the metadata the count reads, of a problem the source stage
+ * debated (`debated`: its records' problem ids). Written whole, so a torn tail is damage.
+ */
+function readRows(file: string, debated: ReadonlySet<string>, source: string): TrainingRow[] {
   if (!existsSync(file)) throw new MaftError('RUN_CORRUPT', 'rows file listed in summary.json is missing', { file });
   const scan = scanJsonl(readFileSync(file), file);
   if (scan.torn !== undefined)
@@ -131,6 +135,12 @@ function readRows(file: string): TrainingRow[] {
       throw new MaftError(
         'RUN_CORRUPT',
         'not a training row: expected metadata with problemId, kind, role and answer',
+        { file, line },
+      );
+    if (!debated.has(metadata.problemId))
+      throw new MaftError(
+        'RUN_CORRUPT',
+        `row of problem ${JSON.stringify(metadata.problemId)}, which stage ${source} has no record of`,
         { file, line },
       );
     return value as TrainingRow;

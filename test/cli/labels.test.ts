@@ -138,4 +138,25 @@ describe('maft labels', () => {
     expect(result.stderr).toContain(`${rows}:1`);
     expect(result.stdout).toBe('');
   });
+
+  it('refuses a row of a problem the source records do not hold, naming its file and line', async () => {
+    const foreign = copyOfRun('foreign');
+    const rows = path.join(
+      foreign,
+      'artifacts',
+      'data',
+      'single-agent-ft',
+      'iteration-1',
+      'rows',
+      'single-agent.jsonl',
+    );
+    const lines = readFileSync(rows, 'utf8').split('\n');
+    const row = JSON.parse(lines[1]!) as { metadata: { problemId: string } };
+    row.metadata.problemId = 'elsewhere';
+    lines[1] = JSON.stringify(row);
+    writeFileSync(rows, lines.join('\n'));
+    const result = await runInProcess(['labels', foreign, '--json']);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toContain(`RUN_CORRUPT]: ${rows}:2: row of problem "elsewhere"`);
+  });
 });
