@@ -10,6 +10,7 @@ import { registerDebateCommand } from './commands/debate.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerFinetuneCommand } from './commands/finetune.js';
 import { registerHfTrainCommand } from './commands/hf-train.js';
+import { registerLabelsCommand } from './commands/labels.js';
 import { registerGradeCommand } from './commands/grade.js';
 import { registerProblemsCommand } from './commands/problems.js';
 import { registerReportCommand } from './commands/report.js';
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerFinetuneCommand(program);
   registerRunCommand(program);
   registerStatusCommand(program);
+  registerLabelsCommand(program);
   registerReportCommand(program);
   registerServeCommand(program);
   registerAdapterCommand(program);

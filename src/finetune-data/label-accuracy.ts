@@ -64,6 +64,38 @@ export interface FirstRoundRight {
   firstRoundRight: number;
 }
 
+/** Every count of one model's rows: what summary.json's `sizes` hold next to the row counts (DatasetSize). */
+export interface LabelCounts extends FirstRoundRight {
+  generatorRight: number;
+  criticRight: number;
+  /** Of the critic rows, the D⁻ ones (`critic-corrected`, the answers the debate corrected) that are right. */
+  criticCorrectedRight: number;
+}
+
+/**
+ * The one counting rule, shared by the data stage (method-data.ts) and the recount of a stored run
+ * (recount-labels.ts, `maft labels`): a model's generator and critic rows graded against the source records'
+ * ground truth, and round 1 of its agent (`null`: every agent) as the reference.
+ */
+export function labelCounts(
+  generator: readonly TrainingRow[],
+  critic: readonly TrainingRow[],
+  transcripts: readonly DebateTranscript[],
+  agent: number | null,
+): LabelCounts {
+  const truths = groundTruthsOf(transcripts);
+  return {
+    generatorRight: countRightRows(generator, truths),
+    criticRight: countRightRows(critic, truths),
+    // Of those, the D⁻ rows (the answers the debate corrected); D⁺'s count is the difference.
+    criticCorrectedRight: countRightRows(
+      critic.filter((row) => row.metadata.kind === 'critic-corrected'),
+      truths,
+    ),
+    ...countFirstRoundRight(transcripts, agent),
+  };
+}
+
 /** Round 1 of `agent` (or of every agent, `null`: a pooled model's reference) over the transcripts. */
 export function countFirstRoundRight(transcripts: readonly DebateTranscript[], agent: number | null): FirstRoundRight {
   const truths = groundTruthsOf(transcripts);

@@ -14,7 +14,7 @@ import type { FinetuneMethod } from '../spec/methods.js';
 import type { DatasetSize } from '../spec/run-results.js';
 import type { StarRecord } from '../spec/debate.js';
 import { buildStarRows } from './star-rows.js';
-import { countFirstRoundRight, countRightRows, groundTruthsOf } from './label-accuracy.js';
+import { labelCounts } from './label-accuracy.js';
 
 export type { DatasetSize } from '../spec/run-results.js';
 
@@ -44,18 +44,7 @@ export function buildDebateMethodData(
 ): MethodData {
   const society = buildSocietyDatasets(transcripts, settings);
   const { iteration } = settings;
-  // The read-only diagnostic: the rows above were built from the votes alone; the ground truth only counts them.
-  const truths = groundTruthsOf(transcripts);
-  const right = (generator: readonly TrainingRow[], critic: readonly TrainingRow[], agent: number | null) => ({
-    generatorRight: countRightRows(generator, truths),
-    criticRight: countRightRows(critic, truths),
-    // Of those, the D⁻ rows (the answers the debate corrected); D⁺'s count is the difference.
-    criticCorrectedRight: countRightRows(
-      critic.filter((row) => row.metadata.kind === 'critic-corrected'),
-      truths,
-    ),
-    ...countFirstRoundRight(transcripts, agent),
-  });
+  // The rows were built from the votes alone; rowCounts grades them against the ground truth only to count them.
   if (method === 'multiagent-ft') {
     return {
       datasets: society.agents.flatMap((own): ModelDataset[] => [
@@ -65,17 +54,12 @@ export function buildDebateMethodData(
           : []),
       ]),
       sizes: society.agents.map((own) => {
-        const kept = settings.critics ? own.critic : [];
+        const counts = rowCounts(own.generator, settings.critics ? own.critic : [], transcripts, own.agent);
         return {
           method,
           iteration,
           agent: own.agent,
-          generator: own.generator.length,
-          corrected: own.corrected.length,
-          confirmed: own.confirmed.length,
-          ...keptCounts(kept),
-          critic: kept.length,
-          ...right(own.generator, kept, own.agent),
+          ...withCandidates(counts, own.corrected.length, own.confirmed.length),
         };
       }),
     };
@@ -88,9 +72,9 @@ export function buildDebateMethodData(
       : method === 'single-agent-ft-nodebate'
         ? 'single-agent-nodebate'
         : 'majority';
-  const critic = rows.filter((row) => row.metadata.role === 'critic');
-  const generator = rows.filter((row) => row.metadata.role !== 'critic');
+  const { generator, critic } = pooledRowsByRole(rows);
   const pooledCritics = method === 'single-agent-ft';
+  const counts = rowCounts(generator, critic, transcripts, null);
   return {
     datasets: [{ name, agent: null, role: 'single', rows }],
     sizes: [
@@ -98,13 +82,12 @@ export function buildDebateMethodData(
         method,
         iteration,
         agent: null,
-        generator: generator.length,
         // The candidates of every agent, before the mix — the same definition as the per-agent sizes.
-        corrected: pooledCritics ? society.agents.reduce((sum, own) => sum + own.corrected.length, 0) : 0,
-        confirmed: pooledCritics ? society.agents.reduce((sum, own) => sum + own.confirmed.length, 0) : 0,
-        ...keptCounts(critic),
-        critic: critic.length,
-        ...right(generator, critic, null),
+        ...withCandidates(
+          counts,
+          pooledCritics ? society.agents.reduce((sum, own) => sum + own.corrected.length, 0) : 0,
+          pooledCritics ? society.agents.reduce((sum, own) => sum + own.confirmed.length, 0) : 0,
+        ),
       },
     ],
   };
@@ -112,29 +95,77 @@ export function buildDebateMethodData(
 
 export function buildStarMethodData(records: readonly StarRecord[], iteration: number): MethodData {
   const rows = buildStarRows(records, iteration);
+  return {
+    datasets: [{ name: 'star', agent: null, role: 'single', rows }],
+    sizes: [{ method: 'star', iteration, agent: null, ...starRowCounts(rows, records) }],
+  };
+}
+
+/** What one model's rows determine: every field of its size but its identity and the critic's candidates. */
+export type RowCounts = Omit<DatasetSize, 'method' | 'iteration' | 'agent' | 'corrected' | 'confirmed'>;
+
+/** A model's size fields in summary.json's order: its generator rows, the critic's candidates, then the rest. */
+export function withCandidates(
+  counts: RowCounts,
+  corrected: number,
+  confirmed: number,
+): Omit<DatasetSize, 'method' | 'iteration' | 'agent'> {
+  const { generator, ...rest } = counts;
+  return { generator, corrected, confirmed, ...rest };
+}
+
+/**
+ * The counts of one model that its rows determine — its rows after the mix and how many of them are right
+ * (label-accuracy.ts) — given its generator and critic rows and the source debates. The data stage and the
+ * recount of a stored run (recount-labels.ts) both call this, so there is one rule. The critic's candidates
+ * (`corrected`, `confirmed`, before the mix) are not here: the rows alone do not hold them.
+ */
+export function rowCounts(
+  generator: readonly TrainingRow[],
+  critic: readonly TrainingRow[],
+  transcripts: readonly DebateTranscript[],
+  agent: number | null,
+): RowCounts {
+  return {
+    generator: generator.length,
+    ...keptCounts(critic),
+    critic: critic.length,
+    ...labelCounts(generator, critic, transcripts, agent),
+  };
+}
+
+/** A pooled model's rows by role: its critic rows, and the rest (generator or majority rows). */
+export function pooledRowsByRole(rows: readonly TrainingRow[]): { generator: TrainingRow[]; critic: TrainingRow[] } {
+  return {
+    generator: rows.filter((row) => row.metadata.role !== 'critic'),
+    critic: rows.filter((row) => row.metadata.role === 'critic'),
+  };
+}
+
+/**
+ * STaR's counts from its rows and attempts. For STaR, "corrected" counts the hinted retries kept (its analogue
+ * of D⁻); each is kept only when right, so only its first answers are graded.
+ */
+export function starRowCounts(
+  rows: readonly TrainingRow[],
+  records: readonly StarRecord[],
+): Omit<DatasetSize, 'method' | 'iteration' | 'agent'> {
   const rationalized = rows.filter((row) => row.metadata.kind === 'star-rationalized').length;
   const firstAnswers = rows.filter((row) => row.metadata.kind !== 'star-rationalized');
   const attempts = records.map((record) => record.attempt);
+  const { generatorRight, firstRoundReplies, firstRoundRight } = labelCounts(firstAnswers, [], attempts, null);
   return {
-    datasets: [{ name: 'star', agent: null, role: 'single', rows }],
-    // For STaR, "corrected" counts the hinted retries kept (its analogue of D⁻).
-    sizes: [
-      {
-        method: 'star',
-        iteration,
-        agent: null,
-        generator: rows.length - rationalized,
-        corrected: rationalized,
-        confirmed: 0,
-        correctedKept: 0,
-        confirmedKept: 0,
-        critic: 0,
-        generatorRight: countRightRows(firstAnswers, groundTruthsOf(attempts)),
-        criticRight: 0,
-        criticCorrectedRight: 0,
-        ...countFirstRoundRight(attempts, null),
-      },
-    ],
+    generator: rows.length - rationalized,
+    corrected: rationalized,
+    confirmed: 0,
+    correctedKept: 0,
+    confirmedKept: 0,
+    critic: 0,
+    generatorRight,
+    criticRight: 0,
+    criticCorrectedRight: 0,
+    firstRoundReplies,
+    firstRoundRight,
   };
 }
 

@@ -78,12 +78,16 @@ export function formatResultsTable(results: RunResults, title: string): string {
     diversity.length > 1
       ? `  diversity, mean ± SE over the sampled debates (docs/diversity.md; nats; 1 − cos by ${embedder ?? 'no embedder'})\n${aligned(diversity).join('\n')}\n`
       : '';
-  const labels = labelAccuracyGrid(results);
-  const labelLines =
-    labels.length > 1
-      ? `  finetuning data: rows whose label is right (vs the ground truth; the method never sees it) and one agent's round 1\n${aligned(labels).join('\n')}\n`
-      : '';
+  const labelLines = formatLabelAccuracyTable(results);
   return `${title}\n  accuracy % ± SE on ${results.evalProblems} held-out problems (${progress})\n${lines.join('\n')}\n${diversityLines}${labelLines}`;
+}
+
+/** The label table of `maft run` / `status` (and `maft labels`): one row per method and iteration; '' when none. */
+export function formatLabelAccuracyTable(results: Pick<RunResults, 'datasets'>): string {
+  const labels = labelAccuracyGrid(results);
+  return labels.length > 1
+    ? `  finetuning data: rows whose label is right (vs the ground truth; the method never sees it) and one agent's round 1\n${aligned(labels).join('\n')}\n`
+    : '';
 }
 
 export function markdownTable(grid: readonly (readonly string[])[]): string {

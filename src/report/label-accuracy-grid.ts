@@ -71,7 +71,7 @@ export const labelAccuracyNote =
   'corrects; mostly wrong: it conforms to a wrong majority, and the critics learn to give in.';
 
 /** A header, then one row per method and iteration that has counts, its models summed. */
-export function labelAccuracyGrid(results: RunResults): string[][] {
+export function labelAccuracyGrid(results: Pick<RunResults, 'datasets'>): string[][] {
   const groups = new Map<string, DatasetSize[]>();
   for (const size of results.datasets) {
     if (size.generatorRight === undefined) continue;

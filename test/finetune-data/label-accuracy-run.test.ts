@@ -2,7 +2,8 @@
  * How often the labels are right, on a real run: the shipped arithmetic model debates the finetune split
  * (`maft debate`, the embedded engine), STaR makes its attempts, `maft build-data` builds every method's data.
  * summary.json's and results.json's counts must equal a count made here straight from the rows files and the
- * debate records, with the eval's grading and none of the dataset code.
+ * debate records, with the eval's grading and none of the dataset code. And `maft labels` recounts the same
+ * counts from the stored rows and records, without writing into the run.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import type { DebateTranscript, StarRecord } from '../../src/spec/debate.js';
 import type { AnswerType } from '../../src/spec/problem.js';
 import type { DatasetSize, RunResults } from '../../src/spec/run-results.js';
 import type { TrainingRow } from '../../src/finetune-data/training-row.js';
+import { snapshotDirectory } from '../helpers/directory-snapshot.js';
 import { runCli } from '../helpers/run-cli.js';
 import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
@@ -119,5 +121,22 @@ describe('label accuracy on a real run', () => {
     }
     const status = runCli(['status', run]);
     expect(status.stdout).toContain('labels right');
+
+    // The recount of the stored run: every dataset, equal to summary.json, and the run left as it was.
+    const before = snapshotDirectory(run);
+    const labels = JSON.parse(maft(['labels', run, '--json'])) as {
+      datasets: { method: string; iteration: number; sizes: DatasetSize[]; difference?: string }[];
+    };
+    expect(labels.datasets.map(({ method, iteration }) => [method, iteration])).toEqual(
+      methods.map((method) => [method, 1]),
+    );
+    for (const dataset of labels.datasets) {
+      const summary = JSON.parse(
+        readFileSync(path.join(run, 'artifacts', 'data', dataset.method, 'iteration-1', 'summary.json'), 'utf8'),
+      ) as { sizes: DatasetSize[] };
+      expect(dataset.sizes).toEqual(summary.sizes);
+      expect(dataset.difference).toBeUndefined();
+    }
+    expect(snapshotDirectory(run)).toEqual(before);
   });
 });
