@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { makeArithmeticBase, type BaseModelReport } from '../../tools/base-model/make-arithmetic-base.js';
-import { renderModelCard, stageCommand } from '../../tools/base-model/model-card.js';
+import { renderModelCard, stageCommand, type EarlierStage } from '../../tools/base-model/model-card.js';
 import { readEarlierStageReport } from '../../tools/base-model/earlier-stage-report.js';
 import { criticStyles, type CriticStyle } from '../../tools/base-model/arithmetic-curriculum.js';
 import { MaftError } from '../../errors/maft-error.js';
@@ -75,6 +75,13 @@ const kindShares = (text: string): [number, number, number, number] => {
   return shares as [number, number, number, number];
 };
 
+/** The stage `--init` continues, from its `--init-report`: its report and the command that remakes it. */
+function earlierStage(init: string, reportFile: string | undefined): EarlierStage | undefined {
+  if (reportFile === undefined) return undefined;
+  const report = readEarlierStageReport(reportFile);
+  return { report, command: stageCommand(report, init) };
+}
+
 const nonNegative = (text: string, flag: string): number => (text === '0' ? 0 : positive(text, flag));
 const positiveNumber = (text: string, flag: string): number => {
   const value = Number(text);
@@ -130,11 +137,7 @@ export function registerBaseModelCommand(program: Command): void {
           field: '--init-report',
         });
       // Read before hours of training, so a bad report is refused at once.
-      const earlier =
-        flags.initReport === undefined || flags.init === undefined
-          ? undefined
-          : { report: readEarlierStageReport(flags.initReport), command: '' };
-      if (earlier !== undefined && flags.init !== undefined) earlier.command = stageCommand(earlier.report, flags.init);
+      const earlier = flags.init === undefined ? undefined : earlierStage(flags.init, flags.initReport);
       let lastPrinted = 0;
       const report: BaseModelReport = await makeArithmeticBase({
         outputPath: flags.out,
