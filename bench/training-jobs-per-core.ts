@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { embeddedDefaultConfig, resolveRunConfig } from '../src/config/resolve-run-config.js';
 import { runFinetuneJobs, type FinetuneJob, type TrainerSettings } from '../src/finetune/finetune-jobs.js';
 import { adapterArtifact } from '../src/finetune/model-registry.js';
-import { parseRows } from '../src/finetune-data/training-row.js';
+import { readRowsFile } from '../src/run-store/read-dataset-files.js';
 import { openRun } from '../src/run-store/open-run.js';
 import { embeddedTrainerSettings } from '../src/pipeline/stages.js';
 
@@ -65,7 +65,7 @@ const jobs: FinetuneJob[] = [0, 1, 2].flatMap((agent) =>
     iteration: 1,
     agent,
     role,
-    rows: parseRows(readFileSync(path.join(rowsDirectory, `agent-${agent}-${role}.jsonl`), 'utf8')),
+    rows: readRowsFile(path.join(rowsDirectory, `agent-${agent}-${role}.jsonl`)).map(({ row }) => row),
   })),
 );
 

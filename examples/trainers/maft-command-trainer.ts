@@ -5,8 +5,7 @@
  * MAFT_HYPERPARAMETERS ({rank, alpha, epochs, learningRate, windowLength}) and MAFT_SEED, and writes the GGUF
  * LoRA adapter at MAFT_OUTPUT. Run as `node --import tsx examples/trainers/maft-command-trainer.ts`.
  */
-import { readFileSync } from 'node:fs';
-import { parseRows } from '../../src/finetune-data/training-row.js';
+import { readRowsFile } from '../../src/run-store/read-dataset-files.js';
 import { tokenizeRows } from '../../src/finetune/tokenize-rows.js';
 import { train } from '../../src/trainer/train.js';
 
@@ -27,7 +26,7 @@ const hyperparameters = JSON.parse(process.env.MAFT_HYPERPARAMETERS ?? '{}') as 
   windowLength?: number;
 };
 const base = required('MAFT_BASE_MODEL');
-const rows = parseRows(readFileSync(required('MAFT_DATA'), 'utf8'));
+const rows = readRowsFile(required('MAFT_DATA')).map(({ row }) => row);
 const initialAdapter = process.env.MAFT_INITIAL_ADAPTER ?? '';
 const rank = hyperparameters.rank ?? 4;
 console.log(`training ${rows.length} rows on ${base}${initialAdapter ? `, continuing ${initialAdapter}` : ''}`);

@@ -7,9 +7,10 @@
  */
 import type { FinetuneMethod } from '../spec/methods.js';
 import type { ModelRef } from '../spec/model-ref.js';
+import type { ModelRole } from '../spec/training-row.js';
 
-/** generator / critic: one agent's two models (multiagent FT); single: one model every agent uses. */
-export type ModelRole = 'generator' | 'critic' | 'single';
+/** generator / critic: one agent's two models (multiagent FT); single: one model every agent uses (spec/training-row.ts). */
+export type { ModelRole };
 
 /**
  * `starting`: the intent to create a job is recorded, its provider id not yet (a crash here is resolved on resume

@@ -23,12 +23,13 @@ import { defaultParallelJobs } from '../finetune/parallel-jobs.js';
 import { openTrainer, preflightTrainer } from '../trainers/open-trainer.js';
 import { convertHfProduct } from '../trainers/hf/hf-trainer-jobs.js';
 import type { RunConfig } from '../config/run-config.js';
-import { parseRows } from '../finetune-data/training-row.js';
 import { crashPoint } from '../util/crash-point.js';
 import { buildDebateMethodData, buildStarMethodData, type MethodData } from '../finetune-data/method-data.js';
 import type { FinetuneMethod } from '../spec/methods.js';
 import { debateSettings, type RunContext } from './run-context.js';
 import { baseEvalStage, baseFinetuneStage, dataSourceStage, datasetDirectory, stageId } from '../run-store/run-plan.js';
+import { artifactFile } from '../run-store/layout.js';
+import { readDatasetSummary, readRowsFile } from '../run-store/read-dataset-files.js';
 import { splitProblems, stageLog } from './stage-records.js';
 import { writeRunResults } from './write-results.js';
 import { baseSociety, givenModels, methodSociety, type SocietyPlan } from '../society/society-plan.js';
@@ -223,18 +224,16 @@ export function trainModels(context: RunContext, method: FinetuneMethod, iterati
       );
       if (context.config.finetune.from === 'previous' && method !== 'star' && iteration > 1)
         requireDone(context, stageId(method, iteration - 1, 'train'), trainHint(method, iteration - 1));
+      // Every rows file is read (strictly: RUN_CORRUPT with file and line) before any job starts or is recorded.
       const directory = datasetDirectory(method, iteration);
-      const summary = JSON.parse(context.run.readArtifact(`${directory}/summary.json`) ?? 'null') as {
-        models: { name: string; agent: number | null; role: FinetuneJob['role'] }[];
-      } | null;
-      if (summary === null) throw new MaftError('INTERNAL', `no training data at artifacts/${directory}`);
+      const summary = readDatasetSummary(artifactFile(context.run.layout, `${directory}/summary.json`));
       const registry = readRunRegistry(context.run);
       const jobs: DurableJob[] = summary.models.map(({ name, agent, role }) => {
         const key = { method, iteration, agent, role };
         const from = startingModel(key, context.config.finetune.from, registry);
         return {
           ...key,
-          rows: parseRows(context.run.readArtifact(`${directory}/rows/${name}.jsonl`) ?? ''),
+          rows: readRowsFile(artifactFile(context.run.layout, `${directory}/rows/${name}.jsonl`)).map(({ row }) => row),
           ...(from !== undefined ? { from } : {}),
         };
       });

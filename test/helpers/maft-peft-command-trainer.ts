@@ -7,11 +7,11 @@
  * and continued. MAFT_HYPERPARAMETERS: {rank, alpha, epochs, learningRate, windowLength}.
  * Run as `node --import tsx test/helpers/maft-peft-command-trainer.ts <base.gguf>`.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { convertPeftToGguf, exportGgufToPeft } from '../../src/adapters/convert-adapter.js';
-import { parseRows } from '../../src/finetune-data/training-row.js';
+import { readRowsFile } from '../../src/run-store/read-dataset-files.js';
 import { tokenizeRows } from '../../src/finetune/tokenize-rows.js';
 import { train } from '../../src/trainer/train.js';
 
@@ -32,7 +32,7 @@ const hyperparameters = JSON.parse(process.env.MAFT_HYPERPARAMETERS ?? '{}') as 
   learningRate?: number;
   windowLength?: number;
 };
-const rows = parseRows(readFileSync(required('MAFT_DATA', process.env.MAFT_DATA), 'utf8'));
+const rows = readRowsFile(required('MAFT_DATA', process.env.MAFT_DATA)).map(({ row }) => row);
 const scratch = mkdtempSync(path.join(tmpdir(), 'maft-peft-trainer-'));
 try {
   const from = process.env.MAFT_INITIAL_ADAPTER ?? '';

@@ -2,7 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { makeArithmeticBase, type BaseModelReport } from '../../tools/base-model/make-arithmetic-base.js';
 import { renderModelCard, stageCommand, type EarlierStage } from '../../tools/base-model/model-card.js';
-import { readEarlierStageReport } from '../../tools/base-model/earlier-stage-report.js';
+import { readEarlierStage } from '../../tools/base-model/earlier-stage-report.js';
 import { criticStyles, type CriticStyle } from '../../tools/base-model/arithmetic-curriculum.js';
 import { MaftError } from '../../errors/maft-error.js';
 
@@ -75,10 +75,14 @@ const kindShares = (text: string): [number, number, number, number] => {
   return shares as [number, number, number, number];
 };
 
-/** The stage `--init` continues, from its `--init-report`: its report and the command that remakes it. */
-function earlierStage(init: string, reportFile: string | undefined): EarlierStage | undefined {
+/**
+ * The stage `--init` continues, from its `--init-report`: its report (checked to describe the `--init` file,
+ * by sha256) and the command that remakes it.
+ */
+async function earlierStage(init: string, reportFile: string | undefined): Promise<EarlierStage | undefined> {
   if (reportFile === undefined) return undefined;
-  const report = readEarlierStageReport(reportFile);
+  const { report, warning } = await readEarlierStage({ report: reportFile, model: init });
+  if (warning !== undefined) process.stderr.write(`maft: warning: ${warning}\n`);
   return { report, command: stageCommand(report, init) };
 }
 
@@ -109,7 +113,7 @@ export function registerBaseModelCommand(program: Command): void {
     .option('--init <file>', 'continue training this model (a later stage of the recipe) instead of random weights')
     .option(
       '--init-report <file>',
-      'the --report of the stage --init names (stage 1, trained from scratch): the card then shows both stages and both commands',
+      "the --report of the stage --init names (stage 1, trained from scratch; its sha256 must be that file's): the card then shows both stages and both commands",
     )
     .option(
       '--first-example <n>',
@@ -136,8 +140,8 @@ export function registerBaseModelCommand(program: Command): void {
         throw new MaftError('CONFIG_INVALID', 'names the report of the stage --init continues; give --init too', {
           field: '--init-report',
         });
-      // Read before hours of training, so a bad report is refused at once.
-      const earlier = flags.init === undefined ? undefined : earlierStage(flags.init, flags.initReport);
+      // Read before hours of training, so a bad report (or one of another model) is refused at once.
+      const earlier = flags.init === undefined ? undefined : await earlierStage(flags.init, flags.initReport);
       let lastPrinted = 0;
       const report: BaseModelReport = await makeArithmeticBase({
         outputPath: flags.out,

@@ -1,11 +1,14 @@
 /**
  * The report of the stage a later base-model stage continues (`maft base-model --init F --init-report F.json`):
- * read only for the card, which shows both stages and the commands that remake them (model-card.ts).
+ * read for the card, which shows both stages and the commands that remake them (model-card.ts), and checked
+ * against F: the report's `sha256` must be F's, or the card would describe another model than the one
+ * continued. A report made before reports recorded `sha256` is accepted with a warning.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { MaftError } from '../../errors/maft-error.js';
 import { criticStyles } from './arithmetic-curriculum.js';
+import { fingerprintFile } from '../../util/file-fingerprint.js';
 import type { EarlierStageReport } from './model-card.js';
 
 const count = z.number().int().positive();
@@ -23,6 +26,11 @@ const earlierStageSchema = z.object({
   kindShares: z.array(z.number().min(0)).length(4),
   // A stage that itself continued another cannot be remade by one command: only first stages are accepted.
   init: z.null().optional(),
+  // The GGUF the report describes; absent in reports made before it was recorded.
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'expected 64 lowercase hex digits')
+    .optional(),
 });
 
 /** Read and check an earlier stage's report JSON (the `--report` of `maft base-model`); one line per refusal. */
@@ -47,4 +55,47 @@ export function readEarlierStageReport(file: string): EarlierStageReport {
     throw new MaftError('INPUT_INVALID', why, { file, field });
   }
   return parsed.data;
+}
+
+/** Where a report and the model it should describe are: only for the messages. */
+export interface ReportAndModel {
+  report: string;
+  model: string;
+}
+
+/**
+ * Whether `report` describes the model whose bytes hash to `modelSha256`: a different sha256 is refused
+ * (INPUT_INVALID, one line); a report without one (made before reports recorded it) cannot be checked, and the
+ * warning to print is returned instead. Pure.
+ */
+export function checkReportDescribesModel(
+  report: EarlierStageReport,
+  modelSha256: string,
+  files: ReportAndModel,
+): string | undefined {
+  if (report.sha256 === undefined)
+    return `${files.report}: no sha256 (a report made before base-model reports recorded it), so it is not checked against --init ${files.model}`;
+  if (report.sha256 !== modelSha256)
+    throw new MaftError(
+      'INPUT_INVALID',
+      `describes a model with sha256 ${report.sha256}, but --init ${files.model} has sha256 ${modelSha256}: give the report written with that file`,
+      { file: files.report, field: 'sha256' },
+    );
+  return undefined;
+}
+
+/** The earlier stage as `--init model --init-report report` name it: its report, checked against the model file. */
+export interface CheckedEarlierStage {
+  report: EarlierStageReport;
+  /** One line for stderr when the report could not be checked (no sha256). */
+  warning?: string;
+}
+
+/** Read `--init-report` and check it describes the `--init` file (hashed here); one line per refusal. */
+export async function readEarlierStage(files: ReportAndModel): Promise<CheckedEarlierStage> {
+  const report = readEarlierStageReport(files.report);
+  if (!existsSync(files.model))
+    throw new MaftError('FILE_NOT_FOUND', 'no such model file', { file: files.model, field: '--init' });
+  const warning = checkReportDescribesModel(report, (await fingerprintFile(files.model)).sha256, files);
+  return { report, ...(warning === undefined ? {} : { warning }) };
 }

@@ -8,6 +8,7 @@ import { createTinyLlamaModel } from '../../gguf/tiny-llama.js';
 import { writeGgufFile } from '../../gguf/write-gguf.js';
 import { loadSplits } from '../../tasks/load-splits.js';
 import { runTrainingJob } from '../../finetune/run-training-job.js';
+import { fingerprintFile } from '../../util/file-fingerprint.js';
 import { tokenizeRows } from '../../finetune/tokenize-rows.js';
 import type { TrainingPlan, TrainingProgress } from '../../trainer/training-plan.js';
 import { curriculumExample, type CriticStyle } from './arithmetic-curriculum.js';
@@ -55,6 +56,11 @@ export interface BaseModelOptions {
 export interface BaseModelReport {
   outputPath: string;
   bytes: number;
+  /**
+   * sha256 of the written GGUF's bytes (hex): which file the report describes, so a later stage's
+   * `--init-report` can be checked against its `--init` file (earlier-stage-report.ts).
+   */
+  sha256: string;
   parameters: number;
   examples: number;
   trainTokens: number;
@@ -217,6 +223,7 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
     return {
       outputPath: options.outputPath,
       bytes: statSync(options.outputPath).size,
+      sha256: (await fingerprintFile(options.outputPath)).sha256,
       parameters,
       examples: rows.length,
       trainTokens,

@@ -38,6 +38,8 @@ export interface EarlierStageReport {
   max: number;
   critic?: CriticStyle | undefined;
   kindShares: readonly number[];
+  /** sha256 of the GGUF the report describes (hex); absent in reports made before it was recorded. */
+  sha256?: string | undefined;
 }
 
 /**
