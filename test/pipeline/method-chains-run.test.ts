@@ -1,7 +1,9 @@
 /**
  * `maft run` with the finetuning methods' chains side by side (methodChains: parallel) against one stage at a time
- * (sequential), on the shipped arithmetic model: multiagent FT and single-agent FT, two iterations, a few problems.
- * The run directories end the same — every adapter byte for byte, every score, every registry entry — while the
+ * (sequential), on the shipped arithmetic model: multiagent FT and single-agent FT, one iteration, two problems
+ * (the property needs a run of two chains, not a big one; test/backends/llama-server/method-chains-run.test.ts
+ * runs two iterations side by side, test/pipeline/run-command.test.ts every method for two iterations). The run
+ * directories end the same — every adapter byte for byte, every score, every registry entry — while the
  * parallel run really interleaves the methods (its manifest lists the stages in the order they started). Resuming
  * a finished run with the other methodChains is not "a different config"; a run killed inside one chain resumes to
  * the same adapters and scores. A chain that fails (its training job
@@ -30,9 +32,9 @@ beforeAll(() => {
       configFile(mode),
       [
         'task: { name: arithmetic, options: { max: 9 } }',
-        'split: { finetuneCount: 3, evalCount: 3 }',
+        'split: { finetuneCount: 2, evalCount: 2 }',
         'methods: [base, debate, multiagent-ft, single-agent-ft]',
-        'iterations: 2',
+        'iterations: 1',
         'sampling: { maxTokens: 160 }',
         // One context and one training job per stage: at most one worker per chain on the machine.
         `backend: { kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1, contexts: 1, contextSize: 1024 }`,
@@ -79,10 +81,10 @@ describe('methodChains', () => {
     );
     expect([...parallel].sort()).toEqual([...sequential].sort());
 
-    // Every job of both methods has its entry (3 agents × generator and critic + one single-agent model, at each
-    // of 2 iterations), trained or (no rows) skipped, none failed, the same in both runs.
+    // Every job of both methods has its entry (3 agents × generator and critic + one single-agent model),
+    // trained or (no rows) skipped, none failed, the same in both runs.
     const entries = registry('parallel');
-    expect(entries).toHaveLength(14);
+    expect(entries).toHaveLength(7);
     expect(entries.filter((entry) => entry.status !== 'succeeded' && entry.status !== 'skipped')).toEqual([]);
     expect(registry('parallel')).toEqual(registry('sequential'));
     const made = adapters('parallel');
@@ -127,10 +129,7 @@ describe('methodChains', () => {
     const config = path.join(directory, 'failing.yaml');
     writeFileSync(
       config,
-      readFileSync(configFile('parallel'), 'utf8')
-        .replace('iterations: 2', 'iterations: 1')
-        .replace('finetuneCount: 3, evalCount: 3', 'finetuneCount: 2, evalCount: 2')
-        .replace('diversity: { problems: 2 }', 'diversity: { problems: 0 }'),
+      readFileSync(configFile('parallel'), 'utf8').replace('diversity: { problems: 2 }', 'diversity: { problems: 0 }'),
     );
     const failing = runDirectory('failing');
     const created = await runInProcess(['debate', '--config', config, '--run', failing, '--split', 'eval']);
