@@ -56,7 +56,8 @@ export interface CurriculumOptions {
  * Measured (docs/RESULTS.md, "A checking critic", "A careful critic"): a `checks-always` model's checks were a coin
  * and its debate fell below its majority vote; `careful` second stages of 6 000–16 000 conversations learned to
  * re-check but got the chain right only 40–58% of the time, below their first answers, and no debate cleared its
- * majority by the rule set beforehand. So the shipped model stays `weighed`; `checks` was never measured.
+ * majority by the rule set beforehand; a `careful` recipe from scratch (28 000 conversations) fell to 23% first
+ * answers with 4% of its chains right. So the shipped model stays `weighed`; `checks` was never measured.
  */
 export const criticStyles = ['weighed', 'checks', 'checks-always', 'careful'] as const;
 export type CriticStyle = (typeof criticStyles)[number];
