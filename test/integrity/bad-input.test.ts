@@ -201,7 +201,7 @@ cases.push({
 cases.push({
   name: 'flag: base-model --critic that is no style',
   args: () => ['base-model', '--out', at('never.gguf'), '--critic', 'lenient'],
-  names: /--critic: expected one of weighed, checks, checks-always, careful, got "lenient"/,
+  names: /--critic: expected one of weighed, checks, checks-always, careful, columns, got "lenient"/,
   watch: () => at('never.gguf'),
 });
 

@@ -5,6 +5,7 @@ import { arithmeticProblem } from '../../tasks/arithmetic.js';
 import { createRandom, deriveSeed, type Random } from '../../util/random.js';
 import {
   carefulSolution,
+  columnSolution,
   correctSolution,
   lastStep,
   wrongSolution,
@@ -51,7 +52,9 @@ export interface CurriculumOptions {
  * - `checks-always`: it checks every answer, a confirmed one too;
  * - `careful`: it keeps its answer only when both others agree with it, and otherwise (contradicted, a 2–1 split
  *   either way, all different) works the problem again with the last subtraction as a chain of two easy steps
- *   (carefulUpdate) — so a critic can overturn a wrong 2–1 majority, which `weighed` and `checks` cannot.
+ *   (carefulUpdate) — so a critic can overturn a wrong 2–1 majority, which `weighed` and `checks` cannot;
+ * - `columns`: the `careful` rule, but the re-check works the last subtraction digit by digit, units then tens
+ *   (columnSolution): every step a fact of a table of about a hundred, with its digits on the line before it.
  * With a style other than `weighed` the wrong solutions shown are mostly slips of the last subtraction, as the model's own are.
  * Measured (docs/RESULTS.md, "A checking critic", "A careful critic"): a `checks-always` model's checks were a coin
  * and its debate fell below its majority vote; `careful` second stages of 6 000–16 000 conversations learned to
@@ -59,7 +62,7 @@ export interface CurriculumOptions {
  * majority by the rule set beforehand; a `careful` recipe from scratch (28 000 conversations) fell to 23% first
  * answers with 4% of its chains right. So the shipped model stays `weighed`; `checks` was never measured.
  */
-export const criticStyles = ['weighed', 'checks', 'checks-always', 'careful'] as const;
+export const criticStyles = ['weighed', 'checks', 'checks-always', 'careful', 'columns'] as const;
 export type CriticStyle = (typeof criticStyles)[number];
 
 const defaultKindShares = [0.45, 0.2, 0.25, 0.1] as const;
@@ -97,8 +100,8 @@ export function curriculumExample(index: number, options: CurriculumOptions): Cu
   const updated = assistant(
     critic === 'weighed'
       ? weighedUpdate(own, others, right)
-      : critic === 'careful'
-        ? carefulUpdate(own, others, carefulSolution(operands))
+      : critic === 'careful' || critic === 'columns'
+        ? carefulUpdate(own, others, critic === 'careful' ? carefulSolution(operands) : columnSolution(operands))
         : checkedUpdate(own, others, right, lastStep(operands), critic === 'checks-always'),
   );
   if (roll < answerShare + summaryShare + updateShare) {

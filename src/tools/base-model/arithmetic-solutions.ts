@@ -29,11 +29,18 @@ function correctSteps([a, b, c, d, e, f]: Operands): Steps {
   return { product1, product2, sum1, sum2, result: sum2 - product2 };
 }
 
-function render([a, b, c, d, e, f]: Operands, steps: Steps, chained = false): WorkedSolution {
+/** How the last subtraction `x - y` (x ≥ y) is written: one step, or worked out (always right) as a re-check. */
+type SubtractionStyle = 'one-step' | 'chained' | 'columns';
+
+function render([a, b, c, d, e, f]: Operands, steps: Steps, style: SubtractionStyle = 'one-step'): WorkedSolution {
   const { product1, product2, sum1, sum2, result } = steps;
   // The written difference is the steps' result (a wrong solution's slip included), never recomputed here.
   const subtract = (x: number, y: number, difference: number) =>
-    chained ? chainedSubtraction(x, y) : `${x} - ${y} = ${difference}`;
+    style === 'chained'
+      ? chainedSubtraction(x, y)
+      : style === 'columns'
+        ? columnSubtraction(x, y)
+        : `${x} - ${y} = ${difference}`;
   const last =
     sum2 >= product2
       ? subtract(sum2, product2, result)
@@ -62,7 +69,27 @@ export function correctSolution(operands: Operands): WorkedSolution {
  * where the one-step subtraction is one of ~10 000, so a small model can learn it from far fewer examples.
  */
 export function carefulSolution(operands: Operands): WorkedSolution {
-  return render(operands, correctSteps(operands), true);
+  return render(operands, correctSteps(operands), 'chained');
+}
+
+/**
+ * The right worked solution with its last subtraction worked digit by digit, units then tens, as on paper
+ * (`71 - 48: 11 - 8 = 3, 6 - 4 = 2, so 71 - 48 = 23`): the way a `columns` critic works a problem again
+ * (arithmetic-curriculum.ts). Each step is a fact of a table of about a hundred (a digit or a teen minus a digit;
+ * a borrow shows as the units written with their ten and the tens one less), where the one-step subtraction is one
+ * of ~10 000 and the `careful` chain's tens step one of ~1 000; every digit the steps need is on the line before it.
+ */
+export function columnSolution(operands: Operands): WorkedSolution {
+  return render(operands, correctSteps(operands), 'columns');
+}
+
+/** `x - y` for x ≥ y ≥ 0 in columns (the tens column holds every digit above the units; two digits at the task's max 9). */
+export function columnSubtraction(x: number, y: number): string {
+  const borrow = x % 10 < y % 10;
+  const units = (x % 10) + (borrow ? 10 : 0);
+  const tens = Math.floor(x / 10) - (borrow ? 1 : 0);
+  const [unitsOf, tensOf] = [y % 10, Math.floor(y / 10)];
+  return `${x} - ${y}: ${units} - ${unitsOf} = ${units - unitsOf}, ${tens} - ${tensOf} = ${tens - tensOf}, so ${x} - ${y} = ${x - y}`;
 }
 
 /** `x - y` for x ≥ y ≥ 0, tens first then units; a subtrahend of one digit or a multiple of ten is one step. */

@@ -16,6 +16,8 @@ const criticBehaviour = {
     'checking every answer on the table, a confirmed one too, by the addition that undoes its last subtraction, then answering',
   careful:
     'keeping an answer only when both other agents found it too, and otherwise working the problem again with the last subtraction as two easy steps (tens, then units)',
+  columns:
+    'keeping an answer only when both other agents found it too, and otherwise working the problem again with the last subtraction digit by digit (units, then tens)',
 } as const;
 
 /** The stage a later stage continued (`maft base-model --init … --init-report …`): its report and its command. */

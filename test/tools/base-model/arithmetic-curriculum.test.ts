@@ -12,6 +12,8 @@ import {
   wrongSolution,
   wrongSubtraction,
   carefulSolution,
+  columnSolution,
+  columnSubtraction,
   chainedSubtraction,
 } from '../../../src/tools/base-model/arithmetic-solutions.js';
 import { defaultPromptTemplates } from '../../../src/debate/prompts.js';
@@ -225,5 +227,61 @@ describe("a careful critic's update", () => {
     expect(carefulUpdate(wrong, [right, right], careful)).toBe(
       `The other agents found 15, not my ${wrong.answer}, so I check my solution again.\n${careful.text}`,
     );
+  });
+});
+
+describe("a columns critic's re-check", () => {
+  it('subtracts units then tens, a borrow written into both columns', () => {
+    expect(columnSubtraction(71, 48)).toBe('71 - 48: 11 - 8 = 3, 6 - 4 = 2, so 71 - 48 = 23');
+    expect(columnSubtraction(79, 48)).toBe('79 - 48: 9 - 8 = 1, 7 - 4 = 3, so 79 - 48 = 31');
+    expect(columnSubtraction(71, 8)).toBe('71 - 8: 11 - 8 = 3, 6 - 0 = 6, so 71 - 8 = 63');
+    expect(columnSubtraction(71, 68)).toBe('71 - 68: 11 - 8 = 3, 6 - 6 = 0, so 71 - 68 = 3');
+    expect(columnSubtraction(5, 3)).toBe('5 - 3: 5 - 3 = 2, 0 - 0 = 0, so 5 - 3 = 2');
+    expect(columnSubtraction(16, 16)).toBe('16 - 16: 6 - 6 = 0, 1 - 1 = 0, so 16 - 16 = 0');
+  });
+
+  it('has every column step right and ends on the right difference, for every pair the task can make', () => {
+    for (let x = 0; x <= 99; x++) {
+      for (let y = 0; y <= Math.min(x, 81); y++) {
+        const match = /^(\d+) - (\d+): (\d+) - (\d+) = (\d+), (\d+) - (\d+) = (\d+), so \1 - \2 = (\d+)$/.exec(
+          columnSubtraction(x, y),
+        );
+        expect(match).not.toBeNull();
+        const [u1, u2, du, t1, t2, dt, difference] = (match ?? []).slice(3).map(Number) as number[];
+        expect([u1! - u2!, t1! - t2!]).toEqual([du, dt]);
+        expect(du! >= 0 && du! <= 9 && u1! <= 19 && t1! <= 9).toBe(true);
+        expect(10 * dt! + du!).toBe(x - y);
+        expect(difference).toBe(x - y);
+      }
+    }
+  });
+
+  it('works every problem to the right answer, the rest of the solution as a first answer writes it', () => {
+    const random = createRandom(12);
+    for (let index = 0; index < 500; index++) {
+      const operands = Array.from({ length: 6 }, () => random.integer(0, 9)) as unknown as Operands;
+      const columns = columnSolution(operands);
+      const right = correctSolution(operands);
+      expect(columns.answer).toBe(right.answer);
+      expect(extractAnswer(columns.text, 'numeric')).toBe(String(right.answer));
+      expect(columns.text.split('\n').filter((_, line) => line !== 4)).toEqual(
+        right.text.split('\n').filter((_, line) => line !== 4),
+      );
+    }
+    const negative = columnSolution([1, 2, 3, 4, 9, 8] as unknown as Operands); // 1 + 6 + 4 - 72 = -61
+    expect(negative.text.split('\n')[4]).toBe('72 - 11: 2 - 1 = 1, 7 - 1 = 6, so 72 - 11 = 61, so 11 - 72 = -61');
+  });
+
+  it('is the re-check of a columns curriculum, under the careful rule', () => {
+    let rechecks = 0;
+    for (let index = 0; index < 400; index++) {
+      const example = curriculumExample(index, { seed: 3, min: 0, max: 9, critic: 'columns' });
+      if (example.kind !== 'update-after-summary' && example.kind !== 'update-after-answers') continue;
+      const text = example.completion.content;
+      if (!text.includes('so I check my solution again.')) continue;
+      rechecks++;
+      expect(text.split('\n')[5]).toMatch(/^\d+ - \d+: \d+ - \d+ = \d+, \d+ - \d+ = \d+, so /);
+    }
+    expect(rechecks).toBeGreaterThan(20);
   });
 });
