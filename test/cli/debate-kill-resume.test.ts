@@ -4,8 +4,7 @@
  * nothing duplicated, every transcript identical.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTinyLlamaModel } from '../../src/gguf/tiny-llama.js';
@@ -13,12 +12,12 @@ import { writeGgufFile } from '../../src/gguf/write-gguf.js';
 import type { DebateTranscript } from '../../src/spec/debate.js';
 import { createRandom } from '../../src/util/random.js';
 import { cliCommand, runCli } from '../helpers/run-cli.js';
+import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
-let directory: string;
+const directory = temporaryDirectory('kill');
 let model: string;
 
 beforeAll(async () => {
-  directory = mkdtempSync(path.join(os.tmpdir(), 'maft-kill-'));
   model = path.join(directory, 'tiny.gguf');
   await writeGgufFile(model, createTinyLlamaModel({ seed: 5 }));
 });

@@ -3,21 +3,20 @@
  * model maft writes itself: the answers are noise, but every stage is real — prompts, chat template, sampling,
  * seeds, votes, the run directory, resuming and evaluation.
  */
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTinyLlamaModel } from '../../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../../src/gguf/write-gguf.js';
 import type { DebateTranscript } from '../../src/spec/debate.js';
 import { runCli } from '../helpers/run-cli.js';
+import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
-let directory: string;
+const directory = temporaryDirectory('debate');
 let model: string;
 
 beforeAll(async () => {
-  directory = mkdtempSync(path.join(os.tmpdir(), 'maft-debate-'));
   model = path.join(directory, 'tiny.gguf');
   await writeGgufFile(model, createTinyLlamaModel({ seed: 11 }));
 });

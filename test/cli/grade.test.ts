@@ -1,8 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
+import { testDirectory } from '../run-store/temporary-directory.js';
 
 const lines = (text: string) =>
   text
@@ -12,7 +12,7 @@ const lines = (text: string) =>
 
 describe('maft grade', () => {
   it('grades responses and extracted answers from a file, in order', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'maft-grade-'));
+    const dir = testDirectory('grade');
     const file = path.join(dir, 'outputs.jsonl');
     writeFileSync(
       file,

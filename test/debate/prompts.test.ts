@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPromptTemplates } from '../../src/debate/load-prompt-templates.js';
 import { defaultPromptTemplates, renderOtherResponses, renderPrompt } from '../../src/debate/prompts.js';
 import { caught } from '../tasks/expect-error.js';
+import { testDirectory } from '../run-store/temporary-directory.js';
 
 describe('prompts', () => {
   it('fill placeholders once, leaving LaTeX braces and placeholder-like text in values alone', () => {
@@ -22,7 +22,7 @@ describe('prompts', () => {
   });
 
   it('load overrides from a YAML file and refuse templates missing their placeholder', async () => {
-    const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-prompts-'));
+    const directory = testDirectory('prompts');
     const good = path.join(directory, 'good.yaml');
     writeFileSync(good, 'question: "Compute {question}. Box it."\n');
     const templates = loadPromptTemplates('numeric', good);

@@ -4,8 +4,7 @@
  * learned, it did not memorise), and the adapter file loads in node-llama-cpp, where the model still answers in
  * format. The loss is measured with the trainer's forward pass, which matches llama.cpp's (forward-parity test).
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -18,6 +17,7 @@ import { planBatches } from '../../src/trainer/data/epoch-batches.js';
 import { layoutWindow } from '../../src/trainer/data/pack-windows.js';
 import { train } from '../../src/trainer/train.js';
 import { openTrainingSession } from '../../src/trainer/training-session.js';
+import { testDirectory } from '../run-store/temporary-directory.js';
 
 const baseModel = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../models/arithmetic-base.gguf');
 const windowLength = 512;
@@ -64,7 +64,7 @@ describe('LoRA on the shipped arithmetic base model', () => {
       session.dispose();
     }
 
-    const adapter = path.join(mkdtempSync(path.join(os.tmpdir(), 'maft-arith-lora-')), 'agent-0-generator.gguf');
+    const adapter = path.join(testDirectory('arith-lora'), 'agent-0-generator.gguf');
     await train({
       modelPath: baseModel,
       outputPath: adapter,

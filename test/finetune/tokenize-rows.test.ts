@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { getLlama, LlamaChat, LlamaLogLevel, type Token } from 'node-llama-cpp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,10 +5,10 @@ import { createTinyLlamaModel } from '../../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../../src/gguf/write-gguf.js';
 import { tokenizeRows } from '../../src/finetune/tokenize-rows.js';
 import { toChatHistory } from '../../src/backends/llama-cpp/request-mapping.js';
+import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
-let modelPath: string;
+const modelPath = path.join(temporaryDirectory('tokenize'), 'tiny.gguf');
 beforeAll(async () => {
-  modelPath = path.join(mkdtempSync(path.join(os.tmpdir(), 'maft-tokenize-')), 'tiny.gguf');
   await writeGgufFile(modelPath, createTinyLlamaModel({ seed: 2 }));
 });
 

@@ -11,6 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { cachedBinaryPath } from '../../src/backends/llama-server/binary.js';
+import { waitUntilHealthy } from '../../src/backends/llama-server/wait-until-healthy.js';
 
 export const notBuiltMessage = 'llama-server not built: run `bash scripts/build-llama-server.sh`';
 
@@ -162,11 +163,13 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
   };
 
   try {
-    const origin = await waitUntilHealthy(
-      () => gone,
-      () => output,
-      options.startupTimeoutMs ?? 20_000,
-    );
+    const origin = await waitUntilHealthy({
+      gone: () => gone,
+      log: () => output,
+      timeoutMs: options.startupTimeoutMs ?? 20_000,
+      // A test failure shows the server's log tail, not maft's one line.
+      fail: (why) => new Error(`llama-server ${why}; its log ends:\n${output.slice(-3_000)}`),
+    });
     return { baseURL: `${origin}/v1`, origin, model, log: () => output, stop };
   } catch (error) {
     await stop();
@@ -178,25 +181,4 @@ export async function startLlamaServer(options: LlamaServerOptions): Promise<Lla
 function adapterPathArg(file: string): string {
   if (/[,:]/.test(file)) throw new Error(`llama-server cannot take a LoRA path with "," or ":": ${file}`);
   return file;
-}
-
-/** Polls the log for the bound address, then `/health` until it says ok (the model is loaded). */
-async function waitUntilHealthy(gone: () => boolean, log: () => string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  const fail = (why: string): Error => new Error(`llama-server ${why}; its log ends:\n${log().slice(-3_000)}`);
-  let origin: string | undefined;
-  while (Date.now() < deadline) {
-    if (gone()) throw fail('exited during startup');
-    origin ??= /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log())?.[1];
-    if (origin !== undefined) {
-      // 503 while the model loads; a refused or reset connection before the listener is up.
-      const healthy = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(1_000) }).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (healthy) return origin;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw fail(`was not healthy within ${timeoutMs} ms`);
 }

@@ -5,8 +5,7 @@
  * directory it names exactly as it was (or still absent). A finished run made once by `maft run` is copied
  * and damaged for the run-directory cases.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveRunConfig, shippedBaseModel } from '../../src/config/resolve-run-config.js';
@@ -16,8 +15,9 @@ import { writeGgufFile } from '../../src/gguf/write-gguf.js';
 import { snapshotDirectory } from '../helpers/directory-snapshot.js';
 import { runInProcess } from '../helpers/run-in-process.js';
 import { tinyAdapter } from '../helpers/tiny-adapter.js';
+import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
-const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-bad-input-'));
+const directory = temporaryDirectory('bad-input');
 const at = (...parts: string[]) => path.join(directory, ...parts);
 const finished = at('finished');
 const goodConfig = [

@@ -5,8 +5,7 @@
  * finished stage is refused by `maft status`, and `maft run` reopens the stage, says so, redoes the missing
  * problem, and ends with the same numbers on all 3 problems.
  */
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
@@ -14,8 +13,9 @@ import type { RunResults } from '../../src/spec/run-results.js';
 import { snapshotDirectory } from '../helpers/directory-snapshot.js';
 import { runCli } from '../helpers/run-cli.js';
 import { runInProcess } from '../helpers/run-in-process.js';
+import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
-const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-foreign-'));
+const directory = temporaryDirectory('foreign');
 const at = (...parts: string[]) => path.join(directory, ...parts);
 const configText = (agents: number) =>
   [

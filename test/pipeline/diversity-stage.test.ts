@@ -3,16 +3,16 @@
  * `maft status` and the report show it; a run killed (SIGKILL) after its first diversity record resumes to the
  * numbers of an uninterrupted run, without measuring that debate again.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
 import type { RunResults } from '../../src/spec/run-results.js';
 import { runCli } from '../helpers/run-cli.js';
 import { runInProcess } from '../helpers/run-in-process.js';
+import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
-const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-diversity-'));
+const directory = temporaryDirectory('diversity');
 const at = (...parts: string[]) => path.join(directory, ...parts);
 const config = at('config.yaml');
 const results = (run: string) =>

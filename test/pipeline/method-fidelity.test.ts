@@ -3,8 +3,7 @@
  * own context, a window that fits it), the seeds of data debates across iterations, and zero-shot transfer
  * (held-out problems of another answer type, each graded by its own task's rules).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { embeddedDefaultConfig, resolveRunConfig } from '../../src/config/resolve-run-config.js';
@@ -17,6 +16,7 @@ import { buildDebateMethodData } from '../../src/finetune-data/method-data.js';
 import { fiveDebates } from '../finetune-data/debate-fixtures.js';
 import { describeStatus } from '../../src/status/describe-status.js';
 import { formatStatus } from '../../src/status/format-status.js';
+import { testDirectory } from '../run-store/temporary-directory.js';
 
 describe('embedded defaults', () => {
   it("use one thread, the shipped model's training context (1024) and a window of that context", async () => {
@@ -37,7 +37,7 @@ describe('debate seeds', () => {
 
 describe('zero-shot transfer', () => {
   it("accepts held-out problems of another answer type, answered and checked by their own task's rules", async () => {
-    const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-transfer-'));
+    const directory = testDirectory('transfer');
     const held = path.join(directory, 'choice.jsonl');
     writeFileSync(
       held,

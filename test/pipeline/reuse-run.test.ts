@@ -6,16 +6,16 @@
  * seed or sampling reuses nothing, and a run whose model bytes or backend settings differ is refused before
  * its directory exists. The run that reused stands alone: it has every reply in its own cache.
  */
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
 import type { RunManifest } from '../../src/run-store/manifest.js';
 import type { RunResults } from '../../src/spec/run-results.js';
 import { runInProcess } from '../helpers/run-in-process.js';
+import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
-const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-reuse-'));
+const directory = temporaryDirectory('reuse');
 const at = (...parts: string[]) => path.join(directory, ...parts);
 /** The tiny config; `change` replaces a top-level line (by its key) or adds one. */
 const configText = (change: Record<string, string> = {}) => {

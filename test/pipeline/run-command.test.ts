@@ -9,8 +9,7 @@
  * chains it leaves out (majority FT, STaR) hold no crash point, and the reference runs them end to end.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
@@ -18,10 +17,11 @@ import { methodNames as allMethods } from '../../src/spec/methods.js';
 import type { RunResults } from '../../src/spec/run-results.js';
 import type { ModelRegistry } from '../../src/finetune/model-registry.js';
 import { cliCommand, runCli } from '../helpers/run-cli.js';
+import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
 // Every method but the no-debate ablation (its stages are single-agent FT's, with majority FT's data).
 const methodNames = allMethods.filter((method) => method !== 'single-agent-ft-nodebate');
-const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-run-'));
+const directory = temporaryDirectory('run');
 const configFile = path.join(directory, 'small.yaml');
 // The kill test's crash points are reached in a known order only when one stage runs at a time; the reference run
 // (the default: the methods' chains side by side) and the killed one so also show the two orders end the same.

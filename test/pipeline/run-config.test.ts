@@ -2,12 +2,12 @@
  * Bad `maft run` configs are refused before anything runs, every problem of a config at once; a good one
  * resolves with the paper's defaults filled in.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { embeddedDefaultConfig, overlapProblems, resolveRunConfig } from '../../src/config/resolve-run-config.js';
 import { caught } from '../tasks/expect-error.js';
+import { testDirectory } from '../run-store/temporary-directory.js';
 
 const base = { task: { name: 'arithmetic' }, split: { finetuneCount: 5, evalCount: 5 } };
 
@@ -56,7 +56,7 @@ describe('maft run configs', () => {
   });
 
   it('refuses a held-out source that shares problems with the finetune split', async () => {
-    const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-run-config-'));
+    const directory = testDirectory('run-config');
     const train = path.join(directory, 'train.jsonl');
     const test = path.join(directory, 'test.jsonl');
     const line = (question: string, answer: number) => `${JSON.stringify({ question, answer: `#### ${answer}` })}\n`;

@@ -9,16 +9,16 @@
  * method runs end to end in test/pipeline/run-command.test.ts. Two problems per split, one read back for diversity.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
 import type { ModelRegistry } from '../../src/finetune/model-registry.js';
 import type { RunResults } from '../../src/spec/run-results.js';
 import { cliCommand } from '../helpers/run-cli.js';
+import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
-const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-stages-'));
+const directory = temporaryDirectory('stages');
 const configFile = path.join(directory, 'tiny.yaml');
 /** The finetuning method taken through every stage command. */
 const finetuned = ['multiagent-ft'] as const;

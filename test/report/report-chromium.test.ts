@@ -9,13 +9,13 @@
  * Chromium is found at $MAFT_CHROMIUM or /usr/bin/chromium; when it is missing the suite is skipped locally
  * and fails under CI or when MAFT_CHROMIUM names it.
  */
-import { existsSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { renderReports } from '../../src/report/write-report.js';
 import { exampleResults, withAnswerChanges } from './report-fixture.js';
+import { testDirectory } from '../run-store/temporary-directory.js';
 
 const executable = process.env.MAFT_CHROMIUM ?? '/usr/bin/chromium';
 const present = existsSync(executable);
@@ -36,7 +36,7 @@ export const chromiumArgs = [
 
 describe.skipIf(!present)('the HTML report in headless Chromium', () => {
   it('loads without errors, draws every chart and lists the debates, needing no network', async () => {
-    const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-report-'));
+    const directory = testDirectory('report');
     const file = path.join(directory, 'report.html');
     writeFileSync(file, renderReports(exampleResults()).html);
     const browser = await chromium.launch({ executablePath: executable, args: chromiumArgs });
@@ -97,7 +97,7 @@ describe.skipIf(!present)('the HTML report in headless Chromium', () => {
   });
 
   it('shows the answer-changes tables whole at a laptop width (1200 px): no table wider than its card', async () => {
-    const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-report-'));
+    const directory = testDirectory('report');
     const file = path.join(directory, 'report.html');
     // Four-digit counts, as the paper config's 500 held-out problems × 3 agents give.
     writeFileSync(file, renderReports(withAnswerChanges(exampleResults(), 1500)).html);

@@ -5,7 +5,6 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,12 +16,15 @@ import { openRun } from '../../src/run-store/open-run.js';
 import type { DebateExtension } from '../../src/serve/debate-answer.js';
 import { cliCommand, runCli } from '../helpers/run-cli.js';
 import { arithmeticQuestion } from './serve-helpers.js';
+import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
 const adapterName = (role: string) => `models/multiagent-ft/iteration-1/agent-0-${role}.gguf`;
 
+const scratch = temporaryDirectory('serve-run');
+
 /** A run directory as `maft run` leaves it after iteration 1, where only agent 0's models were trained. */
 async function makeTrainedRun(): Promise<string> {
-  const directory = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'maft-serve-run-')), 'run');
+  const directory = path.join(scratch, 'run');
   const raw = {
     ...embeddedDefaultConfig(),
     iterations: 1,

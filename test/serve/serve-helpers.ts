@@ -4,12 +4,12 @@
  */
 import http from 'node:http';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
 import type { RequestLogEntry } from '../../src/serve/request-log.js';
 import { createSocietyServer, type SocietyServer, type SocietyServerOptions } from '../../src/serve/society-server.js';
+import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
 export interface TestServer {
   society: SocietyServer;
@@ -19,6 +19,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * Where writeTestConfig writes: one directory per test file that imports this module (vitest evaluates it anew
+ * for each file), removed after that file's tests, whichever test or hook wrote the config.
+ */
+const scratch = temporaryDirectory('serve');
+
 /** A `maft run` config on the shipped model (arithmetic 0..9, 1 thread), with society and sampling overrides. */
 export function writeTestConfig(
   overrides: {
@@ -27,7 +33,7 @@ export function writeTestConfig(
     backend?: Record<string, unknown>;
   } = {},
 ): string {
-  const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'maft-serve-'));
+  const directory = fs.mkdtempSync(path.join(scratch, 'config-'));
   const file = path.join(directory, 'config.json');
   const config = {
     task: { name: 'arithmetic', options: { max: 9 } },

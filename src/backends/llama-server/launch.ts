@@ -9,6 +9,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { MaftError } from '../../errors/maft-error.js';
+import { waitUntilHealthy } from './wait-until-healthy.js';
 
 export interface LlamaServerLaunch {
   binary: string;
@@ -116,37 +117,19 @@ export async function startLlamaServer(launch: LlamaServerLaunch): Promise<Runni
     await exited;
   };
   try {
-    const origin = await waitUntilHealthy(
-      () => gone,
-      () => output,
-      launch.startupTimeoutMs,
-    );
+    const origin = await waitUntilHealthy({
+      gone: () => gone,
+      log: () => output,
+      timeoutMs: launch.startupTimeoutMs,
+      // One line for the CLI's error boundary: what the server said last, not its whole log.
+      fail: (why) =>
+        new MaftError('ENDPOINT_UNREACHABLE', `llama-server ${why} (${lastErrorLine(output)})`, { field: 'backend' }),
+    });
     return { origin, adapters: [...launch.adapters], pid: child.pid, log: () => output, stop };
   } catch (error) {
     await stop();
     throw error;
   }
-}
-
-/** The bound address from the log (`--port 0`: the server picks a free port), then `/health` until 200. */
-async function waitUntilHealthy(gone: () => boolean, log: () => string, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  const fail = (why: string): MaftError =>
-    new MaftError('ENDPOINT_UNREACHABLE', `llama-server ${why} (${lastErrorLine(log())})`, { field: 'backend' });
-  let origin: string | undefined;
-  while (Date.now() < deadline) {
-    if (gone()) throw fail('exited during startup');
-    origin ??= /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(log())?.[1];
-    if (origin !== undefined) {
-      const healthy = await fetch(`${origin}/health`, { signal: AbortSignal.timeout(1_000) }).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (healthy) return origin;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw fail(`was not healthy within ${timeoutMs} ms`);
 }
 
 /** The line of the server's log that says what went wrong, for a one-line error. */

@@ -4,13 +4,12 @@
  * The run completes, and every problem has its full transcript exactly once.
  */
 import { readFileSync } from 'node:fs';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DebateTranscript } from '../../../src/spec/debate.js';
 import { startFaultServer, type FaultServer } from '../../helpers/fault-server.js';
 import { runCliAsync } from '../../helpers/run-cli.js';
+import { testDirectory } from '../../run-store/temporary-directory.js';
 
 let server: FaultServer;
 
@@ -39,7 +38,7 @@ afterAll(async () => {
 
 describe('maft debate through a faulty server', () => {
   it('completes and loses nothing', async () => {
-    const run = path.join(mkdtempSync(path.join(os.tmpdir(), 'maft-faults-')), 'run');
+    const run = path.join(testDirectory('faults'), 'run');
     const result = await runCliAsync([
       'debate',
       '--task',

@@ -5,8 +5,7 @@
  * the shipped model's. Small files stand in for models: the check reads bytes, not weights.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -17,9 +16,10 @@ import {
   readEarlierStageReport,
 } from '../../../src/tools/base-model/earlier-stage-report.js';
 import { runInProcess } from '../../helpers/run-in-process.js';
+import { temporaryDirectory } from '../../run-store/temporary-directory.js';
 
 const models = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'maft-init-report-'));
+const scratch = temporaryDirectory('init-report');
 const at = (name: string) => path.join(scratch, name);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

@@ -2,17 +2,17 @@
  * A base model made in two stages (`maft base-model --init stage-1.gguf --init-report stage-1.json …`): its card
  * shows both stages and the two commands that remake it, the first rebuilt from the shipped first stage's report.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readEarlierStageReport } from '../../../src/tools/base-model/earlier-stage-report.js';
 import type { BaseModelReport } from '../../../src/tools/base-model/make-arithmetic-base.js';
 import { renderModelCard, stageCommand } from '../../../src/tools/base-model/model-card.js';
+import { temporaryDirectory } from '../../run-store/temporary-directory.js';
 
 const models = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
-const scratch = mkdtempSync(path.join(os.tmpdir(), 'maft-card-stages-'));
+const scratch = temporaryDirectory('card-stages');
 
 /** The shipped model's report as a first stage (it predates recorded critic styles: `weighed`). */
 const firstStage = (): Record<string, unknown> => ({
