@@ -5,8 +5,8 @@
  * the one registry write path of durable-jobs.ts (saveRegistryEntry: atomic, under the run's lock). Ended entries
  * are untouched. A cancel the provider refuses is reported on its job's line; the other jobs still get theirs.
  *
- * After the cancel the job's status is read once: a job that ended on its own in the meantime (succeeded, failed)
- * is left as it was recorded, so the next `maft run` re-attaches and records what it really made. A `cancelled`
+ * After the cancel (accepted or refused) the job's status is read once: a job that ended on its own in the meantime
+ * (succeeded, failed) is left as it was recorded, so the next `maft run` re-attaches and records what it really made. A `cancelled`
  * entry is trained anew by the next `maft run` (durable-jobs.ts: only succeeded and skipped entries are kept, and
  * `find` never returns a cancelled or failed job).
  */
@@ -80,16 +80,18 @@ export async function cancelRunJobs(
       report('would-cancel', `would cancel (${entry.providerStatus ?? entry.status})`, jobId);
       continue;
     }
-    try {
-      await trainer.cancel(jobId);
-    } catch (error) {
-      report('failed', messageOf(error), jobId);
+    let refusal: unknown;
+    await trainer.cancel(jobId).catch((error: unknown) => (refusal = error ?? 'refused'));
+    // The provider's word after the cancel: a job that ended on its own meanwhile keeps its entry for `maft run`
+    // (a provider may refuse to cancel a finished job: that refusal is no failure of maft cancel).
+    const now = await trainer.status(jobId).catch(() => undefined);
+    const ended = now?.state === 'succeeded' || now?.state === 'failed';
+    if (refusal !== undefined && !ended && now?.state !== 'cancelled') {
+      report('failed', messageOf(refusal), jobId);
       continue;
     }
-    // The provider's word after the cancel: a job that ended on its own meanwhile keeps its entry for `maft run`.
-    const now = await trainer.status(jobId).catch(() => undefined);
-    if (now !== undefined && (now.state === 'succeeded' || now.state === 'failed')) {
-      report('ended', `it had already ${now.state} (${now.providerStatus}); maft run records its result`, jobId);
+    if (ended) {
+      report('ended', `it had already ${now?.state} (${now?.providerStatus}); maft run records its result`, jobId);
       continue;
     }
     saveRegistryEntry(run, {

@@ -14,6 +14,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../../src/config/resolve-run-config.js';
 import type { RunConfig } from '../../src/config/run-config.js';
 import { MaftError } from '../../src/errors/maft-error.js';
+import { cancelFailure, cancelRunJobs } from '../../src/finetune/cancel-jobs.js';
 import { runDurableJobs, type DurableJob } from '../../src/finetune/durable-jobs.js';
 import { readRunRegistry } from '../../src/finetune/finetune-jobs.js';
 import type { TrainingRow } from '../../src/finetune-data/training-row.js';
@@ -235,6 +236,58 @@ describe('maft cancel with the openai trainer', () => {
     expect(result.stdout).toMatch(/agent 0 generator {2}job ftjob-unknown {2}failed: .*404/);
     expect(server.jobs.map((each) => each.status)).toEqual(['validating_files', 'cancelled']);
     expect(registry().entries.map((entry) => entry.status)).toEqual(['pending', 'cancelled']);
+  });
+
+  it('leaves a job that ended on its own since the run stopped to maft run, which records its model', async () => {
+    server.hold(true);
+    await expect(train([job(0, 'generator')], { status: stopped })).rejects.toThrow(/stopped/);
+    server.hold(false);
+    const id = server.jobs[0]?.id ?? '?';
+    // The provider moves on meanwhile (each retrieve is one step of the loopback's job): it succeeds.
+    for (let step = 0; step < 3; step++)
+      await fetch(`${server.baseUrl}/fine_tuning/jobs/${id}`, { headers: { authorization: `Bearer ${key}` } });
+    expect(server.jobs[0]?.status).toBe('succeeded');
+    const result = await runInProcess(['cancel', directory]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).toContain(
+      `job ${id}  ended: it had already succeeded (succeeded); maft run records its result`,
+    );
+    expect(statusOf(0, 'generator')?.status).toBe('pending');
+    const resumed = await train([job(0, 'generator')]);
+    expect(resumed.entries.map((entry) => [entry.status, entry.jobId])).toEqual([['succeeded', id]]);
+    expect(server.jobs).toHaveLength(1);
+  });
+
+  it('a refused cancel of a job that had already ended is no failure; of one that still runs, it is', async () => {
+    server.hold(true);
+    await expect(train([job(0, 'generator'), job(1, 'generator')], { status: stopped })).rejects.toThrow(/stopped/);
+    server.hold(false);
+    const [ended, live] = server.jobs;
+    for (let step = 0; step < 3; step++)
+      await fetch(`${server.baseUrl}/fine_tuning/jobs/${ended?.id}`, { headers: { authorization: `Bearer ${key}` } });
+    server.hold(true);
+    // Injected: a provider that answers a cancel with 400 (the loopback cancels whatever it is asked to).
+    const opened = openTrainer(
+      config as never,
+      () => '',
+      () => ({ entries: [] }),
+    );
+    const refusing = {
+      ...opened.trainer,
+      cancel: async (id: string) => {
+        throw new MaftError('REQUEST_FAILED', `cancelling ${id}: 400 Job cannot be cancelled`);
+      },
+    };
+    const reopened = openRun(directory, config, { command: ['test'], notify: () => {} });
+    const outcome = await cancelRunJobs(reopened, refusing, { dryRun: false }).finally(() => reopened.close());
+    expect(outcome.jobs.map((each) => [each.jobId, each.action])).toEqual([
+      [ended?.id, 'ended'],
+      [live?.id, 'failed'],
+    ]);
+    expect(cancelFailure(outcome)?.toOneLine()).toMatch(
+      /1 of 2 jobs could not be cancelled.*400 Job cannot be cancelled/,
+    );
+    expect(registry().entries.map((entry) => entry.status)).toEqual(['pending', 'pending']); // as recorded: left to maft run
   });
 
   it('refuses while a live maft run holds the run directory, and changes nothing', async () => {
