@@ -19,6 +19,7 @@ export const slowTests = [
   'test/finetune/finetune-command.test.ts',
   'test/finetune/parallel-jobs.test.ts',
   'test/trainers/openai-run-kill.test.ts',
+  'test/trainers/cancel-killed-run.test.ts',
   'test/trainers/command-trainer-run.test.ts',
   'test/finetune-data/build-data-command.test.ts',
   'test/finetune-data/build-data-engine.test.ts',

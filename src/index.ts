@@ -85,6 +85,8 @@ export {
   type ResolvedRun,
 } from './config/resolve-run-config.js';
 export { runPipeline } from './pipeline/run.js';
+export { cancelRun, type CancelRunOptions, type CancelRunResult } from './pipeline/cancel-run.js';
+export type { CancelAction, CancelledJob } from './finetune/cancel-jobs.js';
 export { runModelSource, type RunContext } from './pipeline/run-context.js';
 export { createModelSource, type ModelSource } from './society/open-society.js';
 export { baseSociety, methodSociety, type AgentModels, type SocietyPlan } from './society/society-plan.js';

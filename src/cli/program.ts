@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { registerAdapterCommand } from './commands/adapter.js';
 import { registerBuildDataCommand } from './commands/build-data.js';
+import { registerCancelCommand } from './commands/cancel.js';
 import { registerBaseModelCommand } from './commands/base-model.js';
 import { registerDebateCommand } from './commands/debate.js';
 import { registerEvalCommand } from './commands/eval.js';
@@ -36,6 +37,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerFinetuneCommand(program);
   registerRunCommand(program);
   registerStatusCommand(program);
+  registerCancelCommand(program);
   registerLabelsCommand(program);
   registerReportCommand(program);
   registerServeCommand(program);

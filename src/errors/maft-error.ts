@@ -30,6 +30,8 @@ export const errorCodes = {
   ENDPOINT_UNREACHABLE: 1,
   /** A request to a server failed: an error status, a malformed answer, or transient failures past every retry. */
   REQUEST_FAILED: 1,
+  /** `maft cancel`: the provider refused to cancel one or more jobs (they may still run); the others were cancelled. */
+  CANCEL_FAILED: 1,
   /** The caller cancelled the operation (its abort signal fired). 130 = the shell's code for Ctrl-C. */
   ABORTED: 130,
   /** An internal invariant failed (a bug in maft). */

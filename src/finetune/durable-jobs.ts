@@ -8,7 +8,9 @@
  * - an entry with a job id still pending/running is re-attached (hosted trainers: the provider still has it);
  * - an entry left at `starting` (killed between "create" and "record its id") asks the provider's job list for
  *   the job carrying its tag before creating one;
- * - a succeeded or skipped entry with the same data, settings and starting model is kept.
+ * - a succeeded or skipped entry with the same data, settings and starting model is kept;
+ * - a failed or cancelled entry (`maft cancel`, finetune/cancel-jobs.ts) is trained anew: a new job under the same
+ *   tag, which is why `find` never answers with a cancelled or failed job.
  * A model with fewer rows than the trainer's minimum keeps its previous model: a `skipped` entry with the reason.
  * A local job (command, hf) cut short is simply run again: it died with the process that ran it.
  */

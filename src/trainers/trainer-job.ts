@@ -55,7 +55,10 @@ export interface TrainerJobs {
   /** The model a succeeded job made (throws when it has none). */
   result(jobId: string): Promise<ModelRef>;
   cancel(jobId: string): Promise<void>;
-  /** The job a previous process created with this tag, if the provider lists one (hosted trainers only). */
+  /**
+   * The job a previous process created with this tag, if the provider lists one (hosted trainers only) — never a
+   * cancelled or failed one: those were earlier attempts, and a retrain reuses their tag.
+   */
   find?(tag: string): Promise<string | undefined>;
   /** Whether `status` can answer for a job a previous process started (false: local jobs die with maft). */
   readonly survivesRestart: boolean;

@@ -116,7 +116,10 @@ export function createOpenAiTrainer(settings: OpenAiTrainerSettings): TrainerJob
       const page = await client.fineTuning.jobs
         .list({ metadata: { maft_tag: tag }, limit: 20 })
         .catch(hostedError(where('listing jobs')));
-      return page.data.find((job) => job.metadata?.['maft_tag'] === tag)?.id;
+      // A cancelled or failed job under the tag is an earlier attempt (maft cancel, a provider failure), never re-attached.
+      return page.data.find(
+        (job) => job.metadata?.['maft_tag'] === tag && job.status !== 'cancelled' && job.status !== 'failed',
+      )?.id;
     },
   };
 }

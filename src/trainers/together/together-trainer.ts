@@ -177,7 +177,10 @@ export function createTogetherTrainer(settings: TogetherTrainerSettings): Traine
     },
     async find(tag: string): Promise<string | undefined> {
       const listed = await call<{ data?: TogetherJob[] }>('listing jobs', '/fine-tunes');
-      return (listed.data ?? []).find((job) => job.suffix === suffixOf(tag))?.id;
+      // A cancelled or failed job under the tag is an earlier attempt (maft cancel, a provider failure), never re-attached.
+      return (listed.data ?? []).find(
+        (job) => job.suffix === suffixOf(tag) && job.status !== 'cancelled' && job.status !== 'error',
+      )?.id;
     },
   };
 }
