@@ -26,13 +26,17 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 const shippedReport = () =>
   JSON.parse(readFileSync(path.join(models, 'arithmetic-base.json'), 'utf8')) as Record<string, unknown>;
 
-/** A stand-in model file and a first-stage report of it (the shipped report's fields, `sha256` as given). */
+/** The shipped model's first stage's report (the one its second stage's --init-report names). */
+const firstStageReport = () =>
+  JSON.parse(readFileSync(path.join(models, 'arithmetic-base-stage-1.json'), 'utf8')) as Record<string, unknown>;
+
+/** A stand-in model file and a first-stage report of it (the shipped first stage's fields, `sha256` as given). */
 function modelAndReport(name: string, sha: (model: Buffer) => string | undefined) {
   const model = at(`${name}.gguf`);
   const bytes = Buffer.from(`GGUF stand-in ${name}\n`);
   writeFileSync(model, bytes);
   const report = at(`${name}.json`);
-  const { sha256: _shipped, ...rest } = shippedReport();
+  const { sha256: _shipped, ...rest } = firstStageReport();
   const value = sha(bytes);
   writeFileSync(report, JSON.stringify({ ...rest, init: null, ...(value === undefined ? {} : { sha256: value }) }));
   return { model, report, bytes };

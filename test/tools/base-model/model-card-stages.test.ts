@@ -14,9 +14,9 @@ import { temporaryDirectory } from '../../run-store/temporary-directory.js';
 const models = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
 const scratch = temporaryDirectory('card-stages');
 
-/** The shipped model's report as a first stage (it predates recorded critic styles: `weighed`). */
+/** The shipped model's first stage's report (models/arithmetic-base-stage-1.json; it predates recorded critic styles: `weighed`). */
 const firstStage = (): Record<string, unknown> => ({
-  ...(JSON.parse(readFileSync(path.join(models, 'arithmetic-base.json'), 'utf8')) as Record<string, unknown>),
+  ...(JSON.parse(readFileSync(path.join(models, 'arithmetic-base-stage-1.json'), 'utf8')) as Record<string, unknown>),
   init: null,
 });
 
