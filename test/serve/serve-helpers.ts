@@ -38,7 +38,7 @@ export function writeTestConfig(
   const config = {
     task: { name: 'arithmetic', options: { max: 9 } },
     society: { agents: 3, rounds: 2, ...overrides.society },
-    sampling: { maxTokens: 96, ...overrides.sampling },
+    sampling: { maxTokens: 160, ...overrides.sampling },
     backend: overrides.backend ?? { kind: 'llama-cpp', model: shippedBaseModel, threads: 1, contextSize: 1024 },
   };
   fs.writeFileSync(file, JSON.stringify(config));

@@ -90,7 +90,7 @@ describe('maft run with an hf job that hits a CUDA error', () => {
         task: { name: 'arithmetic', options: { max: 9 } },
         split: { finetuneCount: 32, evalCount: 4 },
         society: { agents: 2, rounds: 2 },
-        sampling: { maxTokens: 96 },
+        sampling: { maxTokens: 160 },
         methods: ['multiagent-ft'],
         iterations: 1,
         backend: { kind: 'llama-cpp', model: base, threads: 1 },

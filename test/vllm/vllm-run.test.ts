@@ -67,7 +67,7 @@ describe.skipIf(binary.path === undefined)(suiteName('maft run: command trainer 
         task: { name: 'arithmetic', options: { max: 9 } },
         split: { finetuneCount: 32, evalCount: 4 },
         society: { agents: 2, rounds: 2 },
-        sampling: { maxTokens: 96 },
+        sampling: { maxTokens: 160 },
         methods: ['multiagent-ft'],
         iterations: 1,
         backend: { kind: 'openai', baseUrl: `${first.url}/v1`, model: baseName, concurrency: 1, vllm: {} },
