@@ -16,6 +16,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chatLineProblem } from './loopback-openai-finetuning.js';
+import { resolveRunConfig } from '../../src/config/resolve-run-config.js';
+import type { RunConfig } from '../../src/config/run-config.js';
 
 export interface TogetherFile {
   id: string;
@@ -198,4 +200,29 @@ export async function startLoopbackTogether(options: { apiKey: string }): Promis
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * A run config whose backend and trainer are the loopback Together server at `baseUrl` (multiagent FT, one
+ * iteration, 4 + 4 problems; the key is read from MAFT_TEST_TOGETHER_KEY; fast polling), as the tests of its jobs use it.
+ */
+export async function togetherRunConfig(baseUrl: string): Promise<RunConfig> {
+  const resolved = await resolveRunConfig(
+    {
+      task: { name: 'arithmetic', options: { max: 9 } },
+      split: { finetuneCount: 4, evalCount: 4 },
+      backend: { kind: 'openai', baseUrl, model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference' },
+      trainer: {
+        kind: 'together',
+        baseUrl,
+        apiKeyEnv: 'MAFT_TEST_TOGETHER_KEY',
+        pollSeconds: 0.01,
+        maxPollSeconds: 0.05,
+      },
+      methods: ['multiagent-ft'],
+      iterations: 1,
+    },
+    'test config',
+  );
+  return resolved.config;
 }

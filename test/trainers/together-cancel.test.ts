@@ -8,14 +8,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { resolveRunConfig } from '../../src/config/resolve-run-config.js';
 import type { RunConfig } from '../../src/config/run-config.js';
 import { runDurableJobs, type DurableJob } from '../../src/finetune/durable-jobs.js';
 import { readRunRegistry } from '../../src/finetune/finetune-jobs.js';
 import { parseRegistry } from '../../src/finetune/model-registry.js';
 import { openRun } from '../../src/run-store/open-run.js';
 import { openTrainer } from '../../src/trainers/open-trainer.js';
-import { startLoopbackTogether, type LoopbackTogether } from '../helpers/loopback-together.js';
+import { startLoopbackTogether, togetherRunConfig, type LoopbackTogether } from '../helpers/loopback-together.js';
 import { runInProcess } from '../helpers/run-in-process.js';
 
 const key = 'together-loopback-cancel';
@@ -68,25 +67,7 @@ beforeEach(async () => {
   server = await startLoopbackTogether({ apiKey: key });
   directory = mkdtempSync(path.join(tmpdir(), 'maft-together-cancel-'));
   lines.length = 0;
-  config = (
-    await resolveRunConfig(
-      {
-        task: { name: 'arithmetic', options: { max: 9 } },
-        split: { finetuneCount: 4, evalCount: 4 },
-        backend: { kind: 'openai', baseUrl: server.baseUrl, model: 'meta-llama/Meta-Llama-3.1-8B-Instruct-Reference' },
-        trainer: {
-          kind: 'together',
-          baseUrl: server.baseUrl,
-          apiKeyEnv: 'MAFT_TEST_TOGETHER_KEY',
-          pollSeconds: 0.01,
-          maxPollSeconds: 0.05,
-        },
-        methods: ['multiagent-ft'],
-        iterations: 1,
-      },
-      'test config',
-    )
-  ).config;
+  config = await togetherRunConfig(server.baseUrl);
 });
 
 afterEach(async () => {
