@@ -88,8 +88,8 @@ describe('training at the used length', () => {
         fullWindow!.progress.map(({ lossTokens }) => lossTokens),
       );
       expect(trimmed!.progress.length).toBeGreaterThan(5);
-      // Not byte for byte: a sum over the window's positions rounds differently at another length (measured: the
-      // 7th significant digit). Anything that changed what a step computes would move the losses far more.
+      // Not byte for byte: a sum over the window's positions rounds differently at another length (measured: the 6th–7th
+      // significant digit). Anything that changed what a step computes would move the losses far more.
       const close = (a: number, b: number) => Math.abs(a - b) <= 1e-5 * Math.abs(b);
       for (const [index, step] of trimmed!.progress.entries()) {
         const reference = fullWindow!.progress[index]!;
