@@ -11,6 +11,7 @@
  */
 import { planBatches } from '../trainer/data/epoch-batches.js';
 import type { TokenizedExample } from '../trainer/data/pack-windows.js';
+import { stepLength } from '../trainer/data/step-length.js';
 
 /** What a job's step count depends on: the fields of its TrainingPlan that `train` plans its batches from. */
 export interface JobShape {
@@ -22,8 +23,9 @@ export interface JobShape {
 }
 
 /**
- * A job's work in tokens through the model: optimizer steps × windowsPerStep × windowLength. Every step runs one
- * graph of that fixed shape (padding included), so this is the work the child will do, not an estimate of it —
+ * A job's work in tokens through the model: per optimizer step, windowsPerStep × the length the step is computed
+ * at (its windows' used length rounded up, `stepLength`, as `train` computes it), so this is the work the child
+ * will do, not an estimate of it (attention's cost grows with the length squared, which this leaves out) —
  * the same `planBatches` call `train` makes (each epoch's seeded shuffle, first-fit packing, cut and dropped rows),
  * which takes milliseconds on tokenized rows. Row or token counts alone would miss packing: a few long rows can
  * take more windows than many short ones. What it leaves out is the same for every job of a stage (loading the
@@ -36,7 +38,9 @@ export function trainingCost(job: JobShape): number {
     epochs: job.epochs,
     seed: job.seed,
   });
-  return batches.length * job.windowsPerStep * job.windowLength;
+  let tokens = 0;
+  for (const batch of batches) tokens += stepLength(batch.windows, job.windowLength) * job.windowsPerStep;
+  return tokens;
 }
 
 /**

@@ -7,6 +7,7 @@
 import { MaftError } from '../errors/maft-error.js';
 import { planBatches } from './data/epoch-batches.js';
 import { layoutWindow } from './data/pack-windows.js';
+import { stepLength } from './data/step-length.js';
 import { readLoraAdapter } from './lora/read-adapter.js';
 import { writeLoraAdapter } from './export/write-adapter.js';
 import { writeTrainedModel } from './export/write-model.js';
@@ -82,9 +83,13 @@ export async function train(
     const started = performance.now();
     const lossesByEpoch = new Map<number, number[]>();
     let tokens = 0;
+    let computedTokens = 0;
     for (const [index, batch] of batches.entries()) {
       const learningRate = learningRateAt(schedule, index, batches.length);
-      const windows = batch.windows.map((window) => layoutWindow(window, windowLength));
+      // Computed at the step's used length (rounded up), not the planned window length: padding past the last
+      // example attends only to itself and carries no loss, so the examples' losses and gradients are the same.
+      const length = plan.trimPadding === false ? windowLength : stepLength(batch.windows, windowLength);
+      const windows = batch.windows.map((window) => layoutWindow(window, length));
       const result = session.step(windows, learningRate);
       if (!Number.isFinite(result.loss)) {
         throw new MaftError(
@@ -93,6 +98,7 @@ export async function train(
         );
       }
       tokens += windowLength * windowsPerStep;
+      computedTokens += length * windowsPerStep;
       const losses = lossesByEpoch.get(batch.epoch) ?? [];
       losses.push(result.loss);
       lossesByEpoch.set(batch.epoch, losses);
@@ -122,6 +128,7 @@ export async function train(
       steps: batches.length,
       finalLoss: lastLosses.reduce((sum, loss) => sum + loss, 0) / Math.max(1, lastLosses.length),
       tokensPerSecond: tokens / (elapsedMs / 1000),
+      computedShare: computedTokens / Math.max(1, tokens),
       elapsedMs,
       truncatedExamples,
       droppedExamples,

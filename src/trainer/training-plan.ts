@@ -24,6 +24,13 @@ export interface TrainingPlan {
   readonly examples: readonly TokenizedExample[];
   /** Tokens per window; examples longer than this are truncated. Default 256. */
   readonly windowLength?: number;
+  /**
+   * Compute each step at the length its windows use (their longest, rounded up to a multiple of 64), not at
+   * windowLength: the padding after a window's last example changes no loss or gradient, only the cost (a
+   * critic's ~500-token row in a 1024-token window). Default true; false computes every step at windowLength
+   * (bench/trimmed-windows.ts compares the two).
+   */
+  readonly trimPadding?: boolean;
   /** Windows per optimizer step (the batch size). Default 1. */
   readonly windowsPerStep?: number;
   /** Shuffle the examples every epoch. Default true; false keeps their order (a curriculum, easy to hard). */
@@ -68,7 +75,7 @@ export interface TrainingProgress {
   readonly learningRate: number;
   /** Completion tokens that carried a loss in this step. */
   readonly lossTokens: number;
-  /** Window tokens processed per second of training so far (padding included: it costs compute). */
+  /** Planned window tokens (windowLength × windows) per second of training so far; trimmed padding is not computed, so this counts it as free. */
   readonly tokensPerSecond: number;
   readonly elapsedMs: number;
 }
@@ -79,6 +86,8 @@ export interface TrainingResult {
   /** Mean loss over the last epoch's steps. */
   readonly finalLoss: number;
   readonly tokensPerSecond: number;
+  /** Window tokens computed / window tokens planned: below 1 where steps were computed at their used length. */
+  readonly computedShare: number;
   readonly elapsedMs: number;
   readonly truncatedExamples: number;
   readonly droppedExamples: number;

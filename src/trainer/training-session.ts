@@ -21,6 +21,9 @@ import {
   type TrainableTensor,
 } from './optimizer/adamw-state.js';
 
+/** Graphs kept built per session (each holds its own compute buffers, growing with the window length squared). */
+const cachedGraphs = 4;
+
 export interface TrainingSessionOptions {
   readonly modelPath: string;
   /** `lora`: train adapters on a frozen base; `full`: train every tensor, embeddings included. */
@@ -100,7 +103,7 @@ export async function openTrainingSession(options: TrainingSessionOptions): Prom
     const byName = new Map(trainable.map((tensor) => [tensor.name, tensor]));
     const { hyperparameters, weights } = model;
 
-    const cache = new Map<string, LogitsGraph | TrainingGraph>();
+    const cache = new Map<string, LogitsGraph | TrainingGraph>(); // in order of last use
     const cached = <Graph extends LogitsGraph | TrainingGraph>(
       kind: string,
       windows: readonly WindowArrays[],
@@ -111,8 +114,14 @@ export async function openTrainingSession(options: TrainingSessionOptions): Prom
       let graph = cache.get(key) as Graph | undefined;
       if (graph === undefined) {
         graph = build(shape);
-        cache.set(key, graph);
-      }
+        // A trimmed step's length varies (train.ts): keep the few shapes used last, and free the rest's buffers.
+        if (cache.size >= cachedGraphs) {
+          const [oldestKey, oldest] = cache.entries().next().value as [string, LogitsGraph | TrainingGraph];
+          oldest.dispose();
+          cache.delete(oldestKey);
+        }
+      } else cache.delete(key);
+      cache.set(key, graph); // most recently used last
       return graph;
     };
     const trainableTensor = (name: string): TrainableTensor => {

@@ -1,6 +1,7 @@
 /**
- * The embedded trainer's job order (src/finetune/job-order.ts), pure: a job's cost is its optimizer steps ×
- * windowsPerStep × windowLength as `train` will plan them, and jobs start largest cost first, ties in list order.
+ * The embedded trainer's job order (src/finetune/job-order.ts), pure: a job's cost is the tokens its optimizer
+ * steps compute as `train` will plan them (windowsPerStep × each step's used length, rounded up to 64, at most
+ * windowLength), and jobs start largest cost first, ties in list order.
  */
 import { describe, expect, it } from 'vitest';
 import { longestFirst, trainingCost } from '../../src/finetune/job-order.js';
@@ -20,6 +21,13 @@ describe('trainingCost', () => {
     expect(trainingCost({ ...shape, examples: examples(5, 6), windowsPerStep: 2, epochs: 3 })).toBe(9 * 2 * 8);
     // 4-token examples pack two to a window whatever the shuffle: 3 windows an epoch, 2 epochs.
     expect(trainingCost({ ...shape, examples: examples(6, 4), epochs: 2 })).toBe(6 * 8);
+  });
+
+  it("counts a step at its windows' used length rounded up to 64, not the whole window", () => {
+    const wide = { ...shape, windowLength: 256 };
+    expect(trainingCost({ ...wide, examples: examples(1, 40) })).toBe(64);
+    expect(trainingCost({ ...wide, examples: examples(6, 40) })).toBe(256); // one window, 240 tokens used
+    expect(trainingCost({ ...wide, examples: examples(2, 150), windowsPerStep: 2 })).toBe(2 * 192); // one per window
   });
 
   it('counts windows, not rows: fewer long rows can cost more than more short ones', () => {

@@ -189,6 +189,9 @@ export async function makeArithmeticBase(options: BaseModelOptions): Promise<Bas
       epochs: 1,
       // Easy to hard, in order: the curriculum is the schedule.
       shuffle: false,
+      // Every step at the full window, as the shipped file was trained: a step computed at its used length rounds
+      // differently (6th–7th digit), and the card's commands must write that file again. Its windows are full anyway.
+      trimPadding: false,
       learningRate: options.learningRate ?? 1e-3,
       warmupSteps: 50,
       decay: 'cosine',
