@@ -1,7 +1,7 @@
 /**
  * `maft run` with the finetuning methods' chains side by side (methodChains: parallel) against one stage at a time
- * (sequential), on the shipped arithmetic model: multiagent FT and single-agent FT, one iteration, two problems
- * per split, one read back for diversity (the property needs a run of two chains, not a big one;
+ * (sequential), on the shipped arithmetic model: multiagent FT and single-agent FT, one iteration, two agents, two
+ * problems per split, one read back for diversity (the property needs a run of two chains, not a big one;
  * test/backends/llama-server/method-chains-run.test.ts runs two iterations side by side,
  * test/pipeline/run-command.test.ts every method for two iterations). The run
  * directories end the same — every adapter byte for byte, every score, every registry entry — while the
@@ -34,6 +34,7 @@ beforeAll(() => {
       [
         'task: { name: arithmetic, options: { max: 9 } }',
         'split: { finetuneCount: 2, evalCount: 2 }',
+        'society: { agents: 2, rounds: 2 }',
         'methods: [base, debate, multiagent-ft, single-agent-ft]',
         'iterations: 1',
         'sampling: { maxTokens: 160 }',
@@ -82,10 +83,10 @@ describe('methodChains', () => {
     );
     expect([...parallel].sort()).toEqual([...sequential].sort());
 
-    // Every job of both methods has its entry (3 agents × generator and critic + one single-agent model),
+    // Every job of both methods has its entry (2 agents × generator and critic + one single-agent model),
     // trained or (no rows) skipped, none failed, the same in both runs.
     const entries = registry('parallel');
-    expect(entries).toHaveLength(7);
+    expect(entries).toHaveLength(5);
     expect(entries.filter((entry) => entry.status !== 'succeeded' && entry.status !== 'skipped')).toEqual([]);
     expect(registry('parallel')).toEqual(registry('sequential'));
     const made = adapters('parallel');
