@@ -46,17 +46,17 @@ export const slowTests = [
 ];
 
 /**
- * The slowest files, longest first (seconds on CI, idle machine, before the suite was cut down; approximate is
- * enough): started first, so that the two workers end together instead of one starting a long file when the other
- * is nearly done. Vitest's own order, without a results cache (a fresh clone), is the fast tier, then the slow
- * tier by file size, which put several of these last.
+ * The slowest files, longest first (approximate is enough; from CI's per-file times, scaled by what each file's
+ * last cut saved when measured alone): started first, so that the two workers end together instead of one starting
+ * a long file when the other is nearly done. Vitest's own order, without a results cache (a fresh clone), is the
+ * fast tier, then the slow tier by file size, which put several of these last.
  */
 export const longestFirst = [
   'test/pipeline/run-command.test.ts',
-  'test/pipeline/stage-commands.test.ts',
   'test/pipeline/method-chains-run.test.ts',
   'test/examples/llama-server-example.test.ts',
   'test/vllm/vllm-run.test.ts',
+  'test/pipeline/stage-commands.test.ts',
   'test/trainers/hf-run-cuda-failure.test.ts',
 ];
 
