@@ -1,8 +1,9 @@
 /**
  * `maft run` with the finetuning methods' chains side by side (methodChains: parallel) against one stage at a time
- * (sequential), on the shipped arithmetic model: multiagent FT and single-agent FT, one iteration, two problems
- * (the property needs a run of two chains, not a big one; test/backends/llama-server/method-chains-run.test.ts
- * runs two iterations side by side, test/pipeline/run-command.test.ts every method for two iterations). The run
+ * (sequential), on the shipped arithmetic model: multiagent FT and single-agent FT, one iteration, two agents, two
+ * problems per split, one read back for diversity (the property needs a run of two chains, not a big one;
+ * test/backends/llama-server/method-chains-run.test.ts runs two iterations side by side,
+ * test/pipeline/run-command.test.ts every method for two iterations). The run
  * directories end the same — every adapter byte for byte, every score, every registry entry — while the
  * parallel run really interleaves the methods (its manifest lists the stages in the order they started). Resuming
  * a finished run with the other methodChains is not "a different config"; a run killed inside one chain resumes to
@@ -33,6 +34,7 @@ beforeAll(() => {
       [
         'task: { name: arithmetic, options: { max: 9 } }',
         'split: { finetuneCount: 2, evalCount: 2 }',
+        'society: { agents: 2, rounds: 2 }',
         'methods: [base, debate, multiagent-ft, single-agent-ft]',
         'iterations: 1',
         'sampling: { maxTokens: 160 }',
@@ -40,7 +42,7 @@ beforeAll(() => {
         `backend: { kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1, contexts: 1, contextSize: 1024 }`,
         'problemConcurrency: 1',
         'trainer: { epochs: 1, windowLength: 512, parallelJobs: 1 }',
-        'diversity: { problems: 2 }',
+        'diversity: { problems: 1 }',
         'reportSamples: 1',
         `methodChains: ${mode}`,
         '',
@@ -81,10 +83,10 @@ describe('methodChains', () => {
     );
     expect([...parallel].sort()).toEqual([...sequential].sort());
 
-    // Every job of both methods has its entry (3 agents × generator and critic + one single-agent model),
+    // Every job of both methods has its entry (2 agents × generator and critic + one single-agent model),
     // trained or (no rows) skipped, none failed, the same in both runs.
     const entries = registry('parallel');
-    expect(entries).toHaveLength(7);
+    expect(entries).toHaveLength(5);
     expect(entries.filter((entry) => entry.status !== 'succeeded' && entry.status !== 'skipped')).toEqual([]);
     expect(registry('parallel')).toEqual(registry('sequential'));
     const made = adapters('parallel');
@@ -129,7 +131,7 @@ describe('methodChains', () => {
     const config = path.join(directory, 'failing.yaml');
     writeFileSync(
       config,
-      readFileSync(configFile('parallel'), 'utf8').replace('diversity: { problems: 2 }', 'diversity: { problems: 0 }'),
+      readFileSync(configFile('parallel'), 'utf8').replace('diversity: { problems: 1 }', 'diversity: { problems: 0 }'),
     );
     const failing = runDirectory('failing');
     const created = await runInProcess(['debate', '--config', config, '--run', failing, '--split', 'eval']);

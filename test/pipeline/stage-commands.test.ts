@@ -6,7 +6,8 @@
  * The property is about the two routes, not a method: one finetuning method (the paper's, generators and
  * critics) takes every stage command, at both iterations (`maft debate --split finetune --iteration 2` included);
  * the commands take any method the same way (only `debate --split finetune` treats STaR apart), and every other
- * method runs end to end in test/pipeline/run-command.test.ts. Two problems per split, one read back for diversity.
+ * method runs end to end in test/pipeline/run-command.test.ts. Two agents, two problems per split, one read back
+ * for diversity: the routes are compared on every number, whatever the size of the society.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -29,6 +30,7 @@ beforeAll(() => {
     [
       'task: { name: arithmetic, options: { max: 9 } }',
       'split: { finetuneCount: 2, evalCount: 2 }',
+      'society: { agents: 2, rounds: 2 }',
       'methods: [base, majority, debate, multiagent-ft]',
       'iterations: 2',
       'sampling: { maxTokens: 160 }',

@@ -24,7 +24,8 @@ describe('the command trainer', () => {
       config,
       JSON.stringify({
         task: { name: 'arithmetic', options: { max: 9 } },
-        split: { finetuneCount: 12, evalCount: 4 },
+        // Four problems give both iterations' single model rows (the contract, not the data, is under test).
+        split: { finetuneCount: 4, evalCount: 2 },
         society: { agents: 2, rounds: 2 },
         sampling: { maxTokens: 96 },
         methods: ['single-agent-ft'],

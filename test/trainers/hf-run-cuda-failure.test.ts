@@ -88,7 +88,8 @@ describe('maft run with an hf job that hits a CUDA error', () => {
       config,
       JSON.stringify({
         task: { name: 'arithmetic', options: { max: 9 } },
-        split: { finetuneCount: 32, evalCount: 4 },
+        // Four problems give every model rows (agent 1's critic, the job that fails, one corrected reply).
+        split: { finetuneCount: 4, evalCount: 2 },
         society: { agents: 2, rounds: 2 },
         sampling: { maxTokens: 160 },
         methods: ['multiagent-ft'],
