@@ -2,8 +2,8 @@
  * The report of a run as one self-contained HTML file (pure: results and the charting libraries' source in,
  * a page out). Charts are drawn by Chart.js with the chartjs-chart-error-bars plugin, inlined, so the file
  * opens anywhere with no network: accuracy per iteration for every method with ± SE bars, per-agent accuracy
- * and consensus, first-round agreement, answer changes between rounds, dataset sizes and how often their labels are right, training
- * loss curves, and a browsable sample of debates.
+ * and consensus, first-round agreement, answer changes between rounds, dataset sizes and how often their labels
+ * are right, training loss curves, and a browsable sample of debates.
  */
 import { methodLabels } from '../spec/methods.js';
 import type { RunResults } from '../spec/run-results.js';
