@@ -53,6 +53,7 @@ export { runDebates } from './debate/run-debates.js';
 export { defaultPromptTemplates, type PromptTemplates } from './debate/prompts.js';
 export { evaluateDebates, type DebateMetrics } from './evaluate/metrics.js';
 export { countAnswerChanges, type AnswerChanges, type AnswerChangeCase } from './evaluate/answer-changes.js';
+export { countFirstRoundAgreement, type FirstRoundAgreement } from './evaluate/first-round-agreement.js';
 export { measureDebate, type DiversityModels, type DiversityRecord } from './diversity/measure-debate.js';
 export { summarizeDiversity } from './diversity/summarize.js';
 export { createOpenAiEmbedder } from './backends/openai-compatible/index.js';

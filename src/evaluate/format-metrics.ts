@@ -1,4 +1,5 @@
 import type { AnswerChangeCase, AnswerChanges } from './answer-changes.js';
+import type { FirstRoundAgreement } from './first-round-agreement.js';
 import type { DebateMetrics } from './metrics.js';
 
 const percent = (value: number) => `${(100 * value).toFixed(1)}%`;
@@ -15,6 +16,10 @@ function answerChangeLines(changes: AnswerChanges): string[] {
   ];
 }
 
+/** One line: round 1's answers before anyone has seen anyone (docs/diversity.md, "First-round agreement"). */
+const firstRoundLine = (agreement: FirstRoundAgreement) =>
+  `  first round       ${agreement.meanDistinctAnswers.toFixed(2)} distinct answers per problem; unanimous ${agreement.unanimous} of ${agreement.problems}: right ${agreement.unanimousRight}, wrong ${agreement.unanimousWrong} (final vote right on ${agreement.unanimousWrongEndedRight} of those)`;
+
 /** The metrics as a small plain-text table for terminals (the JSON form is the contract for scripts). */
 export function formatMetrics(metrics: DebateMetrics, title: string): string {
   const lines = [
@@ -29,6 +34,7 @@ export function formatMetrics(metrics: DebateMetrics, title: string): string {
         `  agent ${String(agent.agent).padEnd(11)} ${agent.perRound.map((round) => percent(round.accuracy)).join(' → ')}`,
     ),
     `  consensus         ${percent(metrics.consensus)}`,
+    ...(metrics.firstRoundAgreement ? [firstRoundLine(metrics.firstRoundAgreement)] : []),
     ...metrics.answerChanges.flatMap(answerChangeLines),
     `  no answer         ${percent(metrics.noAnswerRate)} of final votes (counted wrong); ${percent(metrics.unparsedReplyRate)} of replies`,
     `  truncated         ${percent(metrics.truncatedReplyRate)} of replies`,

@@ -1,5 +1,6 @@
 import { isEquivalent } from '../grading/equivalence.js';
 import { countAnswerChanges, type AnswerChanges } from './answer-changes.js';
+import { countFirstRoundAgreement, type FirstRoundAgreement } from './first-round-agreement.js';
 import type { DebateTranscript } from '../spec/debate.js';
 import type { AnswerType } from '../spec/problem.js';
 
@@ -42,6 +43,12 @@ export interface DebateMetrics extends Accuracy {
   modelSeconds: number;
   /** Each round r ≥ 2: what the agents' answers did since round r − 1, and by what the others said (docs/answer-changes.md). */
   answerChanges: AnswerChanges[];
+  /**
+   * Round 1's answers, before anyone has seen anyone: distinct answers per problem, unanimous right / wrong, and
+   * the unanimous-wrong ones the final vote got right (docs/diversity.md, "First-round agreement"). Absent for
+   * a society of one agent.
+   */
+  firstRoundAgreement?: FirstRoundAgreement;
 }
 
 export function accuracyOf(correct: number, total: number): Accuracy {
@@ -90,6 +97,7 @@ export function evaluateDebates(transcripts: readonly DebateTranscript[]): Debat
     }
   }
   const problems = transcripts.length;
+  const firstRoundAgreement = countFirstRoundAgreement(transcripts);
   return {
     problems,
     ...accuracyOf(roundCorrect[rounds - 1] ?? 0, problems),
@@ -107,5 +115,6 @@ export function evaluateDebates(transcripts: readonly DebateTranscript[]): Debat
     completionTokens,
     modelSeconds: modelTime / 1000,
     answerChanges: countAnswerChanges(transcripts),
+    ...(firstRoundAgreement ? { firstRoundAgreement } : {}),
   };
 }

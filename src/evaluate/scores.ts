@@ -12,6 +12,7 @@
  */
 import { accuracyOf } from './metrics.js';
 import { countAnswerChanges } from './answer-changes.js';
+import { countFirstRoundAgreement } from './first-round-agreement.js';
 import { isEquivalent } from '../grading/equivalence.js';
 import type { DebateTranscript, ModelCall } from '../spec/debate.js';
 import type { AnswerType } from '../spec/problem.js';
@@ -81,6 +82,7 @@ export function scoreTranscripts(
   const { accuracy, standardError } = accuracyOf(correct, problems);
   const society = selection !== 'first-answer' && agents > 1;
   const answerChanges = selection === 'final-vote' ? countAnswerChanges(transcripts) : [];
+  const firstRoundAgreement = selection === 'final-vote' ? countFirstRoundAgreement(transcripts) : undefined;
   return {
     method,
     iteration,
@@ -98,6 +100,7 @@ export function scoreTranscripts(
         }
       : {}),
     ...(answerChanges.length > 0 ? { answerChanges } : {}),
+    ...(firstRoundAgreement ? { firstRoundAgreement } : {}),
   };
 }
 

@@ -2,13 +2,14 @@
  * The report of a run as one self-contained HTML file (pure: results and the charting libraries' source in,
  * a page out). Charts are drawn by Chart.js with the chartjs-chart-error-bars plugin, inlined, so the file
  * opens anywhere with no network: accuracy per iteration for every method with ± SE bars, per-agent accuracy
- * and consensus, answer changes between rounds, dataset sizes and how often their labels are right, training
- * loss curves, and a browsable sample of debates.
+ * and consensus, first-round agreement, answer changes between rounds, dataset sizes and how often their labels
+ * are right, training loss curves, and a browsable sample of debates.
  */
 import { methodLabels } from '../spec/methods.js';
 import type { RunResults } from '../spec/run-results.js';
 import { diversityGrid, resultsGrid } from './format-results.js';
 import { answerChangesGrids, answerChangesNotes } from './answer-changes-grid.js';
+import { firstRoundAgreementGrid, firstRoundAgreementNote } from './first-round-agreement-grid.js';
 import { labelAccuracyGrid, labelAccuracyNote } from './label-accuracy-grid.js';
 
 export interface ChartLibraries {
@@ -58,6 +59,13 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
     labels.length > 1
       ? `<div class="card labels"><h2 style="margin-top:0">How often the finetuning labels are right</h2>${htmlTable(labels)}
 <p class="note">${escapeHtml(labelAccuracyNote)}</p></div>
+`
+      : '';
+  const agreement = firstRoundAgreementGrid(results);
+  const agreementCard =
+    agreement.length > 1
+      ? `<div class="card changes"><h2 style="margin-top:0">First-round agreement</h2><div class="scroll">${htmlTable(agreement)}</div>
+<p class="note">${escapeHtml(firstRoundAgreementNote)}</p></div>
 `
       : '';
   const changes = answerChangesGrids(results);
@@ -114,7 +122,7 @@ export function renderReportHtml(results: RunResults, libraries: ChartLibraries,
   <div class="card"><h2 style="margin-top:0">Finetuning data per model</h2><canvas id="datasets"></canvas></div>
   <div class="card"><h2 style="margin-top:0">Training loss</h2><canvas id="losses"></canvas></div>
 </div>
-${labelsCard}${skippedTrainingCard(results)}${changesCard}${diversityCard}<div class="card"><h2 style="margin-top:0">Debates on held-out problems</h2>
+${labelsCard}${skippedTrainingCard(results)}${agreementCard}${changesCard}${diversityCard}<div class="card"><h2 style="margin-top:0">Debates on held-out problems</h2>
   <label>Society <select id="society"></select></label>
   <div id="debates"></div>
 </div>

@@ -1,12 +1,13 @@
 /**
  * The report of a run as Markdown, for terminals and pull requests (pure): the results table, the societies
- * (consensus, answer changes between rounds, diversity), what each finetuned model was trained on, and how its
+ * (consensus, first-round agreement, answer changes between rounds, diversity), what each finetuned model was trained on, and how its
  * training ended.
  */
 import { methodLabels } from '../spec/methods.js';
 import type { RunResults } from '../spec/run-results.js';
 import { diversityGrid, markdownTable, resultsGrid } from './format-results.js';
 import { answerChangesGrids, answerChangesNotes } from './answer-changes-grid.js';
+import { firstRoundAgreementGrid, firstRoundAgreementNote } from './first-round-agreement-grid.js';
 import { labelAccuracyGrid, labelAccuracyNote, labelCells, labelColumns } from './label-accuracy-grid.js';
 
 export function renderReportMarkdown(results: RunResults, title: string): string {
@@ -47,6 +48,9 @@ export function renderReportMarkdown(results: RunResults, title: string): string
       '',
     );
   }
+  const agreement = firstRoundAgreementGrid(results);
+  if (agreement.length > 1)
+    lines.push('## First-round agreement', '', firstRoundAgreementNote, '', markdownTable(agreement), '');
   const changes = answerChangesGrids(results);
   if (changes.transitions.length > 1)
     lines.push(

@@ -3,6 +3,7 @@
  * computed by src/evaluate/scores.ts), read by the views (report, status). Types only.
  */
 import type { AnswerChanges } from './answer-changes.js';
+import type { FirstRoundAgreement } from './first-round-agreement.js';
 import type { FinetuneMethod, MethodName } from './methods.js';
 
 /** The data one model of one method got at one iteration. */
@@ -68,6 +69,13 @@ export interface MethodScore {
    * each round r ≥ 2, what the agents' answers did since round r − 1 (docs/answer-changes.md).
    */
   answerChanges?: AnswerChanges[];
+  /**
+   * The same methods (a debate's final vote scores them), for a society of ≥ 2 agents, one round or more: round
+   * 1's answers, before anyone has seen anyone — distinct answers per problem, unanimous right / wrong, and the
+   * unanimous-wrong problems the final vote got right (docs/diversity.md, "First-round agreement"). Absent in
+   * a results.json written before it existed.
+   */
+  firstRoundAgreement?: FirstRoundAgreement;
 }
 
 /**

@@ -80,6 +80,49 @@ describe('scoring the methods', () => {
     expect(scoreTranscripts('base', 0, debates, 'first-answer').answerChanges).toBeUndefined();
   });
 
+  it("carries the debate's first-round agreement on the scores a debate's final vote gives (results.json)", () => {
+    // Round 1 by hand: p1 0, 7, 7 (2 distinct); p2 3, 0, 0 (2); p3 5, 6, 0 (3); p4 three missing answers (3, each
+    // distinct). None unanimous.
+    expect(scoreTranscripts('debate', 0, debates, 'final-vote').firstRoundAgreement).toEqual({
+      problems: 4,
+      meanDistinctAnswers: 10 / 4,
+      unanimous: 0,
+      unanimousRight: 0,
+      unanimousWrong: 0,
+      unanimousWrongEndedRight: 0,
+    });
+    // A unanimous wrong 7 the final vote fixes, and one it does not.
+    const unanimous = [
+      makeTranscript(
+        'p5',
+        [
+          ['7', '7', '7'],
+          ['0', '0', '7'],
+        ],
+        ['7', '0'],
+      ),
+      makeTranscript(
+        'p6',
+        [
+          ['7', '7.0', '7'],
+          ['7', '7', '7'],
+        ],
+        ['7', '7'],
+      ),
+    ];
+    expect(scoreTranscripts('multiagent-ft', 1, unanimous, 'final-vote').firstRoundAgreement).toMatchObject({
+      problems: 2,
+      meanDistinctAnswers: 1,
+      unanimousWrong: 2,
+      unanimousWrongEndedRight: 1,
+    });
+    // Not on the scores of one answer or of round 1's vote, nor for a society of one agent.
+    expect(scoreTranscripts('majority', 0, debates, 'first-vote')).not.toHaveProperty('firstRoundAgreement');
+    expect(scoreTranscripts('base', 0, debates, 'first-answer')).not.toHaveProperty('firstRoundAgreement');
+    const alone = [makeTranscript('p7', [['0'], ['0']], ['0', '0'])];
+    expect(scoreTranscripts('debate', 0, alone, 'final-vote')).not.toHaveProperty('firstRoundAgreement');
+  });
+
   it('counts the tokens of the calls each method used: one, N, or all of them', () => {
     // Every fixture call has 1 prompt + 1 completion token.
     expect(scoreTranscripts('base', 0, debates, 'first-answer').tokens).toBe(4 * 2);

@@ -69,6 +69,17 @@ describe('the diversity stage', () => {
     expect(rightToRight + rightToWrong + wrongToRight + wrongToSameWrong + wrongToOtherWrong).toBe(9);
     expect(round2!.confirmed.turns + round2!.contradicted.turns + round2!.mixed.turns).toBe(9);
     expect((JSON.parse(evaluated.stdout) as { answerChanges: unknown }).answerChanges).toEqual(changes);
+    // First-round agreement (docs/diversity.md): all 3 held-out debates' round-1 answers, the same object in
+    // results.json and `maft eval --json`, and its table in the report.
+    const agreement = results(at('whole')).scores.find((score) => score.method === 'debate')?.firstRoundAgreement;
+    expect(agreement).toMatchObject({ problems: 3 });
+    expect(agreement!.unanimousRight + agreement!.unanimousWrong).toBe(agreement!.unanimous);
+    expect(agreement!.meanDistinctAnswers).toBeGreaterThanOrEqual(1);
+    expect(agreement!.meanDistinctAnswers).toBeLessThanOrEqual(3);
+    expect((JSON.parse(evaluated.stdout) as { firstRoundAgreement: unknown }).firstRoundAgreement).toEqual(agreement);
+    expect(readFileSync(path.join(at('whole'), 'artifacts', 'report.md'), 'utf8')).toContain(
+      '## First-round agreement',
+    );
     expect(readFileSync(path.join(at('whole'), 'artifacts', 'report.md'), 'utf8')).toContain(
       '## Answer changes between rounds',
     );

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { renderReports } from '../../src/report/write-report.js';
-import { exampleResults, withAnswerChanges } from './report-fixture.js';
+import { exampleResults, withAnswerChanges, withFirstRoundAgreement } from './report-fixture.js';
 import { testDirectory } from '../run-store/temporary-directory.js';
 
 const executable = process.env.MAFT_CHROMIUM ?? '/usr/bin/chromium';
@@ -96,26 +96,34 @@ describe.skipIf(!present)('the HTML report in headless Chromium', () => {
     }
   });
 
-  it('shows the answer-changes tables whole at a laptop width (1200 px): no table wider than its card', async () => {
+  it('shows the answer-changes and first-round agreement tables whole at a laptop width (1200 px): no table wider than its card', async () => {
     const directory = testDirectory('report');
     const file = path.join(directory, 'report.html');
     // Four-digit counts, as the paper config's 500 held-out problems × 3 agents give.
-    writeFileSync(file, renderReports(withAnswerChanges(exampleResults(), 1500)).html);
+    writeFileSync(file, renderReports(withFirstRoundAgreement(withAnswerChanges(exampleResults(), 1500), 500)).html);
     const browser = await chromium.launch({ executablePath: executable, args: chromiumArgs });
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       await page.goto(`file://${file}`);
       const tables = await page.evaluate(() =>
         [...document.querySelectorAll('h2')]
-          .filter((heading) => heading.textContent === 'Answer changes between rounds')
-          .flatMap((heading) => [...(heading.parentElement?.querySelectorAll('table') ?? [])])
-          .map((table) => ({
-            rows: table.rows.length,
-            width: table.scrollWidth,
-            room: (table.parentElement as HTMLElement).clientWidth,
-          })),
+          .filter((heading) =>
+            ['Answer changes between rounds', 'First-round agreement'].includes(heading.textContent ?? ''),
+          )
+          .flatMap((heading) =>
+            [...(heading.parentElement?.querySelectorAll('table') ?? [])].map((table) => ({
+              card: heading.textContent,
+              rows: table.rows.length,
+              width: table.scrollWidth,
+              room: (table.parentElement as HTMLElement).clientWidth,
+            })),
+          ),
       );
-      expect(tables).toHaveLength(2);
+      expect(tables.map((table) => table.card)).toEqual([
+        'First-round agreement',
+        'Answer changes between rounds',
+        'Answer changes between rounds',
+      ]);
       for (const table of tables) {
         expect(table.rows).toBe(6); // the header, Debate, multiagent and single-agent FT at iterations 1 and 2
         expect(table.width).toBeLessThanOrEqual(table.room);

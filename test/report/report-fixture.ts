@@ -158,3 +158,30 @@ export function withAnswerChanges(results: RunResults, turns: number): RunResult
     ),
   };
 }
+
+/**
+ * The example results with first-round agreement where `maft run` writes it (Debate, multiagent and single-agent
+ * FT at every iteration) over `problems` held-out debates: Debate at the default run's counts, scaled to
+ * `problems`, each later iteration one step more unanimous.
+ */
+export function withFirstRoundAgreement(results: RunResults, problems: number): RunResults {
+  const part = (count: number) => Math.round((problems * count) / 100);
+  return {
+    ...results,
+    scores: results.scores.map((score) =>
+      ['debate', 'multiagent-ft', 'single-agent-ft'].includes(score.method)
+        ? {
+            ...score,
+            firstRoundAgreement: {
+              problems,
+              meanDistinctAnswers: 1.46 - 0.05 * score.iteration,
+              unanimous: part(63 + 3 * score.iteration),
+              unanimousRight: part(59),
+              unanimousWrong: part(4 + 3 * score.iteration),
+              unanimousWrongEndedRight: part(4 + score.iteration),
+            },
+          }
+        : score,
+    ),
+  };
+}
