@@ -1,6 +1,6 @@
 /**
  * examples/llama-server.yaml for real, as a user runs it (`maft run examples/llama-server.yaml` with
- * MAFT_LLAMA_SERVER set): inference through a llama-server maft starts itself, adapters made by the embedded
+ * MAFT_LLAMA_SERVER set; with fewer problems, `--finetune-count 12 --eval-count 6`): inference through a llama-server maft starts itself, adapters made by the embedded
  * trainer, multiagent FT and single-agent FT. What proves the society used 2N distinct adapters: every reply
  * records the model that answered, and in the multiagent-FT evaluation agent n's round-1 replies come from its
  * own generator adapter and its later rounds from its own critic adapter, 2N adapters in all; single-agent FT's
@@ -29,11 +29,18 @@ describe.skipIf(binary.path === undefined)(suiteName('examples/llama-server.yaml
     const run = path.join(directory, 'run');
     const [executable, ...prefix] = cliCommand();
     const result = await new Promise<{ status: number | null; output: string }>((resolve) => {
-      const child = spawn(executable as string, [...prefix, 'run', 'examples/llama-server.yaml', '--run', run], {
-        cwd: repoRoot,
-        env: { ...process.env, MAFT_LLAMA_SERVER: binary.path },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      // The example's own file, at a quarter of its problems (its 48 + 24 decode one request at a time on one
+      // thread): 12 finetune debates of 2 agents give all 2N = 4 models rows to train.
+      const counts = ['--finetune-count', '12', '--eval-count', '6'];
+      const child = spawn(
+        executable as string,
+        [...prefix, 'run', 'examples/llama-server.yaml', '--run', run, ...counts],
+        {
+          cwd: repoRoot,
+          env: { ...process.env, MAFT_LLAMA_SERVER: binary.path },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));

@@ -65,7 +65,7 @@ describe.skipIf(binary.path === undefined)(suiteName('maft run: command trainer 
       config,
       JSON.stringify({
         task: { name: 'arithmetic', options: { max: 9 } },
-        split: { finetuneCount: 32, evalCount: 4 },
+        split: { finetuneCount: 8, evalCount: 4 },
         society: { agents: 2, rounds: 2 },
         sampling: { maxTokens: 160 },
         methods: ['multiagent-ft'],
