@@ -13,6 +13,26 @@ import { makeTranscript } from '../finetune-data/debate-fixtures.js';
 
 // Every fixture's ground truth is '0'; `winners` are each round's vote.
 const same = (a: string, b: string) => isEquivalent(a, b, 'numeric');
+/** Unanimous wrong by equivalence (6, 6.0, 6), fixed by the debate. */
+const unanimousWrongFixed = () =>
+  makeTranscript(
+    'b',
+    [
+      ['6', '6.0', '6'],
+      ['0', '0', '6'],
+    ],
+    ['6', '0'],
+  );
+/** Three different first answers. */
+const allDifferent = () =>
+  makeTranscript(
+    'f',
+    [
+      ['1', '2', '0'],
+      ['0', '0', '0'],
+    ],
+    ['1', '0'],
+  );
 
 describe('first-round agreement', () => {
   it('clusters answers as the vote does; every missing answer is one more distinct answer', () => {
@@ -35,14 +55,7 @@ describe('first-round agreement', () => {
         ['0', '0'],
       ),
       // unanimous wrong (6, 6.0, 6): the debate fixes it
-      makeTranscript(
-        'b',
-        [
-          ['6', '6.0', '6'],
-          ['0', '0', '6'],
-        ],
-        ['6', '0'],
-      ),
+      unanimousWrongFixed(),
       // unanimous wrong: not fixed
       makeTranscript(
         'c',
@@ -71,14 +84,7 @@ describe('first-round agreement', () => {
         [null, null],
       ),
       // all different
-      makeTranscript(
-        'f',
-        [
-          ['1', '2', '0'],
-          ['0', '0', '0'],
-        ],
-        ['1', '0'],
-      ),
+      allDifferent(),
     ]);
     expect(agreement).toEqual({
       problems: 6,
@@ -106,24 +112,7 @@ describe('first-round agreement', () => {
   });
 
   it('is part of the debate metrics and their terminal table; a society of one agent has neither', () => {
-    const debates = [
-      makeTranscript(
-        'b',
-        [
-          ['6', '6.0', '6'],
-          ['0', '0', '6'],
-        ],
-        ['6', '0'],
-      ),
-      makeTranscript(
-        'f',
-        [
-          ['1', '2', '0'],
-          ['0', '0', '0'],
-        ],
-        ['1', '0'],
-      ),
-    ];
+    const debates = [unanimousWrongFixed(), allDifferent()];
     const metrics = evaluateDebates(debates);
     expect(metrics.firstRoundAgreement).toEqual(countFirstRoundAgreement(debates));
     expect(formatMetrics(metrics, 'run')).toContain(

@@ -123,6 +123,15 @@ export function exampleResults(): RunResults {
   };
 }
 
+/** `add` applied to the scores a debate's final vote gives (Debate, multiagent and single-agent FT), where `maft run` writes debate counts. */
+function withDebatedScores(
+  results: RunResults,
+  add: (score: RunResults['scores'][number]) => RunResults['scores'][number],
+): RunResults {
+  const debated = ['debate', 'multiagent-ft', 'single-agent-ft'];
+  return { ...results, scores: results.scores.map((score) => (debated.includes(score.method) ? add(score) : score)) };
+}
+
 /**
  * The example results with answer changes where `maft run` writes them (Debate, multiagent and single-agent FT at
  * every iteration), `turns` answers per round (the paper config: 500 problems × 3 agents = 1500) and counts as
@@ -131,32 +140,25 @@ export function exampleResults(): RunResults {
 export function withAnswerChanges(results: RunResults, turns: number): RunResults {
   const part = (share: number) => Math.round(turns * share);
   const counts = (share: number) => ({ turns: part(share), kept: part(share * 0.9), endedRight: part(share * 0.7) });
-  return {
-    ...results,
-    scores: results.scores.map((score) =>
-      ['debate', 'multiagent-ft', 'single-agent-ft'].includes(score.method)
-        ? {
-            ...score,
-            answerChanges: [
-              {
-                round: 2,
-                turns,
-                rightToRight: part(0.6),
-                rightToWrong: part(0.07),
-                wrongToRight: part(0.06),
-                wrongToSameWrong: part(0.2),
-                wrongToOtherWrong: turns - part(0.6) - part(0.07) - part(0.06) - part(0.2),
-                fromNoAnswer: part(0.01),
-                toNoAnswer: part(0.02),
-                confirmed: counts(0.6),
-                contradicted: counts(0.1),
-                mixed: counts(0.3),
-              },
-            ],
-          }
-        : score,
-    ),
-  };
+  return withDebatedScores(results, (score) => ({
+    ...score,
+    answerChanges: [
+      {
+        round: 2,
+        turns,
+        rightToRight: part(0.6),
+        rightToWrong: part(0.07),
+        wrongToRight: part(0.06),
+        wrongToSameWrong: part(0.2),
+        wrongToOtherWrong: turns - part(0.6) - part(0.07) - part(0.06) - part(0.2),
+        fromNoAnswer: part(0.01),
+        toNoAnswer: part(0.02),
+        confirmed: counts(0.6),
+        contradicted: counts(0.1),
+        mixed: counts(0.3),
+      },
+    ],
+  }));
 }
 
 /**
@@ -166,22 +168,15 @@ export function withAnswerChanges(results: RunResults, turns: number): RunResult
  */
 export function withFirstRoundAgreement(results: RunResults, problems: number): RunResults {
   const part = (count: number) => Math.round((problems * count) / 100);
-  return {
-    ...results,
-    scores: results.scores.map((score) =>
-      ['debate', 'multiagent-ft', 'single-agent-ft'].includes(score.method)
-        ? {
-            ...score,
-            firstRoundAgreement: {
-              problems,
-              meanDistinctAnswers: 1.46 - 0.05 * score.iteration,
-              unanimous: part(63 + 3 * score.iteration),
-              unanimousRight: part(59),
-              unanimousWrong: part(4 + 3 * score.iteration),
-              unanimousWrongEndedRight: part(4 + score.iteration),
-            },
-          }
-        : score,
-    ),
-  };
+  return withDebatedScores(results, (score) => ({
+    ...score,
+    firstRoundAgreement: {
+      problems,
+      meanDistinctAnswers: 1.46 - 0.05 * score.iteration,
+      unanimous: part(63 + 3 * score.iteration),
+      unanimousRight: part(59),
+      unanimousWrong: part(4 + 3 * score.iteration),
+      unanimousWrongEndedRight: part(4 + score.iteration),
+    },
+  }));
 }
