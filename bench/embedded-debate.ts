@@ -6,8 +6,6 @@
  * the other, so the ratio compares like with like.
  *   npm run bench:embedded -- [--problems 20] [--max-tokens 48] [--threads 1]
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { getLlama, LlamaChat, LlamaLogLevel, resolveChatWrapper } from 'node-llama-cpp';
 import { createLlamaCppEngine } from '../src/backends/llama-cpp/index.js';
@@ -18,6 +16,7 @@ import { createTinyLlamaModel } from '../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../src/gguf/write-gguf.js';
 import type { ChatModel, ChatRequest } from '../src/spec/chat-model.js';
 import { loadSplit } from '../src/tasks/load-splits.js';
+import { scratchDirectory } from './scratch-directory.js';
 
 const flag = (name: string, fallback: number) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -27,7 +26,7 @@ const problemsCount = flag('problems', 20);
 const maxTokens = flag('max-tokens', 48);
 const threads = flag('threads', 1);
 
-const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-bench-'));
+const directory = scratchDirectory('embedded-debate');
 const modelPath = path.join(directory, 'bench-model.gguf');
 // ~3.6M parameters: the shape of the arithmetic base model (notes/llama-cpp.md), random weights.
 await writeGgufFile(

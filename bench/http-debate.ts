@@ -5,8 +5,6 @@
  * the endpoint's concurrency limit C). Ideal speed-up is C; the issue's target is ≥ 0.8 × C.
  *   npm run bench:http-debate -- [--problems 100] [--delay 300] [--concurrency 8]
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createOpenAiCompatibleModel } from '../src/backends/openai-compatible/index.js';
 import type { DebateAgent, DebateSettings } from '../src/debate/debate-problem.js';
@@ -16,6 +14,7 @@ import { JsonlLog } from '../src/run-store/jsonl-log.js';
 import type { DebateTranscript } from '../src/spec/debate.js';
 import { loadSplit } from '../src/tasks/load-splits.js';
 import { startFaultServer } from '../test/helpers/fault-server.js';
+import { scratchDirectory } from './scratch-directory.js';
 
 const flag = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);
@@ -26,7 +25,7 @@ const delayMs = flag('delay', 300);
 const concurrency = flag('concurrency', 8);
 
 const problems = await loadSplit('arithmetic', {}, 'eval', { finetuneCount: 0, evalCount: problemCount });
-const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-bench-http-'));
+const directory = scratchDirectory('http-debate');
 
 /** One debate of every problem; `limit` is both the endpoint's concurrency and the problems in flight. */
 async function debate(label: string, limit: number): Promise<{ seconds: number; calls: number; maxInFlight: number }> {

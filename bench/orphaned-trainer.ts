@@ -5,14 +5,14 @@
  * the child's pid until it is gone. Usage: npx tsx bench/orphaned-trainer.ts [trials]
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { shippedBaseModel } from '../src/config/resolve-run-config.js';
 import { isProcessAlive } from '../src/run-store/process-lock.js';
 import { runTrainingJob } from '../src/finetune/run-training-job.js';
 import { tokenizeRows } from '../src/finetune/tokenize-rows.js';
+import { scratchDirectory } from './scratch-directory.js';
 
 async function parent(directory: string): Promise<void> {
   const content = Array.from({ length: 60 }, (_, index) => `${index}+${index}=${2 * index}`).join(', ');
@@ -51,7 +51,7 @@ function isComputing(pid: number): boolean {
 }
 
 async function trial(): Promise<{ stepMs: number; afterKillMs: number }> {
-  const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-orphan-'));
+  const directory = scratchDirectory('orphaned-trainer');
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'parent', directory], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

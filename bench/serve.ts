@@ -14,7 +14,6 @@
  */
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import OpenAI from 'openai';
 import { shippedBaseModel } from '../src/config/resolve-run-config.js';
@@ -22,6 +21,7 @@ import type { DebateExtension } from '../src/serve/debate-answer.js';
 import type { RequestLogEntry } from '../src/serve/request-log.js';
 import { createSocietyServer } from '../src/serve/society-server.js';
 import { startFaultServer } from '../test/helpers/fault-server.js';
+import { scratchDirectory } from './scratch-directory.js';
 
 const flag = (name: string, fallback: string): string => {
   const index = process.argv.indexOf(`--${name}`);
@@ -44,7 +44,7 @@ const backend =
   stub !== undefined
     ? { kind: 'openai', baseUrl: stub.baseURL, model: 'stub', concurrency: 256, apiKeyEnv: 'MAFT_BENCH_UNSET' }
     : { kind: 'llama-cpp', model: shippedBaseModel, threads, contextSize: 1024 };
-const configFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'maft-bench-serve-')), 'config.json');
+const configFile = path.join(scratchDirectory('serve'), 'config.json');
 fs.writeFileSync(
   configFile,
   JSON.stringify({ task: { name: 'arithmetic', options: { max: 9 } }, sampling: { maxTokens }, backend }),

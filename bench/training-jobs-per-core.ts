@@ -11,7 +11,7 @@
  * next to any figure whether the machine was idle: with spinning ggml workers, (b) depends on free cores most.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +21,7 @@ import { adapterArtifact } from '../src/finetune/model-registry.js';
 import { readRowsFile } from '../src/run-store/read-dataset-files.js';
 import { openRun } from '../src/run-store/open-run.js';
 import { embeddedTrainerSettings } from '../src/pipeline/stages.js';
+import { scratchDirectory } from './scratch-directory.js';
 
 const flag = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -29,7 +30,7 @@ const flag = (name: string, fallback: string) => {
 const problems = Number(flag('problems', '50'));
 const repeats = Number(flag('repeats', '1'));
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-bench-training-jobs-'));
+const directory = scratchDirectory('training-jobs');
 
 /** The rows: a default run's finetune debate and data (via the CLI, as a user makes them), or an earlier one's. */
 function makeRows(): string {

@@ -7,13 +7,13 @@
  *   npm run bench:training -- [--threads 2] [--steps 40]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTinyLlamaModel } from '../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../src/gguf/write-gguf.js';
 import { createRandom } from '../src/util/random.js';
+import { scratchDirectory } from './scratch-directory.js';
 
 const flag = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -22,7 +22,7 @@ const flag = (name: string, fallback: string) => {
 const threads = flag('threads', '2');
 const steps = Number(flag('steps', '40'));
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-bench-training-'));
+const directory = scratchDirectory('training');
 const modelPath = path.join(directory, 'bench-3m.gguf');
 await writeGgufFile(
   modelPath,

@@ -6,11 +6,12 @@
  * both ways, the ratio, the share of window tokens computed, and how far the per-step losses moved.
  *   npx maft run && npm run bench:trimmed-steps -- [--run runs/default] [--method multiagent-ft] [--iteration 1]
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { train } from '../src/trainer/train.js';
 import type { TrainingPlan } from '../src/trainer/training-plan.js';
+import { scratchDirectory } from './scratch-directory.js';
 
 const flag = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -24,8 +25,7 @@ const plans = readdirSync(jobs)
   .filter((name) => name.endsWith('.plan.json'))
   .sort();
 if (plans.length === 0) throw new Error(`no training plans in ${jobs} (run \`npx maft run\` first)`);
-const directory = mkdtempSync(path.join(os.tmpdir(), 'maft-bench-trimmed-steps-'));
-process.on('exit', () => rmSync(directory, { recursive: true, force: true }));
+const directory = scratchDirectory('trimmed-steps');
 
 console.log(
   `trimmed steps: ${plans.length} jobs of ${jobs}, 1 thread, ${os.availableParallelism()} cores, node ${process.version}, ` +

@@ -17,38 +17,16 @@ import { MaftError } from '../../src/errors/maft-error.js';
 import { cancelFailure, cancelRunJobs } from '../../src/finetune/cancel-jobs.js';
 import { runDurableJobs, type DurableJob } from '../../src/finetune/durable-jobs.js';
 import { readRunRegistry } from '../../src/finetune/finetune-jobs.js';
-import type { TrainingRow } from '../../src/finetune-data/training-row.js';
 import { openRun } from '../../src/run-store/open-run.js';
 import type { Run } from '../../src/run-store/run.js';
 import { openTrainer } from '../../src/trainers/open-trainer.js';
 import { startLoopbackOpenAi, type LoopbackOpenAi } from '../helpers/loopback-openai-finetuning.js';
 import { runInProcess } from '../helpers/run-in-process.js';
+import { trainingJob, type RowRole } from '../helpers/training-rows.js';
 
 const key = 'sk-loopback-cancel';
 
-const rows = (count: number, agent: number, role: 'generator' | 'critic'): TrainingRow[] =>
-  Array.from({ length: count }, (_, index) => ({
-    prompt: [{ role: 'user' as const, content: `What is ${index}+${agent}?` }],
-    completion: { role: 'assistant' as const, content: `The answer is \\boxed{${index + agent}}.` },
-    metadata: {
-      agent,
-      role,
-      iteration: 1,
-      problemId: `p${index}`,
-      sourceRound: 1,
-      kind: 'generator',
-      answer: String(index + agent),
-      majority: String(index + agent),
-    },
-  }));
-
-const job = (agent: number, role: 'generator' | 'critic', count = 10): DurableJob => ({
-  method: 'multiagent-ft',
-  iteration: 1,
-  agent,
-  role,
-  rows: rows(count, agent, role),
-});
+const job = (agent: number, role: RowRole, count = 10): DurableJob => trainingJob(agent, role, count);
 
 let server: LoopbackOpenAi;
 let directory: string;

@@ -12,43 +12,19 @@ import { resolveRunConfig } from '../../src/config/resolve-run-config.js';
 import type { RunConfig } from '../../src/config/run-config.js';
 import { runDurableJobs, type DurableJob } from '../../src/finetune/durable-jobs.js';
 import { readRunRegistry } from '../../src/finetune/finetune-jobs.js';
-import type { TrainingRow } from '../../src/finetune-data/training-row.js';
 import { MaftError } from '../../src/errors/maft-error.js';
 import { openRun } from '../../src/run-store/open-run.js';
 import type { Run } from '../../src/run-store/run.js';
 import { openTrainer } from '../../src/trainers/open-trainer.js';
 import { chatLineProblem, startLoopbackOpenAi, type LoopbackOpenAi } from '../helpers/loopback-openai-finetuning.js';
+import { trainingJob, type RowRole } from '../helpers/training-rows.js';
 
 const key = 'sk-loopback-test';
 
-function rows(count: number, role: 'generator' | 'critic', agent: number): TrainingRow[] {
-  return Array.from({ length: count }, (_, index) => ({
-    prompt:
-      role === 'generator'
-        ? [{ role: 'user' as const, content: `What is ${index}+${agent}?` }]
-        : [
-            { role: 'user' as const, content: `What is ${index}+${agent}?` },
-            { role: 'assistant' as const, content: `My first answer is ${index}.` },
-            { role: 'user' as const, content: 'Other agents said otherwise. Update your answer.' },
-          ],
-    completion: { role: 'assistant' as const, content: `The answer is \\boxed{${index + agent}}.` },
-    metadata: {
-      agent,
-      role,
-      iteration: 1,
-      problemId: `p${index}`,
-      sourceRound: role === 'generator' ? 1 : 2,
-      kind: role === 'generator' ? 'generator' : 'critic-corrected',
-      answer: String(index + agent),
-      majority: String(index + agent),
-    },
-  }));
-}
-
 const jobsOf = (counts: Record<string, number>, iteration = 1): DurableJob[] =>
   Object.entries(counts).map(([name, count]) => {
-    const [agent, role] = name.split('-') as [string, 'generator' | 'critic'];
-    return { method: 'multiagent-ft', iteration, agent: Number(agent), role, rows: rows(count, role, Number(agent)) };
+    const [agent, role] = name.split('-') as [string, RowRole];
+    return trainingJob(Number(agent), role, count, iteration);
   });
 
 let server: LoopbackOpenAi;

@@ -16,6 +16,7 @@ import { openRun } from '../../src/run-store/open-run.js';
 import { openTrainer } from '../../src/trainers/open-trainer.js';
 import { startLoopbackTogether, togetherRunConfig, type LoopbackTogether } from '../helpers/loopback-together.js';
 import { runInProcess } from '../helpers/run-in-process.js';
+import { trainingJob } from '../helpers/training-rows.js';
 
 const key = 'together-loopback-cancel';
 let server: LoopbackTogether;
@@ -23,26 +24,7 @@ let directory: string;
 let config: RunConfig;
 const lines: string[] = [];
 
-const job = (agent: number): DurableJob => ({
-  method: 'multiagent-ft',
-  iteration: 1,
-  agent,
-  role: 'generator',
-  rows: Array.from({ length: 3 }, (_, index) => ({
-    prompt: [{ role: 'user' as const, content: `What is ${index}+${agent}?` }],
-    completion: { role: 'assistant' as const, content: `\\boxed{${index + agent}}` },
-    metadata: {
-      agent,
-      role: 'generator' as const,
-      iteration: 1,
-      problemId: `p${index}`,
-      sourceRound: 1,
-      kind: 'generator' as const,
-      answer: String(index + agent),
-      majority: String(index + agent),
-    },
-  })),
-});
+const job = (agent: number): DurableJob => trainingJob(agent, 'generator', 3);
 
 /** One train stage of `maft run` on the run directory, in its own open/close (a process of its own). */
 async function train(jobs: DurableJob[], overrides: Partial<Parameters<typeof runDurableJobs>[2]> = {}) {

@@ -15,6 +15,7 @@ import type { Run } from '../../src/run-store/run.js';
 import { openTrainer } from '../../src/trainers/open-trainer.js';
 import { chatLineProblem } from '../helpers/loopback-openai-finetuning.js';
 import { startLoopbackTogether, togetherRunConfig, type LoopbackTogether } from '../helpers/loopback-together.js';
+import { trainingJob } from '../helpers/training-rows.js';
 
 const key = 'together-loopback-key';
 let server: LoopbackTogether;
@@ -23,30 +24,7 @@ let run: Run<RunConfig>;
 let config: RunConfig;
 const lines: string[] = [];
 
-const job = (agent: number, count: number): DurableJob => ({
-  method: 'multiagent-ft',
-  iteration: 1,
-  agent,
-  role: 'critic',
-  rows: Array.from({ length: count }, (_, index) => ({
-    prompt: [
-      { role: 'user' as const, content: `What is ${index}?` },
-      { role: 'assistant' as const, content: 'First: 1.' },
-      { role: 'user' as const, content: 'Reconsider.' },
-    ],
-    completion: { role: 'assistant' as const, content: `\\boxed{${index}}` },
-    metadata: {
-      agent,
-      role: 'critic' as const,
-      iteration: 1,
-      problemId: `p${index}`,
-      sourceRound: 2,
-      kind: 'critic-corrected' as const,
-      answer: String(index),
-      majority: String(index),
-    },
-  })),
-});
+const job = (agent: number, count: number): DurableJob => trainingJob(agent, 'critic', count);
 
 const train = (jobs: DurableJob[], overrides: Partial<Parameters<typeof runDurableJobs>[2]> = {}) => {
   const opened = openTrainer(
