@@ -14,6 +14,7 @@ import { readConfigFileResolved, validateConfig } from '../config/validate-confi
 import { MaftError } from '../errors/maft-error.js';
 import { readBaseModelRecord, recordBaseModel } from '../run-store/base-model-record.js';
 import { BorrowedReplies } from '../run-store/borrowed-replies.js';
+import { valueAtPath } from '../run-store/config-diff.js';
 import { runLayout } from '../run-store/layout.js';
 import type { ChatResponse } from '../spec/chat-model.js';
 import { fingerprintFile, type FileFingerprint } from '../util/file-fingerprint.js';
@@ -89,7 +90,13 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
   if (!selection.noModels) await checkBackend(config.backend);
   if (!selection.noModels) await checkGivenSociety(config.backend, config.society.models);
   if (selection.trains && finetuneMethodsOf(config.methods).length > 0) await preflightTrainer(config);
-  checkStoredRecords(selection.directory, config, { finetune: resolved.finetuneProblems, eval: resolved.evalProblems });
+  const unwritten = (setting: string) => valueAtPath(raw, setting) === undefined; // maft's default, not the user's
+  checkStoredRecords(
+    selection.directory,
+    config,
+    { finetune: resolved.finetuneProblems, eval: resolved.evalProblems },
+    unwritten,
+  );
   const fingerprint = selection.noModels ? undefined : await baseModelFingerprint(selection.directory, config);
   const borrowed =
     selection.reuse === undefined
@@ -98,6 +105,7 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
   const run = openRun<RunConfig>(selection.directory, config, {
     command: process.argv.slice(2),
     sessionSettings: runSessionSettings,
+    unwritten,
   });
   const log = (line: string) => writeProgressLine(line);
   const context: RunContext = {

@@ -9,13 +9,10 @@ import path from 'node:path';
 import { runSessionSettings, type RunConfig } from '../config/run-config.js';
 import type { JsonlLog } from '../run-store/jsonl-log.js';
 import { readRun } from '../run-store/read-run.js';
-import { configFingerprint } from '../run-store/record-producer.js';
+import { compareConfigs } from '../run-store/open-run.js';
 import type { Problem } from '../spec/problem.js';
 import type { RunContext } from './run-context.js';
 import { planRun } from '../run-store/run-plan.js';
-
-/** Settings of a session (methodChains): a resume may change them, so they are not compared here either. */
-const sessionKeys = new Set<string>(runSessionSettings);
 
 /** The problems a split's stages answer, id → question. */
 export function splitProblems(context: RunContext, split: 'finetune' | 'eval'): Problem[] {
@@ -70,14 +67,12 @@ export function checkStoredRecords(
   directory: string,
   config: RunConfig,
   problems: { finetune: readonly Problem[]; eval: readonly Problem[] },
+  unwritten?: (path: string) => boolean,
 ): void {
   if (!existsSync(path.join(directory, 'config.json'))) return;
   const reader = readRun(directory);
-  const compared = (value: unknown) =>
-    configFingerprint(
-      Object.fromEntries(Object.entries(value as Record<string, unknown>).filter(([key]) => !sessionKeys.has(key))),
-    );
-  if (compared(reader.config) !== compared(config)) return; // opening refuses the changed config
+  const { changed } = compareConfigs(reader.config, config, { sessionSettings: runSessionSettings, unwritten });
+  if (changed.length > 0) return; // opening refuses the changed config
   for (const stage of planRun(config)) {
     if (stage.split === undefined) continue;
     const own = problems[stage.split];

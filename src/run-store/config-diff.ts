@@ -32,6 +32,16 @@ export function diffConfigs(before: unknown, after: unknown, path = ''): ConfigD
   return [{ path: path === '' ? '(whole config)' : path, before, after }];
 }
 
+/** The value at a dotted path of `diffConfigs` (`a.b.c`; array items are not walked), `undefined` when absent. */
+export function valueAtPath(config: unknown, path: string): unknown {
+  let value: unknown = config;
+  for (const key of path.split('.')) {
+    if (!isPlainObject(value)) return undefined;
+    value = value[key];
+  }
+  return value;
+}
+
 /** `agents: 3 → 5; sampling.temperature: 1 → 0.7`, at most `limit` differences then `… and N more`. */
 export function describeConfigDifferences(differences: readonly ConfigDifference[], limit = 10): string {
   const shown = differences

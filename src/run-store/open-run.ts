@@ -1,7 +1,9 @@
 /**
  * Opening a run directory: create it, or resume it. The one rule that makes "restart the same command" safe:
  * a run keeps the config it was created with. A different config would mix records of two experiments in one
- * directory, so it is refused with the paths that differ; equal configs (in any key order) resume.
+ * directory, so it is refused with the paths that differ; equal configs (in any key order) resume. A setting
+ * maft gained after the run was created, which the command leaves at its default, is no such change: the run
+ * takes it (one line says so), so a run survives an upgrade of maft.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +11,7 @@ import { packageVersion } from '../util/package-version.js';
 import { MaftError } from '../errors/maft-error.js';
 import { readJsonIfExists, removeStaleTemporaries, writeJsonAtomic } from './atomic-file.js';
 import { canonicalJson } from './canonical-json.js';
-import { describeConfigDifferences, diffConfigs } from './config-diff.js';
+import { describeConfigDifferences, diffConfigs, type ConfigDifference } from './config-diff.js';
 import { runLayout } from './layout.js';
 import { createManifest, parseManifest, withSession, type RunSession } from './manifest.js';
 import { acquireLock } from './process-lock.js';
@@ -31,6 +33,31 @@ export interface OpenRunOptions {
    * config keeps the value the run was created with; the opening command uses its own.
    */
   sessionSettings?: readonly string[];
+  /**
+   * Whether the opening command's config leaves a path unwritten (neither its file nor its flags set it, so its
+   * value is maft's default). A setting absent from the stored config too was added to maft after the run was
+   * created: the run takes it at that value and one line says so. config.json is left as written (every record
+   * carries its fingerprint), and parsing it with the current schema gives the same default. Without this
+   * option, or for a path the command did write, a new key is "a different config" like any other.
+   */
+  unwritten?: (path: string) => boolean;
+}
+
+/**
+ * How a command's resolved config differs from a run's stored one (pure): `changed`, what makes it "a different
+ * config", and `added`, the settings maft gained since the run was created that the command leaves at their
+ * defaults (`unwritten`). Session settings are neither.
+ */
+export function compareConfigs(
+  stored: unknown,
+  resolved: unknown,
+  options: Pick<OpenRunOptions, 'sessionSettings' | 'unwritten'>,
+): { changed: ConfigDifference[]; added: ConfigDifference[] } {
+  const differences = diffConfigs(stored, JSON.parse(canonicalJson(resolved))).filter(
+    (difference) => !underSessionSetting(difference.path, options.sessionSettings ?? []),
+  );
+  const added = differences.filter((difference) => isAddedSetting(difference, options.unwritten));
+  return { changed: differences.filter((difference) => !added.includes(difference)), added };
 }
 
 /** Whether a difference's path lies under one of `keys` (`key`, `key.x`, `key[0]`). */
@@ -73,15 +100,20 @@ export function openRun<C>(directory: string, config: C, options: OpenRunOptions
     if (created) {
       writeJsonAtomic(layout.config, stored);
     } else {
-      const differences = diffConfigs(existing, resolved).filter(
-        (difference) => !underSessionSetting(difference.path, options.sessionSettings ?? []),
-      );
-      if (differences.length > 0) {
+      const { changed, added } = compareConfigs(existing, resolved, options);
+      if (changed.length > 0) {
         throw new MaftError(
           'RUN_CONFIG_CHANGED',
-          `this run was created with a different config: ${describeConfigDifferences(differences)}; ` +
+          `this run was created with a different config: ${describeConfigDifferences(changed)}; ` +
             'use a new run directory, or restore the config the run was created with',
           { file: layout.config },
+        );
+      }
+      if (added.length > 0) {
+        // config.json stays as written: every record is stamped with its fingerprint (record-producer.ts).
+        notify(
+          `maft: ${layout.config}: settings maft gained since this run was created take their defaults: ` +
+            describeConfigDifferences(added),
         );
       }
     }
@@ -128,4 +160,15 @@ function prepareDirectory(root: string, configFile: string): void {
       { file: root },
     );
   }
+}
+
+/** A key the stored config lacks, that the opening command did not write either: a setting maft gained since. */
+function isAddedSetting(difference: ConfigDifference, unwritten: OpenRunOptions['unwritten']): boolean {
+  return (
+    unwritten !== undefined &&
+    difference.before === undefined &&
+    difference.after !== undefined &&
+    !difference.path.includes('[') &&
+    unwritten(difference.path)
+  );
 }

@@ -93,6 +93,34 @@ describe('openRun', () => {
     expect(strict.code).toBe('RUN_CONFIG_CHANGED');
   });
 
+  it('takes a setting maft gained since the run was created at its default, unless the command wrote it', async () => {
+    const directory = freshRun();
+    openRun(directory, config, options).close();
+    const before = readFileSync(path.join(directory, 'config.json'), 'utf8');
+    const gained = { ...config, diversity: { problems: 8 }, sampling: { ...config.sampling, maxTokens: 256 } };
+    const lines: string[] = [];
+    const unwritten = (setting: string) => setting === 'diversity' || setting === 'sampling.maxTokens';
+    const resumed = openRun(directory, gained, { ...options, unwritten, notify: (line) => lines.push(line) });
+    expect(resumed.created).toBe(false);
+    expect(resumed.config).toEqual(config); // as stored: its records carry that config's fingerprint
+    resumed.close();
+    expect(lines).toEqual([
+      `maft: ${path.join(directory, 'config.json')}: settings maft gained since this run was created take their ` +
+        'defaults: diversity: (absent) → {"problems":8}; sampling.maxTokens: (absent) → 256',
+    ]);
+    expect(readFileSync(path.join(directory, 'config.json'), 'utf8')).toBe(before);
+    // Written by the command: a change like any other, and only the real changes are named.
+    const written = (setting: string) => setting === 'diversity';
+    const error = await caught(() => openRun(directory, { ...gained, agents: 4 }, { ...options, unwritten: written }));
+    expect(error.code).toBe('RUN_CONFIG_CHANGED');
+    expect(error.message).toContain('different config: agents: 3 → 4; sampling.maxTokens: (absent) → 256; use');
+    // A key the stored config has is never "gained", whatever the command wrote.
+    const changed = await caught(() =>
+      openRun(directory, { ...config, rounds: 3 }, { ...options, unwritten: () => true }),
+    );
+    expect(changed.message).toContain('different config: rounds: 2 → 3; use');
+  });
+
   it('refuses secrets before writing anything', async () => {
     const directory = freshRun();
     const error = await caught(() => openRun(directory, { ...config, backend: { apiKey: 'sk-live' } }, options));
