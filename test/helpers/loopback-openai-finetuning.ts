@@ -16,8 +16,8 @@
  *   base model) when one is given, with the requested model name recorded (so a test sees which fine-tuned
  *   names a society asked for); `GET /v1/models` lists the base and every fine-tuned model.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback } from './loopback-listen.js';
 
 export interface LoopbackFile {
   id: string;
@@ -310,16 +310,9 @@ export async function startLoopbackOpenAi(options: LoopbackOptions): Promise<Loo
     fail(response, 404, `no route ${route}`);
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => {
-      if (!response.headersSent) fail(response, 500, String(error));
-      else response.destroy();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const listener = await listenOnLoopback(handle, (response, error) => fail(response, 500, String(error)));
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `${listener.origin}/v1`,
     files,
     jobs,
     requests,
@@ -336,10 +329,6 @@ export async function startLoopbackOpenAi(options: LoopbackOptions): Promise<Loo
     beforeCreate: (value) => {
       gate = value;
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listener.close,
   };
 }

@@ -13,8 +13,8 @@
  *   marked to fail with status `error`), `GET …/{id}/events`, `POST …/{id}/cancel`.
  * - 401 without the key; injected 429s with Retry-After.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback } from './loopback-listen.js';
 import { chatLineProblem } from './loopback-openai-finetuning.js';
 import { resolveRunConfig } from '../../src/config/resolve-run-config.js';
 import type { RunConfig } from '../../src/config/run-config.js';
@@ -175,11 +175,10 @@ export async function startLoopbackTogether(options: { apiKey: string }): Promis
     send(response, 404, { error: { message: `no route ${route}` } });
   }
 
-  const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => send(response, 500, { error: { message: String(error) } }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listener = await listenOnLoopback(handle, (response, error) =>
+    send(response, 500, { error: { message: String(error) } }),
+  );
+  origin = listener.origin;
   return {
     baseUrl: `${origin}/v1`,
     files,
@@ -194,11 +193,7 @@ export async function startLoopbackTogether(options: { apiKey: string }): Promis
     failWhen: (predicate) => {
       failing = predicate;
     },
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: listener.close,
   };
 }
 
