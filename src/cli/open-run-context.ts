@@ -9,7 +9,7 @@ import path from 'node:path';
 import { isRemoteModelSource } from '../backends/llama-cpp/index.js';
 import { embeddedBackend, embeddedDefaultConfig, resolveRunConfig } from '../config/resolve-run-config.js';
 import { reuseProblems } from '../config/reuse-rules.js';
-import { runConfigSchema, runSessionSettings, type RunConfig } from '../config/run-config.js';
+import { runConfigSchema, runExtendableSettings, runSessionSettings, type RunConfig } from '../config/run-config.js';
 import { readConfigFileResolved, validateConfig } from '../config/validate-config.js';
 import { MaftError } from '../errors/maft-error.js';
 import { readBaseModelRecord, recordBaseModel } from '../run-store/base-model-record.js';
@@ -105,6 +105,7 @@ export async function openRunContext(selection: RunSelection): Promise<RunContex
   const run = openRun<RunConfig>(selection.directory, config, {
     command: process.argv.slice(2),
     sessionSettings: runSessionSettings,
+    extendable: runExtendableSettings,
     unwritten,
   });
   const log = (line: string) => writeProgressLine(line);

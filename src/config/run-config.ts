@@ -192,3 +192,10 @@ export type TrainerConfig = z.output<typeof trainerConfigSchema>;
  * change no result, so a resume may change them without "a different config".
  */
 export const runSessionSettings: readonly (keyof RunConfig)[] = ['methodChains'];
+
+/**
+ * The run config's settings a resume may raise (run-store/open-run.ts, `extendable`): L and STaR's own count only
+ * add iterations after the run's last, and no earlier stage reads them, so `maft run --iterations 5` on a
+ * finished run of 3 extends it (manifest.json records it) instead of starting over.
+ */
+export const runExtendableSettings: readonly string[] = ['iterations', 'star.iterations'];

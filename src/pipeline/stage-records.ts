@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { runSessionSettings, type RunConfig } from '../config/run-config.js';
+import { runExtendableSettings, runSessionSettings, type RunConfig } from '../config/run-config.js';
 import type { JsonlLog } from '../run-store/jsonl-log.js';
 import { readRun } from '../run-store/read-run.js';
 import { compareConfigs } from '../run-store/open-run.js';
@@ -71,7 +71,11 @@ export function checkStoredRecords(
 ): void {
   if (!existsSync(path.join(directory, 'config.json'))) return;
   const reader = readRun(directory);
-  const { changed } = compareConfigs(reader.config, config, { sessionSettings: runSessionSettings, unwritten });
+  const { changed } = compareConfigs(reader.config, config, {
+    sessionSettings: runSessionSettings,
+    extendable: runExtendableSettings,
+    unwritten,
+  });
   if (changed.length > 0) return; // opening refuses the changed config
   for (const stage of planRun(config)) {
     if (stage.split === undefined) continue;

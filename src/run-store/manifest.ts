@@ -45,6 +45,23 @@ export interface RunManifest {
   stages: Record<string, StageMarker>;
   /** Every opening of the run, oldest first: a resumed run shows each restart here. */
   sessions: RunSession[];
+  /**
+   * Settings raised on a resume (`maft run --iterations 5` on a run made with 3), oldest first. config.json keeps
+   * the config the run was created with, whose fingerprint stamps every record; the run's config is that one with
+   * these applied (`extendedConfig`). Absent: never extended.
+   */
+  extensions?: ConfigExtension[];
+}
+
+/** One setting a resume raised: `path` (dotted, e.g. `iterations`) went from `from` to `to`. */
+export interface ConfigExtension {
+  path: string;
+  from: number;
+  to: number;
+  /** ISO time of the resume that raised it. */
+  at: string;
+  /** Its command line. */
+  command: readonly string[];
 }
 
 export function createManifest(session: RunSession): RunManifest {
@@ -62,6 +79,33 @@ export function createManifest(session: RunSession): RunManifest {
 
 export function withSession(manifest: RunManifest, session: RunSession): RunManifest {
   return { ...manifest, sessions: [...manifest.sessions, session] };
+}
+
+/** The manifest with `extensions` appended (none: the manifest itself). */
+export function withExtensions(manifest: RunManifest, extensions: readonly ConfigExtension[]): RunManifest {
+  if (extensions.length === 0) return manifest;
+  return { ...manifest, extensions: [...(manifest.extensions ?? []), ...extensions] };
+}
+
+/**
+ * A run's config: its stored config.json with the manifest's extensions applied in order (pure; the stored
+ * object is not changed). Without extensions, the stored config itself.
+ */
+export function extendedConfig<C>(stored: C, manifest: Pick<RunManifest, 'extensions'>): C {
+  const extensions = manifest.extensions ?? [];
+  if (extensions.length === 0) return stored;
+  const config = JSON.parse(JSON.stringify(stored)) as C;
+  for (const extension of extensions) {
+    const keys = extension.path.split('.');
+    let object = config as Record<string, unknown>;
+    for (const key of keys.slice(0, -1)) {
+      const next = object[key];
+      if (typeof next !== 'object' || next === null || Array.isArray(next)) object[key] = {};
+      object = object[key] as Record<string, unknown>;
+    }
+    object[keys[keys.length - 1]!] = extension.to;
+  }
+  return config;
 }
 
 /** The manifest with stage `name` moved to `state`; `details`, when given, replace the stage's details. */
@@ -101,7 +145,28 @@ export function parseManifest(value: unknown, file: string): RunManifest {
                   ([, marker]) => marker.state !== 'running' && marker.state !== 'done',
                 )
               ? 'a stage marker has an unknown state'
-              : undefined;
+              : manifest.extensions !== undefined && !validExtensions(manifest.extensions)
+                ? 'extensions: expected a list of {path, from, to, at, command} with whole numbers from < to'
+                : undefined;
   if (problem !== undefined) throw new MaftError('RUN_CORRUPT', problem, { file });
   return manifest as RunManifest;
+}
+
+function validExtensions(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.every((item: Partial<ConfigExtension> | null) => {
+      if (typeof item !== 'object' || item === null) return false;
+      const { path, from, to, at, command } = item;
+      return (
+        typeof path === 'string' &&
+        /^[A-Za-z]\w*(\.[A-Za-z]\w*)*$/.test(path) &&
+        Number.isInteger(from) &&
+        Number.isInteger(to) &&
+        (from as number) < (to as number) &&
+        typeof at === 'string' &&
+        Array.isArray(command)
+      );
+    })
+  );
 }

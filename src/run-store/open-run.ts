@@ -3,7 +3,9 @@
  * a run keeps the config it was created with. A different config would mix records of two experiments in one
  * directory, so it is refused with the paths that differ; equal configs (in any key order) resume. A setting
  * maft gained after the run was created, which the command leaves at its default, is no such change: the run
- * takes it (one line says so), so a run survives an upgrade of maft.
+ * takes it (one line says so), so a run survives an upgrade of maft. And a setting that only adds work after
+ * what is done (`iterations`: L) may be raised on a resume: the run is extended, the manifest records it, and
+ * config.json with the fingerprint that stamps every record stays as created.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,7 +15,16 @@ import { readJsonIfExists, removeStaleTemporaries, writeJsonAtomic } from './ato
 import { canonicalJson } from './canonical-json.js';
 import { describeConfigDifferences, diffConfigs, type ConfigDifference } from './config-diff.js';
 import { runLayout } from './layout.js';
-import { createManifest, parseManifest, withSession, type RunSession } from './manifest.js';
+import {
+  createManifest,
+  extendedConfig,
+  parseManifest,
+  withExtensions,
+  withSession,
+  type ConfigExtension,
+  type RunManifest,
+  type RunSession,
+} from './manifest.js';
 import { acquireLock } from './process-lock.js';
 import { Run } from './run.js';
 import { assertNoSecrets } from './secrets.js';
@@ -41,23 +52,35 @@ export interface OpenRunOptions {
    * option, or for a path the command did write, a new key is "a different config" like any other.
    */
   unwritten?: (path: string) => boolean;
+  /**
+   * Dotted paths of whole-number settings a resume may raise (e.g. `iterations`): they only add stages after
+   * the run's others, so records already written stay the run's. A raise extends the run (manifest.json
+   * `extensions`); a lower value than the run's is still a different config.
+   */
+  extendable?: readonly string[];
 }
 
 /**
- * How a command's resolved config differs from a run's stored one (pure): `changed`, what makes it "a different
- * config", and `added`, the settings maft gained since the run was created that the command leaves at their
- * defaults (`unwritten`). Session settings are neither.
+ * How a command's resolved config differs from a run's config (pure; `stored`: config.json with the manifest's
+ * extensions applied): `changed`, what makes it "a different config"; `added`, the settings maft gained since
+ * the run was created that the command leaves at their defaults (`unwritten`); `raised`, extendable settings
+ * the command raises. Session settings are none of them.
  */
 export function compareConfigs(
   stored: unknown,
   resolved: unknown,
-  options: Pick<OpenRunOptions, 'sessionSettings' | 'unwritten'>,
-): { changed: ConfigDifference[]; added: ConfigDifference[] } {
+  options: Pick<OpenRunOptions, 'sessionSettings' | 'unwritten' | 'extendable'>,
+): { changed: ConfigDifference[]; added: ConfigDifference[]; raised: ConfigDifference[] } {
   const differences = diffConfigs(stored, JSON.parse(canonicalJson(resolved))).filter(
     (difference) => !underSessionSetting(difference.path, options.sessionSettings ?? []),
   );
   const added = differences.filter((difference) => isAddedSetting(difference, options.unwritten));
-  return { changed: differences.filter((difference) => !added.includes(difference)), added };
+  const raised = differences.filter((difference) => isRaised(difference, options.extendable ?? []));
+  return {
+    changed: differences.filter((difference) => !added.includes(difference) && !raised.includes(difference)),
+    added,
+    raised,
+  };
 }
 
 /** Whether a difference's path lies under one of `keys` (`key`, `key.x`, `key[0]`). */
@@ -97,16 +120,38 @@ export function openRun<C>(directory: string, config: C, options: OpenRunOptions
     removeStaleTemporaries(layout.root);
     const existing = readJsonIfExists(layout.config);
     const created = existing === undefined;
+    // A missing manifest next to a config: the creating process died between the two writes.
+    const previousValue = created ? undefined : readJsonIfExists(layout.manifest);
+    const previous = previousValue === undefined ? undefined : parseManifest(previousValue, layout.manifest);
+    const current = created ? stored : extendedConfig(existing, previous ?? {});
+    let extensions: ConfigExtension[] = [];
     if (created) {
       writeJsonAtomic(layout.config, stored);
     } else {
-      const { changed, added } = compareConfigs(existing, resolved, options);
+      const { changed, added, raised } = compareConfigs(current, resolved, options);
       if (changed.length > 0) {
+        const lowered = changed.filter((difference) => (options.extendable ?? []).includes(difference.path));
         throw new MaftError(
           'RUN_CONFIG_CHANGED',
           `this run was created with a different config: ${describeConfigDifferences(changed)}; ` +
-            'use a new run directory, or restore the config the run was created with',
+            'use a new run directory, or restore the config the run was created with' +
+            (lowered.length > 0
+              ? ` (${lowered.map((difference) => difference.path).join(', ')} may be raised on a resume, never lowered)`
+              : ''),
           { file: layout.config },
+        );
+      }
+      extensions = raised.map((difference) => ({
+        path: difference.path,
+        from: difference.before as number,
+        to: difference.after as number,
+        at: now().toISOString(),
+        command: options.command,
+      }));
+      if (extensions.length > 0) {
+        notify(
+          `maft: ${layout.root}: run extended: ${describeConfigDifferences(raised)} ` +
+            '(recorded in manifest.json; config.json and the records keep the config the run was created with)',
         );
       }
       if (added.length > 0) {
@@ -124,12 +169,20 @@ export function openRun<C>(directory: string, config: C, options: OpenRunOptions
       maftVersion: options.maftVersion ?? packageVersion(),
       nodeVersion: process.version,
     };
-    // A missing manifest next to a config: the creating process died between the two writes.
-    const previous = readJsonIfExists(layout.manifest);
-    const manifest =
-      previous === undefined ? createManifest(session) : withSession(parseManifest(previous, layout.manifest), session);
+    const manifest: RunManifest = withExtensions(
+      previous === undefined ? createManifest(session) : withSession(previous, session),
+      extensions,
+    );
     writeJsonAtomic(layout.manifest, manifest);
-    return new Run<C>({ layout, config: (created ? stored : existing) as C, created, manifest, lock, now });
+    return new Run<C>({
+      layout,
+      config: (created ? stored : extendedConfig(existing, manifest)) as C,
+      storedConfig: created ? stored : existing,
+      created,
+      manifest,
+      lock,
+      now,
+    });
   } catch (error) {
     lock.release();
     throw error;
@@ -160,6 +213,16 @@ function prepareDirectory(root: string, configFile: string): void {
       { file: root },
     );
   }
+}
+
+/** An extendable setting the command raises above the run's: whole numbers, `after` > `before`. */
+function isRaised(difference: ConfigDifference, extendable: readonly string[]): boolean {
+  return (
+    extendable.includes(difference.path) &&
+    Number.isInteger(difference.before) &&
+    Number.isInteger(difference.after) &&
+    (difference.after as number) > (difference.before as number)
+  );
 }
 
 /** A key the stored config lacks, that the opening command did not write either: a setting maft gained since. */

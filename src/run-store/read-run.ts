@@ -13,7 +13,7 @@ import { MaftError } from '../errors/maft-error.js';
 import { readJsonIfExists } from './atomic-file.js';
 import { scanJsonl } from './jsonl-scan.js';
 import { runLayout, stageRecordsFile, type RunLayout } from './layout.js';
-import { parseManifest, stageStateOf, type RunManifest } from './manifest.js';
+import { extendedConfig, parseManifest, stageStateOf, type RunManifest } from './manifest.js';
 import { checkRecordProducer, checkStageRecords, configFingerprint } from './record-producer.js';
 
 export interface StageExpectation {
@@ -30,6 +30,7 @@ export interface StageExpectation {
 
 export interface RunReader {
   layout: RunLayout;
+  /** The run's config: config.json with the settings a resume raised (manifest `extensions`) applied. */
   config: unknown;
   manifest: RunManifest;
   /** The whole, checked records of a stage, in file order; [] when the stage has none yet. */
@@ -47,10 +48,10 @@ export function readRun(directory: string): RunReader {
     });
   }
   const manifest = parseManifest(manifestValue, layout.manifest);
-  const fingerprint = configFingerprint(config);
+  const fingerprint = configFingerprint(config); // of config.json as created: extensions do not change it
   return {
     layout,
-    config,
+    config: extendedConfig(config, manifest),
     manifest,
     records: <T>(stage: string, expect: StageExpectation = {}): T[] => {
       const file = stageRecordsFile(layout, stage);

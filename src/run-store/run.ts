@@ -20,7 +20,10 @@ export interface StageLogOptions<T> extends JsonlLogOptions<T> {
 
 export interface RunParts<C> {
   layout: RunLayout;
+  /** The run's config: config.json with the manifest's extensions applied. */
   config: C;
+  /** config.json as written when the run was created (its fingerprint stamps the records); default `config`. */
+  storedConfig?: unknown;
   created: boolean;
   manifest: RunManifest;
   lock: ProcessLock;
@@ -29,12 +32,15 @@ export interface RunParts<C> {
 
 export class Run<C> {
   readonly layout: RunLayout;
-  /** The run's config, as stored in config.json. */
+  /** The run's config: as stored in config.json, with the settings a resume raised (manifest `extensions`). */
   readonly config: C;
   /** True when this opening created the run; false when it resumed one. */
   readonly created: boolean;
   readonly lock: ProcessLock;
-  /** The stored config's fingerprint: every record this run writes is stamped with it (record-producer.ts). */
+  /**
+   * config.json's fingerprint: every record this run writes is stamped with it (record-producer.ts). It names the
+   * run, so it does not change when a resume extends the run.
+   */
   readonly fingerprint: string;
   private currentManifest: RunManifest;
   private readonly now: () => Date;
@@ -49,7 +55,7 @@ export class Run<C> {
     this.currentManifest = parts.manifest;
     this.lock = parts.lock;
     this.now = parts.now;
-    this.fingerprint = configFingerprint(parts.config);
+    this.fingerprint = configFingerprint(parts.storedConfig ?? parts.config);
   }
 
   get directory(): string {

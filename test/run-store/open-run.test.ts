@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openRun } from '../../src/run-store/open-run.js';
+import { readRun } from '../../src/run-store/read-run.js';
 import { caught } from '../tasks/expect-error.js';
 import { temporaryDirectory } from './temporary-directory.js';
 
@@ -91,6 +92,63 @@ describe('openRun', () => {
     // Without the option, the same key is an ordinary part of the config.
     const strict = await caught(() => openRun(directory, { ...config, methodChains: 'sequential' }, options));
     expect(strict.code).toBe('RUN_CONFIG_CHANGED');
+  });
+
+  it('extends a run when an extendable setting is raised: manifest records it, config.json and stamps stay', async () => {
+    const directory = freshRun();
+    const extendable = { ...options, extendable: ['iterations'] };
+    const first = openRun(directory, { ...config, iterations: 3 }, extendable);
+    const fingerprint = first.fingerprint;
+    first.log<{ id: string }>('iteration-1/debate', { keyOf: (record) => record.id }).append({ id: 'p1' });
+    first.close();
+    const stored = readFileSync(path.join(directory, 'config.json'), 'utf8');
+    const lines: string[] = [];
+    const raised = openRun(
+      directory,
+      { ...config, iterations: 5 },
+      { ...extendable, notify: (line) => lines.push(line) },
+    );
+    expect(raised.config).toMatchObject({ iterations: 5 });
+    expect(raised.fingerprint).toBe(fingerprint); // records already written stay the run's
+    expect(raised.log<{ id: string }>('iteration-1/debate', { keyOf: (record) => record.id }).has('p1')).toBe(true);
+    expect(raised.manifest.extensions).toEqual([
+      { path: 'iterations', from: 3, to: 5, at: '2025-01-02T03:04:05.000Z', command: options.command },
+    ]);
+    expect(lines).toEqual([expect.stringContaining('run extended: iterations: 3 → 5 (recorded in manifest.json')]);
+    raised.close();
+    expect(readFileSync(path.join(directory, 'config.json'), 'utf8')).toBe(stored);
+    expect(readRun(directory).config).toMatchObject({ iterations: 5 });
+
+    // The same value again resumes without a second extension; a lower one (the first config) is refused.
+    const again = openRun(directory, { ...config, iterations: 5 }, extendable);
+    expect(again.manifest.extensions).toHaveLength(1);
+    again.close();
+    const lowered = await caught(() => openRun(directory, { ...config, iterations: 3 }, extendable));
+    expect(lowered.code).toBe('RUN_CONFIG_CHANGED');
+    expect(lowered.message).toContain('iterations: 5 → 3; use a new run directory');
+    expect(lowered.message).toContain('(iterations may be raised on a resume, never lowered)');
+    // A raise beside another change is a different config, and leaves the manifest as it was.
+    const manifest = readFileSync(path.join(directory, 'manifest.json'), 'utf8');
+    const mixed = await caught(() => openRun(directory, { ...config, agents: 4, iterations: 6 }, extendable));
+    expect(mixed.message).toContain('different config: agents: 3 → 4; use');
+    expect(readFileSync(path.join(directory, 'manifest.json'), 'utf8')).toBe(manifest);
+    // Without the option, iterations is an ordinary part of the config.
+    expect((await caught(() => openRun(directory, { ...config, iterations: 6 }, options))).message).toContain(
+      'different config: iterations: 5 → 6',
+    );
+  });
+
+  it('refuses a manifest whose extensions are not what maft writes', async () => {
+    const directory = freshRun();
+    openRun(directory, config, options).close();
+    const file = path.join(directory, 'manifest.json');
+    const manifest = JSON.parse(readFileSync(file, 'utf8'));
+    for (const extensions of [{}, [{ path: 'iterations', from: 5, to: 3, at: 'x', command: [] }], [{ path: '../x' }]]) {
+      writeFileSync(file, JSON.stringify({ ...manifest, extensions }));
+      const error = await caught(() => readRun(directory));
+      expect(error.code).toBe('RUN_CORRUPT');
+      expect(error.message).toContain('extensions: expected a list of {path, from, to, at, command}');
+    }
   });
 
   it('takes a setting maft gained since the run was created at its default, unless the command wrote it', async () => {
