@@ -84,6 +84,9 @@ describe('raising iterations on a finished run', () => {
     const status = await runInProcess(['status', extended, '--json']);
     expect(status.status, status.stderr).toBe(0);
     expect(status.stdout).toContain('multiagent-ft/iteration-2/eval');
+    expect(JSON.parse(status.stdout).extensions).toMatchObject([{ path: 'iterations', from: 1, to: 2 }]);
+    const shown = await runInProcess(['status', extended]);
+    expect(shown.stdout).toMatch(/2 iterations \(iterations raised 1 → 2 on \d{4}-\d\d-\d\d\)/);
     const lowered = await runInProcess(['run', configFile, '--run', extended]);
     expect(lowered.status).toBe(2);
     expect(lowered.stderr).toMatch(/RUN_CONFIG_CHANGED.*iterations: 2 → 1; .*may be raised on a resume, never lowered/);

@@ -54,14 +54,20 @@ export function registerStatusCommand(program: Command): void {
       });
       if (flags.json) {
         process.stdout.write(
-          `${JSON.stringify({ ...status, runningProcess: owner === null ? null : withoutPlace(owner) })}\n`,
+          `${JSON.stringify({ ...status, extensions: run.manifest.extensions ?? [], runningProcess: owner === null ? null : withoutPlace(owner) })}\n`,
         );
         return;
       }
       process.stdout.write(
         formatStatus(
           status,
-          `${runDirectory}: ${config.task.name}, ${config.society.agents} agents × ${config.society.rounds} rounds, ${config.iterations} iterations`,
+          `${runDirectory}: ${config.task.name}, ${config.society.agents} agents × ${config.society.rounds} rounds, ${config.iterations} iterations` +
+            (run.manifest.extensions ?? [])
+              .map(
+                (extension) =>
+                  ` (${extension.path} raised ${extension.from} → ${extension.to} on ${extension.at.slice(0, 10)})`,
+              )
+              .join(''),
           owner === null ? null : `pid ${owner.pid}${owner.elsewhere ? ` on ${owner.hostname}` : ''} is running it`,
         ),
       );
