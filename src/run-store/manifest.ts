@@ -29,8 +29,12 @@ export interface RunSession {
 }
 
 export interface RunManifest {
-  /** Version of this file's shape, bumped on incompatible changes. */
-  format: 1;
+  /**
+   * Version of this file's shape, bumped on incompatible changes. 2: the run was extended (`extensions`), which a
+   * maft that reads only format 1 would ignore, misreading the run's L (and rewriting its results with the old
+   * one): it refuses the run instead.
+   */
+  format: 1 | 2;
   maftVersion: string;
   nodeVersion: string;
   createdAt: string;
@@ -84,7 +88,7 @@ export function withSession(manifest: RunManifest, session: RunSession): RunMani
 /** The manifest with `extensions` appended (none: the manifest itself). */
 export function withExtensions(manifest: RunManifest, extensions: readonly ConfigExtension[]): RunManifest {
   if (extensions.length === 0) return manifest;
-  return { ...manifest, extensions: [...(manifest.extensions ?? []), ...extensions] };
+  return { ...manifest, format: 2, extensions: [...(manifest.extensions ?? []), ...extensions] };
 }
 
 /**
@@ -135,8 +139,8 @@ export function parseManifest(value: unknown, file: string): RunManifest {
   const problem =
     typeof manifest !== 'object' || manifest === null
       ? 'expected a JSON object'
-      : manifest.format !== 1
-        ? `unknown manifest format ${JSON.stringify(manifest.format)} (this maft reads format 1)`
+      : manifest.format !== 1 && manifest.format !== 2
+        ? `unknown manifest format ${JSON.stringify(manifest.format)} (this maft reads formats 1 and 2)`
         : manifest.recordFormat !== undefined && manifest.recordFormat !== 2
           ? `unknown record format ${JSON.stringify(manifest.recordFormat)} (this maft reads 2)`
           : typeof manifest.stages !== 'object' || manifest.stages === null || !Array.isArray(manifest.sessions)

@@ -111,6 +111,7 @@ describe('openRun', () => {
     expect(raised.config).toMatchObject({ iterations: 5 });
     expect(raised.fingerprint).toBe(fingerprint); // records already written stay the run's
     expect(raised.log<{ id: string }>('iteration-1/debate', { keyOf: (record) => record.id }).has('p1')).toBe(true);
+    expect(raised.manifest.format).toBe(2); // a maft that reads only format 1 refuses it rather than misread L
     expect(raised.manifest.extensions).toEqual([
       { path: 'iterations', from: 3, to: 5, at: '2025-01-02T03:04:05.000Z', command: options.command },
     ]);
