@@ -6,6 +6,7 @@ import { Command } from 'commander';
 import { registerAdapterCommand } from './commands/adapter.js';
 import { registerBuildDataCommand } from './commands/build-data.js';
 import { registerCancelCommand } from './commands/cancel.js';
+import { registerCompareCommand } from './commands/compare.js';
 import { registerBaseModelCommand } from './commands/base-model.js';
 import { registerDebateCommand } from './commands/debate.js';
 import { registerEvalCommand } from './commands/eval.js';
@@ -40,6 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerCancelCommand(program);
   registerLabelsCommand(program);
   registerReportCommand(program);
+  registerCompareCommand(program);
   registerServeCommand(program);
   registerAdapterCommand(program);
   registerHfTrainCommand(program);

@@ -44,6 +44,28 @@ const callsOf = (transcript: DebateTranscript, selection: Selection): ModelCall[
       .flatMap((turn) => (turn.summary ? [turn.response, turn.summary] : [turn.response])),
   );
 
+/** The answer that scores a transcript the way `selection` says (null: none, which counts as wrong). */
+function scoredAnswer(transcript: DebateTranscript, selection: Selection): string | null {
+  if (selection === 'first-answer') return transcript.agents[0]?.turns[0]?.answer ?? null;
+  const vote = selection === 'first-vote' ? transcript.votes[0] : transcript.votes[transcript.votes.length - 1];
+  return vote?.winner ?? null;
+}
+
+/** Problem id → whether its scored answer (`selection`) is right: what `scoreTranscripts` counts, per problem. */
+export function rightByProblem(transcripts: readonly DebateTranscript[], selection: Selection): Map<string, boolean> {
+  return new Map(
+    transcripts.map((transcript) => [
+      transcript.problemId,
+      isEquivalent(
+        scoredAnswer(transcript, selection),
+        transcript.groundTruth,
+        transcript.answerType as AnswerType,
+        transcript.grading,
+      ),
+    ]),
+  );
+}
+
 /** Score transcripts the way `selection` says. */
 export function scoreTranscripts(
   method: MethodName,
@@ -63,8 +85,7 @@ export function scoreTranscripts(
     const right = (answer: string | null) =>
       isEquivalent(answer, transcript.groundTruth, answerType, transcript.grading);
     const vote = selection === 'first-vote' ? transcript.votes[0] : transcript.votes[transcript.votes.length - 1];
-    const given =
-      selection === 'first-answer' ? (transcript.agents[0]?.turns[0]?.answer ?? null) : (vote?.winner ?? null);
+    const given = scoredAnswer(transcript, selection);
     if (right(given)) correct++;
     if (given === null) missing++;
     for (const call of callsOf(transcript, selection)) {
