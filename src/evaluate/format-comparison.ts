@@ -3,7 +3,8 @@ import type { PairedDifference } from './paired-difference.js';
 
 const percent = (share: number) => (share * 100).toFixed(1);
 const signed = (share: number) => `${share >= 0 ? '+' : '−'}${percent(Math.abs(share))}`;
-const ratio = (difference: number, error: number) => (error === 0 ? '—' : `${(difference / error).toFixed(2)} SE`);
+const ratio = (difference: number, error: number) =>
+  error === 0 ? '—' : `${difference < 0 ? '−' : ''}${Math.abs(difference / error).toFixed(2)} SE`;
 
 export function formatComparison(comparison: PairedDifference, names: { a: string; b: string }): string {
   const width = Math.max(names.a.length, names.b.length);

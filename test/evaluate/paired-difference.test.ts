@@ -38,7 +38,10 @@ describe('pairedDifference', () => {
     const result = pairedDifference(a, b);
     expect(result.difference).toBeCloseTo(-0.02, 12);
     expect(result.barsApart).toBe(false);
-    expect(formatComparison(result, { a: 'x', b: 'y' })).toContain('difference −2.0 points');
+    const text = formatComparison(result, { a: 'x', b: 'y' });
+    expect(text).toContain('difference −2.0 points');
+    expect(text).toContain('unpaired  ± 3.8 (−0.52 SE); ± SE bars overlap');
+    expect(text).toContain('paired    ± 2.0 (−1.01 SE); discordant: 1 right only under a, 3 only under b');
   });
 
   it('refuses scores of different problems, naming one', async () => {
