@@ -8,11 +8,11 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
 import type { RunManifest } from '../../src/run-store/manifest.js';
 import type { RunResults } from '../../src/spec/run-results.js';
 import { readGgufFiles } from '../helpers/gguf-files.js';
 import { runInProcess } from '../helpers/run-in-process.js';
+import { tinyRunConfig } from '../helpers/tiny-run-config.js';
 import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
 const directory = temporaryDirectory('extend-run');
@@ -25,23 +25,7 @@ const scores = (value: RunResults) => value.scores.map(({ modelSeconds: _seconds
 const manifest = (run: string) => JSON.parse(readFileSync(path.join(run, 'manifest.json'), 'utf8')) as RunManifest;
 
 beforeAll(() => {
-  writeFileSync(
-    configFile,
-    [
-      'task: { name: arithmetic, options: { max: 9 } }',
-      'split: { finetuneCount: 2, evalCount: 2 }',
-      'society: { agents: 2, rounds: 2 }',
-      'methods: [base, debate, multiagent-ft]',
-      'iterations: 1',
-      'sampling: { maxTokens: 160 }',
-      `backend: { kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1, contexts: 1, contextSize: 1024 }`,
-      'problemConcurrency: 1',
-      'trainer: { epochs: 1, windowLength: 512, parallelJobs: 1 }',
-      'diversity: { problems: 0 }',
-      'reportSamples: 1',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(configFile, tinyRunConfig({ society: '{ agents: 2, rounds: 2 }' }));
 });
 
 describe('raising iterations on a finished run', () => {

@@ -15,12 +15,12 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
 import type { ModelRegistry } from '../../src/finetune/model-registry.js';
 import type { RunManifest } from '../../src/run-store/manifest.js';
 import type { RunResults } from '../../src/spec/run-results.js';
 import { cliCommand } from '../helpers/run-cli.js';
 import { runInProcess } from '../helpers/run-in-process.js';
+import { tinyRunConfig } from '../helpers/tiny-run-config.js';
 import { temporaryDirectory } from '../run-store/temporary-directory.js';
 import { readGgufFiles } from '../helpers/gguf-files.js';
 
@@ -31,22 +31,12 @@ beforeAll(() => {
   for (const mode of ['parallel', 'sequential'] as const)
     writeFileSync(
       configFile(mode),
-      [
-        'task: { name: arithmetic, options: { max: 9 } }',
-        'split: { finetuneCount: 2, evalCount: 2 }',
-        'society: { agents: 2, rounds: 2 }',
-        'methods: [base, debate, multiagent-ft, single-agent-ft]',
-        'iterations: 1',
-        'sampling: { maxTokens: 160 }',
-        // One context and one training job per stage: at most one worker per chain on the machine.
-        `backend: { kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1, contexts: 1, contextSize: 1024 }`,
-        'problemConcurrency: 1',
-        'trainer: { epochs: 1, windowLength: 512, parallelJobs: 1 }',
-        'diversity: { problems: 1 }',
-        'reportSamples: 1',
-        `methodChains: ${mode}`,
-        '',
-      ].join('\n'),
+      tinyRunConfig({
+        society: '{ agents: 2, rounds: 2 }',
+        methods: '[base, debate, multiagent-ft, single-agent-ft]',
+        diversity: '{ problems: 1 }',
+        methodChains: mode,
+      }),
     );
 });
 

@@ -11,7 +11,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
 import type { ModelRegistry } from '../../src/finetune/model-registry.js';
 import { readDatasetSummary, readRowsFile } from '../../src/run-store/read-dataset-files.js';
 import { readRun } from '../../src/run-store/read-run.js';
@@ -19,6 +18,7 @@ import type { DebateTranscript } from '../../src/spec/debate.js';
 import type { RunResults } from '../../src/spec/run-results.js';
 import type { RunStatus } from '../../src/status/describe-status.js';
 import { runInProcess } from '../helpers/run-in-process.js';
+import { tinyRunConfig } from '../helpers/tiny-run-config.js';
 import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
 const method = 'single-agent-ft-nodebate';
@@ -29,22 +29,7 @@ const artifact = (name: string) => path.join(run, 'artifacts', name);
 const dataDirectory = artifact(`data/${method}/iteration-1`);
 
 beforeAll(() => {
-  writeFileSync(
-    configFile,
-    [
-      'task: { name: arithmetic, options: { max: 9 } }',
-      'split: { finetuneCount: 2, evalCount: 2 }',
-      `methods: [base, ${method}]`,
-      'iterations: 1',
-      'sampling: { maxTokens: 160 }',
-      `backend: { kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1, contexts: 1, contextSize: 1024 }`,
-      'problemConcurrency: 1',
-      'trainer: { epochs: 1, windowLength: 512, parallelJobs: 1 }',
-      'diversity: { problems: 0 }',
-      'reportSamples: 1',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(configFile, tinyRunConfig({ methods: `[base, ${method}]` }));
 });
 
 describe('maft run with single-agent FT without debate', () => {

@@ -13,12 +13,12 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createTinyLlamaModel } from '../../src/gguf/tiny-llama.js';
 import { writeGgufFile } from '../../src/gguf/write-gguf.js';
-import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
 import type { RunManifest } from '../../src/run-store/manifest.js';
 import { openRun } from '../../src/run-store/open-run.js';
 import type { RunStatus } from '../../src/status/describe-status.js';
 import { cliCommand } from '../helpers/run-cli.js';
 import { runInProcess } from '../helpers/run-in-process.js';
+import { tinyRunConfig } from '../helpers/tiny-run-config.js';
 import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
 const directory = temporaryDirectory('status-command');
@@ -111,19 +111,11 @@ describe('maft status on a run killed while both chains worked', () => {
     const killedRun = path.join(directory, 'chains');
     writeFileSync(
       chains,
-      [
-        'task: { name: arithmetic, options: { max: 9 } }',
-        'split: { finetuneCount: 2, evalCount: 2 }',
-        'methods: [base, debate, multiagent-ft, single-agent-ft]',
-        'iterations: 2',
-        'sampling: { maxTokens: 160 }',
-        `backend: { kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1, contexts: 1, contextSize: 1024 }`,
-        'problemConcurrency: 1',
-        'trainer: { epochs: 1, windowLength: 512, parallelJobs: 1 }',
-        'diversity: { problems: 0 }',
-        'methodChains: parallel',
-        '',
-      ].join('\n'),
+      tinyRunConfig({
+        methods: '[base, debate, multiagent-ft, single-agent-ft]',
+        iterations: '2',
+        methodChains: 'parallel',
+      }),
     );
     const [executable, ...prefix] = cliCommand();
     const killed = spawnSync(executable as string, [...prefix, 'run', chains, '--run', killedRun], {
