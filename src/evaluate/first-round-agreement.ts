@@ -33,6 +33,7 @@ export function countFirstRoundAgreement(transcripts: readonly DebateTranscript[
   const agreement: FirstRoundAgreement = {
     problems: counted.length,
     meanDistinctAnswers: 0,
+    anyRight: 0,
     unanimous: 0,
     unanimousRight: 0,
     unanimousWrong: 0,
@@ -46,6 +47,7 @@ export function countFirstRoundAgreement(transcripts: readonly DebateTranscript[
     const answers = transcript.agents.map((agent) => agent.turns.find((turn) => turn.round === 1)?.answer ?? null);
     const count = distinctAnswers(answers, same);
     distinct += count;
+    if (answers.some(right)) agreement.anyRight = (agreement.anyRight ?? 0) + 1;
     if (count !== 1) continue;
     agreement.unanimous++;
     if (right(answers[0] ?? null)) {

@@ -18,7 +18,7 @@ function answerChangeLines(changes: AnswerChanges): string[] {
 
 /** One line: round 1's answers before anyone has seen anyone (docs/diversity.md, "First-round agreement"). */
 const firstRoundLine = (agreement: FirstRoundAgreement) =>
-  `  first round       ${agreement.meanDistinctAnswers.toFixed(2)} distinct answers per problem; unanimous ${agreement.unanimous} of ${agreement.problems}: right ${agreement.unanimousRight}, wrong ${agreement.unanimousWrong} (final vote right on ${agreement.unanimousWrongEndedRight} of those)`;
+  `  first round       ${agreement.meanDistinctAnswers.toFixed(2)} distinct answers per problem; some agent right on ${agreement.anyRight ?? '?'}; unanimous ${agreement.unanimous} of ${agreement.problems}: right ${agreement.unanimousRight}, wrong ${agreement.unanimousWrong} (final vote right on ${agreement.unanimousWrongEndedRight} of those)`;
 
 /** The metrics as a small plain-text table for terminals (the JSON form is the contract for scripts). */
 export function formatMetrics(metrics: DebateMetrics, title: string): string {

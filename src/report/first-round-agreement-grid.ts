@@ -15,6 +15,7 @@ export function firstRoundAgreementGrid(results: RunResults): string[][] {
       'iteration',
       'problems',
       'distinct answers per problem',
+      'some agent right (pass@N)',
       'unanimous',
       'unanimous right',
       'unanimous wrong',
@@ -31,6 +32,7 @@ export function firstRoundAgreementGrid(results: RunResults): string[][] {
       String(score.iteration),
       String(agreement.problems),
       agreement.meanDistinctAnswers.toFixed(2),
+      agreement.anyRight === undefined ? '—' : String(agreement.anyRight),
       String(agreement.unanimous),
       String(agreement.unanimousRight),
       String(agreement.unanimousWrong),
@@ -44,6 +46,6 @@ export function firstRoundAgreementGrid(results: RunResults): string[][] {
 export const firstRoundAgreementNote =
   "The agents' round-1 answers, given before anyone has seen anyone, over all held-out debates: distinct answers " +
   'per problem (1 = all agree, N = all differ; answers compared as the vote compares them, a missing answer ' +
-  'distinct from every other); unanimous: all N the same, right or wrong; of the unanimous wrong ones, how many ' +
+  'distinct from every other); some agent right: problems where at least one first answer is right (pass@N); unanimous: all N the same, right or wrong; of the unanimous wrong ones, how many ' +
   "the debate's final vote got right. Agents that have collapsed into one give fewer distinct answers and more " +
   'unanimous wrong ones (docs/diversity.md, "First-round agreement").';

@@ -15,6 +15,11 @@ export interface FirstRoundAgreement {
   problems: number;
   /** Mean over the debates of the number of distinct round-1 answers (1 = unanimous … N = all different). */
   meanDistinctAnswers: number;
+  /**
+   * Debates where at least one agent's round-1 answer is right: pass@N over the first answers, what a society
+   * of N agents can still find before any debate. Absent in results.json written before maft counted it.
+   */
+  anyRight?: number;
   /** Debates whose round-1 answers are all the same (all parsable, all equivalent). */
   unanimous: number;
   /** Unanimous on the right answer. */

@@ -89,6 +89,7 @@ describe('first-round agreement', () => {
     expect(agreement).toEqual({
       problems: 6,
       meanDistinctAnswers: (1 + 1 + 1 + 2 + 3 + 3) / 6,
+      anyRight: 2, // a (all right) and f (one of three right)
       unanimous: 3,
       unanimousRight: 1,
       unanimousWrong: 2,
@@ -102,6 +103,7 @@ describe('first-round agreement', () => {
     ).toEqual({
       problems: 2,
       meanDistinctAnswers: 1.5,
+      anyRight: 1,
       unanimous: 1,
       unanimousRight: 0,
       unanimousWrong: 1,
@@ -116,7 +118,7 @@ describe('first-round agreement', () => {
     const metrics = evaluateDebates(debates);
     expect(metrics.firstRoundAgreement).toEqual(countFirstRoundAgreement(debates));
     expect(formatMetrics(metrics, 'run')).toContain(
-      '  first round       2.00 distinct answers per problem; unanimous 1 of 2: right 0, wrong 1 (final vote right on 1 of those)\n',
+      '  first round       2.00 distinct answers per problem; some agent right on 1; unanimous 1 of 2: right 0, wrong 1 (final vote right on 1 of those)\n',
     );
     const alone = evaluateDebates([makeTranscript('a', [['3'], ['0']], ['3', '0'])]);
     expect(alone).not.toHaveProperty('firstRoundAgreement');

@@ -86,6 +86,7 @@ describe('scoring the methods', () => {
     expect(scoreTranscripts('debate', 0, debates, 'final-vote').firstRoundAgreement).toEqual({
       problems: 4,
       meanDistinctAnswers: 10 / 4,
+      anyRight: 3, // a 0 among p1's, p2's and p3's first answers; none in p4
       unanimous: 0,
       unanimousRight: 0,
       unanimousWrong: 0,

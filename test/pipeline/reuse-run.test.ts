@@ -9,33 +9,24 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shippedBaseModel } from '../../src/config/resolve-run-config.js';
 import type { RunManifest } from '../../src/run-store/manifest.js';
 import type { RunResults } from '../../src/spec/run-results.js';
 import { runInProcess } from '../helpers/run-in-process.js';
+import { tinyRunConfig } from '../helpers/tiny-run-config.js';
 import { temporaryDirectory } from '../run-store/temporary-directory.js';
 
 const directory = temporaryDirectory('reuse');
 const at = (...parts: string[]) => path.join(directory, ...parts);
-/** The tiny config; `change` replaces a top-level line (by its key) or adds one. */
-const configText = (change: Record<string, string> = {}) => {
-  const fields: Record<string, string> = {
-    task: '{ name: arithmetic, options: { max: 9 } }',
+/** The tiny config with this test's split, sampling and trainer; `change` replaces a top-level line or adds one. */
+const configText = (change: Record<string, string> = {}) =>
+  tinyRunConfig({
     split: '{ finetuneCount: 8, evalCount: 3 }',
     methods: '[base, majority, debate, multiagent-ft]',
-    iterations: '1',
     sampling: '{ maxTokens: 96 }',
-    backend: `{ kind: llama-cpp, model: ${JSON.stringify(shippedBaseModel)}, threads: 1, contexts: 1, contextSize: 1024 }`,
-    problemConcurrency: '1',
     trainer: '{ epochs: 1, windowLength: 512 }',
-    diversity: '{ problems: 0 }',
     reportSamples: '0',
     ...change,
-  };
-  return Object.entries(fields)
-    .map(([key, value]) => `${key}: ${value}\n`)
-    .join('');
-};
+  });
 
 type Replies = { cached: number; reused: number; computed: number };
 const manifest = (run: string) => JSON.parse(readFileSync(at(run, 'manifest.json'), 'utf8')) as RunManifest;

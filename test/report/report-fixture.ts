@@ -173,6 +173,7 @@ export function withFirstRoundAgreement(results: RunResults, problems: number): 
     firstRoundAgreement: {
       problems,
       meanDistinctAnswers: 1.46 - 0.05 * score.iteration,
+      anyRight: part(86 - score.iteration),
       unanimous: part(63 + 3 * score.iteration),
       unanimousRight: part(59),
       unanimousWrong: part(4 + 3 * score.iteration),
