@@ -35,6 +35,7 @@ export const slowTests = [
   'test/pipeline/reuse-run.test.ts',
   'test/pipeline/method-chains-run.test.ts',
   'test/pipeline/nodebate-run.test.ts',
+  'test/pipeline/extend-run.test.ts',
   'test/finetune/registry-concurrency.test.ts',
   'test/tools/base-model/model-card.test.ts',
   'test/serve/serve-command.test.ts',
