@@ -54,6 +54,7 @@ export { defaultPromptTemplates, type PromptTemplates } from './debate/prompts.j
 export { evaluateDebates, type DebateMetrics } from './evaluate/metrics.js';
 export { countAnswerChanges, type AnswerChanges, type AnswerChangeCase } from './evaluate/answer-changes.js';
 export { countFirstRoundAgreement, type FirstRoundAgreement } from './evaluate/first-round-agreement.js';
+export { pairedDifference, type PairedDifference } from './evaluate/paired-difference.js';
 export { measureDebate, type DiversityModels, type DiversityRecord } from './diversity/measure-debate.js';
 export { summarizeDiversity } from './diversity/summarize.js';
 export { createOpenAiEmbedder } from './backends/openai-compatible/index.js';

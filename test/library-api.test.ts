@@ -12,5 +12,17 @@ describe('the library API', () => {
     expect(maft.isMathEquivalent('\\dfrac{1}{2}', '0.5')).toBe(true);
     expect(typeof maft.train).toBe('function');
     expect(typeof maft.createLlamaCppEngine).toBe('function');
+    // Two scores of the same problems compared (what `maft compare` prints): one right only under a.
+    const compared = maft.pairedDifference(
+      new Map([
+        ['p1', true],
+        ['p2', true],
+      ]),
+      new Map([
+        ['p1', true],
+        ['p2', false],
+      ]),
+    );
+    expect(compared).toMatchObject({ problems: 2, difference: 0.5, aOnly: 1, bOnly: 0 });
   });
 });
