@@ -1,11 +1,13 @@
 /**
  * One score of a run, problem by problem (read-only, like `maft status`: no lock, nothing repaired): which of
  * the held-out problems the score's answers got right, read from the records of the stage that scores it
- * (evaluate/scores.ts, `scoreSource`). `maft compare` pairs two of them (evaluate/paired-difference.ts).
+ * (evaluate/scores.ts, `scoreSource`). `maft compare` pairs two of them (`compareRunScores`,
+ * evaluate/paired-difference.ts).
  */
 import { runConfigSchema } from '../config/run-config.js';
 import { validateConfig } from '../config/validate-config.js';
 import { MaftError } from '../errors/maft-error.js';
+import { pairedDifference, type PairedDifference } from '../evaluate/paired-difference.js';
 import { rightByProblem, scoreSource } from '../evaluate/scores.js';
 import { readRun } from '../run-store/read-run.js';
 import { finetuneMethodsOf, methodIterations } from '../run-store/run-plan.js';
@@ -68,5 +70,36 @@ export function readScoreByProblem(
     stage,
     right: rightByProblem(transcripts, selection),
     questions: new Map(transcripts.map((transcript) => [transcript.problemId, transcript.question])),
+  };
+}
+
+/** Two scores compared, each with the name it is shown under and the stage it was read from. */
+export interface RunScoreComparison {
+  names: { a: string; b: string };
+  stages: { a: string; b: string };
+  comparison: PairedDifference;
+}
+
+/**
+ * Score `a` of the run in `directory` against score `b` of the run in `against` (default: the same run), on the
+ * same held-out problems: same ids and the same question under each id, else INPUT_INVALID (a paired comparison of
+ * different problems means nothing). A score of another run is named `<run>:<score>`.
+ */
+export function compareRunScores(directory: string, a: string, b: string, against = directory): RunScoreComparison {
+  const first = readScoreByProblem(directory, a);
+  const second = readScoreByProblem(against, b);
+  const names = { a, b: against === directory ? b : `${against}:${b}` };
+  for (const [id, question] of first.questions) {
+    const theirs = second.questions.get(id);
+    if (theirs !== undefined && theirs !== question)
+      throw new MaftError(
+        'INPUT_INVALID',
+        `${names.a} and ${names.b} have different problems under one id ${JSON.stringify(id)} (other splits or tasks): not comparable`,
+      );
+  }
+  return {
+    names,
+    stages: { a: first.stage, b: second.stage },
+    comparison: pairedDifference(first.right, second.right, names),
   };
 }

@@ -3,6 +3,7 @@
  * FT's iteration 1, each right on chosen problems, so every count it prints is known; then the errors a user
  * meets (a method the run lacks, an iteration past L, a stage not done, another run on other problems).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../../src/config/resolve-run-config.js';
@@ -16,11 +17,18 @@ import { temporaryDirectory } from '../run-store/temporary-directory.js';
 const directory = temporaryDirectory('compare');
 const run = path.join(directory, 'run');
 const otherSplit = path.join(directory, 'other-split');
+const gsm8kA = path.join(directory, 'gsm8k-a');
+const gsm8kB = path.join(directory, 'gsm8k-b');
 
 /** A run of `evalCount` held-out problems with base/eval and (given) multiagent-ft/iteration-1/eval done. */
-async function makeRun(where: string, seed: number, right: Record<string, (index: number) => boolean>) {
+async function makeRun(
+  where: string,
+  seed: number,
+  right: Record<string, (index: number) => boolean>,
+  task: Record<string, unknown> = { name: 'arithmetic', options: { max: 9 } },
+) {
   const settings = {
-    task: { name: 'arithmetic', options: { max: 9 } },
+    task,
     methods: ['base', 'majority', 'debate', 'multiagent-ft'],
     iterations: 2,
     split: { finetuneCount: 2, evalCount: 10, seed },
@@ -56,6 +64,20 @@ beforeAll(async () => {
     [stageId('multiagent-ft', 1, 'eval')]: (index) => index >= 2 && index < 10, // 8 of 10: 4 only here, 2 only there
   });
   await makeRun(otherSplit, 1, { [baseEvalStage]: () => true });
+  // Two GSM8K files of one name in two folders: the same ids (`gsm8k/test/<line>`), other questions.
+  for (const [folder, offset] of [
+    ['a', 0],
+    ['b', 100],
+  ] as const) {
+    mkdirSync(path.join(directory, folder), { recursive: true });
+    const lines = Array.from({ length: 12 }, (_, index) =>
+      JSON.stringify({ question: `What is ${index + offset} + 1?`, answer: `#### ${index + offset + 1}` }),
+    );
+    writeFileSync(path.join(directory, folder, 'test.jsonl'), `${lines.join('\n')}\n`);
+  }
+  const gsm8k = (folder: string) => ({ name: 'gsm8k', options: { path: path.join(directory, folder, 'test.jsonl') } });
+  await makeRun(gsm8kA, 0, { [baseEvalStage]: () => true }, gsm8k('a'));
+  await makeRun(gsm8kB, 0, { [baseEvalStage]: () => true }, gsm8k('b'));
 });
 
 describe('maft compare', () => {
@@ -82,6 +104,13 @@ describe('maft compare', () => {
     // Iteration 0 of a finetuning method is the base society's debate.
     const zero = JSON.parse((await runInProcess(['compare', run, 'multiagent-ft@0', 'debate', '--json'])).stdout);
     expect(zero).toMatchObject({ a: { stage: 'base/eval', correct: 6 }, aOnly: 0, bOnly: 0, difference: 0 });
+  });
+
+  it('refuses two runs whose problems share ids but not questions', async () => {
+    const result = await runInProcess(['compare', gsm8kA, 'debate', 'debate', '--against', gsm8kB]);
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/INPUT_INVALID.*different problems under one id "gsm8k\/test\/\d+"/);
+    expect((await runInProcess(['compare', gsm8kA, 'debate', 'debate', '--against', gsm8kA])).status).toBe(0);
   });
 
   it('refuses what cannot be compared, in one line', async () => {

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { MaftError } from '../../errors/maft-error.js';
 import { formatComparison } from '../../evaluate/format-comparison.js';
-import { pairedDifference } from '../../evaluate/paired-difference.js';
-import { readScoreByProblem } from '../../pipeline/score-by-problem.js';
+import { compareRunScores } from '../../pipeline/score-by-problem.js';
 
 /**
  * `maft compare <run-dir> <a> <b>`: two scores of the held-out problems compared, unpaired and paired on the same
@@ -14,26 +12,13 @@ export function runCompareCommand(
   a: string,
   b: string,
   flags: { against?: string; json?: boolean },
-) {
-  const other = flags.against ?? directory;
-  const first = readScoreByProblem(directory, a);
-  const second = readScoreByProblem(other, b);
-  const label = (run: string, text: string) => (run === directory ? text : `${run}:${text}`);
-  const names = { a: label(directory, a), b: label(other, b) };
-  for (const [id, question] of first.questions) {
-    const theirs = second.questions.get(id);
-    if (theirs !== undefined && theirs !== question)
-      throw new MaftError(
-        'INPUT_INVALID',
-        `${names.a} and ${names.b} have different problems under one id ${JSON.stringify(id)} (other splits or tasks): not comparable`,
-      );
-  }
-  const comparison = pairedDifference(first.right, second.right, names);
+): void {
+  const { names, stages, comparison } = compareRunScores(directory, a, b, flags.against);
   if (flags.json) {
     const { a: scoreA, b: scoreB, ...difference } = comparison;
     const json = {
-      a: { name: names.a, stage: first.stage, ...scoreA },
-      b: { name: names.b, stage: second.stage, ...scoreB },
+      a: { name: names.a, stage: stages.a, ...scoreA },
+      b: { name: names.b, stage: stages.b, ...scoreB },
       ...difference,
     };
     process.stdout.write(`${JSON.stringify(json)}\n`);
