@@ -67,6 +67,15 @@ function aligned(grid: readonly (readonly string[])[]): string[] {
   return grid.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('   ')}`.trimEnd());
 }
 
+/** The one-line title `maft run` and `maft status` print: `runs/x: arithmetic, 3 agents × 2 rounds, 1 iteration`. */
+export function runTitle(
+  directory: string,
+  config: { task: { name: string }; society: { agents: number; rounds: number }; iterations: number },
+): string {
+  const { agents, rounds } = config.society;
+  return `${directory}: ${config.task.name}, ${agents} agents × ${rounds} rounds, ${config.iterations} iteration${config.iterations === 1 ? '' : 's'}`;
+}
+
 export function formatResultsTable(results: RunResults, title: string): string {
   const lines = aligned(resultsGrid(results));
   const progress = results.progress.finished

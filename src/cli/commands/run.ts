@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { runPipeline } from '../../pipeline/run.js';
-import { formatResultsTable } from '../../report/format-results.js';
+import { formatResultsTable, runTitle } from '../../report/format-results.js';
 import { writeReportFiles } from '../../report/write-report.js';
 import { integerFlag } from '../debate-flags.js';
 import { withRunContext } from '../open-run-context.js';
@@ -57,12 +57,7 @@ export async function runRunCommand(configFile: string | undefined, flags: RunFl
       const started = performance.now();
       const results = await runPipeline(context);
       const files = writeReportFiles(run, results);
-      process.stdout.write(
-        formatResultsTable(
-          results,
-          `${directory}: ${config.task.name}, ${config.society.agents} agents × ${config.society.rounds} rounds, ${config.iterations} iterations`,
-        ),
-      );
+      process.stdout.write(formatResultsTable(results, runTitle(directory, config)));
       process.stdout.write(
         `  ${((performance.now() - started) / 60000).toFixed(1)} min this session; report: ${files.html}\n`,
       );

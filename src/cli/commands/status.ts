@@ -7,7 +7,7 @@ import { validateConfig } from '../../config/validate-config.js';
 import { finetuneMethodsOf, planRun } from '../../run-store/run-plan.js';
 import { isProcessAlive } from '../../run-store/process-lock.js';
 import { readRun } from '../../run-store/read-run.js';
-import { formatResultsTable } from '../../report/format-results.js';
+import { formatResultsTable, runTitle } from '../../report/format-results.js';
 import { chainsSideBySide } from '../../pipeline/method-chains.js';
 import type { LockOwner } from '../../run-store/process-lock.js';
 import { describeStatus } from '../../status/describe-status.js';
@@ -61,7 +61,7 @@ export function registerStatusCommand(program: Command): void {
       process.stdout.write(
         formatStatus(
           status,
-          `${runDirectory}: ${config.task.name}, ${config.society.agents} agents × ${config.society.rounds} rounds, ${config.iterations} iterations` +
+          runTitle(runDirectory, config) +
             (run.manifest.extensions ?? [])
               .map(
                 (extension) =>
