@@ -4,8 +4,10 @@
  * run: the same backend (the rule of src/config/reuse-rules.ts holds between them) and the same problems, run
  * seed and sampling, so its base-model requests are core's own (docs/reuse.md).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { embeddedDefaultConfig, resolveRunConfig, type ResolvedRun } from '../../src/config/resolve-run-config.js';
 import { reuseProblems } from '../../src/config/reuse-rules.js';
 import { readConfigFileResolved } from '../../src/config/validate-config.js';
@@ -69,5 +71,12 @@ describe('examples/paper', () => {
     expect(noSummary!.config.finetune).toEqual(core!.config.finetune);
     expect(noCritic!.config.finetune).toEqual({ ...core!.config.finetune, critics: false });
     expect(noCritic!.config.society).toEqual(core!.config.society);
+  });
+
+  it('weak-model.yaml is core.yaml on another base model (one the recipe in its header makes), nothing else changed', () => {
+    const read = (name: string) => parse(readFileSync(path.join(folder, name), 'utf8')) as { backend: object };
+    const [core, weak] = [read('core.yaml'), read('weak-model.yaml')];
+    expect(weak).toEqual({ ...core, backend: { ...core.backend, model: '../../runs/weak/s3.gguf' } });
+    expect(readFileSync(path.join(folder, 'weak-model.yaml'), 'utf8')).toContain('--out runs/weak/s3.gguf');
   });
 });
