@@ -24,7 +24,7 @@ split: { finetuneCount: 2, evalCount: 2 }
 methods: [base, debate, multiagent-ft]
 iterations: 1
 sampling: { maxTokens: 160 }
-backend: { kind: llama-cpp, model: $PWD/models/arithmetic-base.gguf, threads: 1, contexts: 1, contextSize: 1024 }
+backend: { kind: llama-cpp, model: "$PWD/models/arithmetic-base.gguf", threads: 1, contexts: 1, contextSize: 1024 }
 trainer: { epochs: 1, windowLength: 512, parallelJobs: 1 }
 diversity: { problems: 0 }
 EOF
