@@ -73,10 +73,16 @@ describe('examples/paper', () => {
     expect(noCritic!.config.society).toEqual(core!.config.society);
   });
 
-  it('weak-model.yaml is core.yaml on another base model (one the recipe in its header makes), nothing else changed', () => {
-    const read = (name: string) => parse(readFileSync(path.join(folder, name), 'utf8')) as { backend: object };
-    const [core, weak] = [read('core.yaml'), read('weak-model.yaml')];
-    expect(weak).toEqual({ ...core, backend: { ...core.backend, model: '../../runs/weak/s3.gguf' } });
-    expect(readFileSync(path.join(folder, 'weak-model.yaml'), 'utf8')).toContain('--out runs/weak/s3.gguf');
-  });
+  it.each([
+    ['weak-model.yaml', 's3'],
+    ['middle-model.yaml', 's5'],
+  ])(
+    '%s is core.yaml on another base model (one the recipe in its header makes), nothing else changed',
+    (name, stage) => {
+      const read = (file: string) => parse(readFileSync(path.join(folder, file), 'utf8')) as { backend: object };
+      const [core, other] = [read('core.yaml'), read(name)];
+      expect(other).toEqual({ ...core, backend: { ...core.backend, model: `../../runs/weak/${stage}.gguf` } });
+      expect(readFileSync(path.join(folder, name), 'utf8')).toContain(`--out runs/weak/${stage}.gguf`);
+    },
+  );
 });
