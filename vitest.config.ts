@@ -38,6 +38,7 @@ export const slowTests = [
   'test/pipeline/extend-run.test.ts',
   'test/finetune/registry-concurrency.test.ts',
   'test/tools/base-model/model-card.test.ts',
+  'test/tools/base-model/three-stage-card.test.ts',
   'test/serve/serve-command.test.ts',
   'test/serve/serve-faults.test.ts',
   'test/vllm/vllm-run.test.ts',

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { makeArithmeticBase, type BaseModelReport } from '../../tools/base-model/make-arithmetic-base.js';
-import { renderModelCard, stageCommand, type EarlierStage } from '../../tools/base-model/model-card.js';
+import { renderModelCard, stageCommands, type EarlierStage } from '../../tools/base-model/model-card.js';
 import { readEarlierStage } from '../../tools/base-model/earlier-stage-report.js';
 import { criticStyles, type CriticStyle } from '../../tools/base-model/arithmetic-curriculum.js';
 import { MaftError } from '../../errors/maft-error.js';
@@ -76,14 +76,14 @@ const kindShares = (text: string): [number, number, number, number] => {
 };
 
 /**
- * The stage `--init` continues, from its `--init-report`: its report (checked to describe the `--init` file,
- * by sha256) and the command that remakes it.
+ * The stages `--init` continues, from its `--init-report`: their reports (the last checked to describe the `--init`
+ * file, by sha256), first stage first, and the commands that remake them.
  */
-async function earlierStage(init: string, reportFile: string | undefined): Promise<EarlierStage | undefined> {
-  if (reportFile === undefined) return undefined;
-  const { report, warning } = await readEarlierStage({ report: reportFile, model: init });
+async function earlierStages(init: string, reportFile: string | undefined): Promise<EarlierStage[]> {
+  if (reportFile === undefined) return [];
+  const { chain, warning } = await readEarlierStage({ report: reportFile, model: init });
   if (warning !== undefined) process.stderr.write(`maft: warning: ${warning}\n`);
-  return { report, command: stageCommand(report, init) };
+  return stageCommands(chain, init);
 }
 
 const nonNegative = (text: string, flag: string): number => (text === '0' ? 0 : positive(text, flag));
@@ -113,7 +113,7 @@ export function registerBaseModelCommand(program: Command): void {
     .option('--init <file>', 'continue training this model (a later stage of the recipe) instead of random weights')
     .option(
       '--init-report <file>',
-      "the --report of the stage --init names (stage 1, trained from scratch; its sha256 must be that file's): the card then shows both stages and both commands",
+      "the --report of the stage --init names (its sha256 must be that file's): of a stage trained from scratch, or of one made with --init-report, which records the stages before it; the card then shows every stage and the commands that remake them",
     )
     .option(
       '--first-example <n>',
@@ -141,7 +141,7 @@ export function registerBaseModelCommand(program: Command): void {
           field: '--init-report',
         });
       // Read before hours of training, so a bad report (or one of another model) is refused at once.
-      const earlier = flags.init === undefined ? undefined : await earlierStage(flags.init, flags.initReport);
+      const earlier = flags.init === undefined ? [] : await earlierStages(flags.init, flags.initReport);
       let lastPrinted = 0;
       const report: BaseModelReport = await makeArithmeticBase({
         outputPath: flags.out,
@@ -171,7 +171,7 @@ export function registerBaseModelCommand(program: Command): void {
           ...report,
           init: flags.init ?? null,
           firstExample: Number(flags.firstExample),
-          ...(earlier === undefined ? {} : { earlierStage: earlier.report }),
+          ...(earlier.length === 0 ? {} : { earlierStages: earlier.map((stage) => stage.report) }),
         },
         null,
         2,
