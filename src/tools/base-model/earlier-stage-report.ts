@@ -64,8 +64,11 @@ export function readEarlierStages(file: string): EarlierStageReport[] {
   const { earlierStages, earlierStage, ...stage } = parsed.data;
   const before = earlierStages ?? (earlierStage === undefined ? [] : [earlierStage]);
   const chain = [...before, stage];
+  // Where a stage sits in the JSON, for the messages: the report's own fields, or its list (or one-stage field).
+  const where = (index: number) =>
+    index === chain.length - 1 ? '' : earlierStages === undefined ? 'earlierStage.' : `earlierStages.${index}.`;
   chain.forEach((link, index) => {
-    const field = index === chain.length - 1 ? '' : `earlierStages.${index}.`;
+    const field = where(index);
     const continues = link.init !== null && link.init !== undefined;
     if (index === 0 && continues)
       throw refuse(

@@ -126,6 +126,23 @@ describe('a base model made in more than two stages', () => {
     expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
 
+  it('renders the shipped card byte for byte from the shipped report read as a chain', () => {
+    const chain = readEarlierStages(path.join(models, 'arithmetic-base.json'));
+    const shipped = JSON.parse(readFileSync(path.join(models, 'arithmetic-base.json'), 'utf8')) as BaseModelReport;
+    const card = readFileSync(path.join(models, 'arithmetic-base.md'), 'utf8');
+    const command = card.split('\n').find((line) => line.startsWith('npx maft base-model --init')) ?? '';
+    expect(command).toContain('--init stage-1.gguf');
+    expect(renderModelCard(shipped, command, stageCommands(chain.slice(0, -1), 'stage-1.gguf'))).toBe(card);
+  });
+
+  it('names the one-stage field of an older report in its refusals', () => {
+    const older = path.join(scratch, 'older.json');
+    writeFileSync(older, JSON.stringify({ ...s2, earlierStages: undefined, earlierStage: s1 }));
+    expect(() => readEarlierStages(older)).toThrow(
+      expect.objectContaining({ location: { file: older, field: 'earlierStage.init' } }),
+    );
+  });
+
   it('reads the shipped report (one earlier stage, recorded before chains were) as a chain of two', () => {
     const chain = readEarlierStages(path.join(models, 'arithmetic-base.json'));
     expect(chain).toHaveLength(2);
