@@ -26,7 +26,7 @@ export const shippedBaseModel = path.resolve(
  * The embedded default, what `maft run` with no config runs: the paper's arithmetic task `a+b*c+d-e*f` on the
  * shipped base model, the paper's society (N = 3, M = 2, summaries, temperature 1, top-p 0.9), sized to finish on
  * a 2-core laptop in about a quarter of an hour. Values are drawn in 0..9 rather than the paper's 0..29: the
- * model maft can pretrain in an hour on two CPU cores learns one-digit products but not two-digit ones
+ * model maft can pretrain in about an hour and a quarter on one CPU core learns one-digit products but not two-digit ones
  * (models/arithmetic-base.md); `task.options.max: 29` is the paper's setting.
  */
 export function embeddedDefaultConfig(): Record<string, unknown> {

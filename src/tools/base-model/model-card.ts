@@ -128,8 +128,8 @@ export function renderModelCard(
 \`models/arithmetic-base.gguf\` is a ${(report.parameters / 1e6).toFixed(1)}M-parameter llama-architecture model that maft
 trains from scratch on a CPU, because no pretrained weights can be downloaded where maft is built and tested. It
 answers maft's arithmetic prompts (\`a+b*c+d-e*f\`, values 0..${report.max}) with worked steps ending in \`\\boxed{N}\`,
-summarises other agents' answers, and gives updated answers in debates — ${criticBehaviour[report.critic ?? 'weighed']}. It is deliberately imperfect (it slips in about one
-answer in three at the paper's sampling), so a majority of agents is right more often than one agent: the regime
+summarises other agents' answers, and gives updated answers in debates — ${criticBehaviour[report.critic ?? 'weighed']}. It is deliberately imperfect (${percent(1 - evaluation.accuracy)} of
+its answers are wrong at the paper's sampling), so a majority of agents is right more often than one agent: the regime
 where the method can be measured for real on a laptop.
 
 | | |

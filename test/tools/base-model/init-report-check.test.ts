@@ -18,7 +18,8 @@ import {
 import { runInProcess } from '../../helpers/run-in-process.js';
 import { temporaryDirectory } from '../../run-store/temporary-directory.js';
 
-const models = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const models = path.resolve(here, '../../../models');
 const scratch = temporaryDirectory('init-report');
 const at = (name: string) => path.join(scratch, name);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -26,9 +27,9 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 const shippedReport = () =>
   JSON.parse(readFileSync(path.join(models, 'arithmetic-base.json'), 'utf8')) as Record<string, unknown>;
 
-/** The shipped model's first stage's report (the one its second stage's --init-report names). */
+/** A first stage's report: the previous shipped model's (fixtures/previous-stage-1.json). */
 const firstStageReport = () =>
-  JSON.parse(readFileSync(path.join(models, 'arithmetic-base-stage-1.json'), 'utf8')) as Record<string, unknown>;
+  JSON.parse(readFileSync(path.join(here, 'fixtures', 'previous-stage-1.json'), 'utf8')) as Record<string, unknown>;
 
 /** A stand-in model file and a first-stage report of it (the shipped first stage's fields, `sha256` as given). */
 function modelAndReport(name: string, sha: (model: Buffer) => string | undefined) {

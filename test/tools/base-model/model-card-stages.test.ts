@@ -1,6 +1,7 @@
 /**
- * A base model made in two stages (`maft base-model --init stage-1.gguf --init-report stage-1.json …`): its card
- * shows both stages and the two commands that remake it, the first rebuilt from the shipped first stage's report.
+ * A base model made in stages (`maft base-model --init stage-1.gguf --init-report stage-1.json …`): its card
+ * shows every stage and the commands that remake it, each rebuilt from its report. The fixtures are the reports of
+ * the base model shipped before the current one (sha256 85dacf0c…, two stages, recorded before chains were).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,12 +12,14 @@ import type { BaseModelReport } from '../../../src/tools/base-model/make-arithme
 import { renderModelCard, stageCommand, stageCommands } from '../../../src/tools/base-model/model-card.js';
 import { temporaryDirectory } from '../../run-store/temporary-directory.js';
 
-const models = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../models');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const models = path.resolve(here, '../../../models');
+const fixtures = path.join(here, 'fixtures');
 const scratch = temporaryDirectory('card-stages');
 
-/** The shipped model's first stage's report (models/arithmetic-base-stage-1.json; it predates recorded critic styles: `weighed`). */
+/** The previous shipped model's first stage's report (fixtures/previous-stage-1.json; it predates recorded critic styles: `weighed`). */
 const firstStage = (): Record<string, unknown> => ({
-  ...(JSON.parse(readFileSync(path.join(models, 'arithmetic-base-stage-1.json'), 'utf8')) as Record<string, unknown>),
+  ...(JSON.parse(readFileSync(path.join(fixtures, 'previous-stage-1.json'), 'utf8')) as Record<string, unknown>),
   init: null,
 });
 
@@ -127,12 +130,27 @@ describe('a base model made in more than two stages', () => {
   });
 
   it('renders the shipped card byte for byte from the shipped report read as a chain', () => {
-    const chain = readEarlierStages(path.join(models, 'arithmetic-base.json'));
-    const shipped = JSON.parse(readFileSync(path.join(models, 'arithmetic-base.json'), 'utf8')) as BaseModelReport;
+    const report = path.join(models, 'arithmetic-base.json');
+    const chain = readEarlierStages(report);
+    const init = chain.at(-1)?.init ?? '';
+    const shipped = JSON.parse(readFileSync(report, 'utf8')) as BaseModelReport;
     const card = readFileSync(path.join(models, 'arithmetic-base.md'), 'utf8');
-    const command = card.split('\n').find((line) => line.startsWith('npx maft base-model --init')) ?? '';
-    expect(command).toContain('--init stage-1.gguf');
-    expect(renderModelCard(shipped, command, stageCommands(chain.slice(0, -1), 'stage-1.gguf'))).toBe(card);
+    const command = card.split('\n').find((line) => line.startsWith(`npx maft base-model --init ${init} `)) ?? '';
+    expect(command).toContain('--out models/arithmetic-base.gguf');
+    expect(renderModelCard(shipped, command, stageCommands(chain.slice(0, -1), init))).toBe(card);
+  });
+
+  it('reads the shipped report as the six stages that made it, each continuing the file the one before wrote', () => {
+    const chain = readEarlierStages(path.join(models, 'arithmetic-base.json'));
+    expect(chain.map((stage) => [stage.init ?? null, stage.firstExample ?? 0, stage.examples])).toEqual([
+      [null, 0, 10000],
+      ['runs/weak/s0.gguf', 10000, 3000],
+      ['runs/weak/s1.gguf', 13000, 3000],
+      ['runs/weak/s2.gguf', 16000, 3000],
+      ['runs/weak/s3.gguf', 19000, 3000],
+      ['runs/weak/s4.gguf', 22000, 3000],
+    ]);
+    expect(chain.every((stage) => stage.critic === 'columns')).toBe(true);
   });
 
   it('names the one-stage field of an older report in its refusals', () => {
@@ -143,8 +161,8 @@ describe('a base model made in more than two stages', () => {
     );
   });
 
-  it('reads the shipped report (one earlier stage, recorded before chains were) as a chain of two', () => {
-    const chain = readEarlierStages(path.join(models, 'arithmetic-base.json'));
+  it('reads the previous shipped report (one earlier stage, recorded before chains were) as a chain of two', () => {
+    const chain = readEarlierStages(path.join(fixtures, 'previous-base.json'));
     expect(chain).toHaveLength(2);
     expect(chain[0]?.sha256).toBe(firstStage()['sha256']);
     expect(chain[1]).toMatchObject({ init: 'stage-1.gguf', firstExample: 30000, examples: 12000 });
