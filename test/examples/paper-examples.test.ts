@@ -73,6 +73,14 @@ describe('examples/paper', () => {
     expect(noCritic!.config.society).toEqual(core!.config.society);
   });
 
+  it('core-lr-2e-4.yaml is core.yaml with the embedded trainer at learning rate 2e-4, nothing else changed', async () => {
+    const [core, lower] = await Promise.all([resolve('core.yaml'), resolve('core-lr-2e-4.yaml')]);
+    expect(core.config.trainer).toMatchObject({ kind: 'embedded', learningRate: 1e-3 });
+    expect(lower.config).toEqual({ ...core.config, trainer: { ...core.config.trainer, learningRate: 2e-4 } });
+    expect(lower.finetuneProblems).toEqual(core.finetuneProblems);
+    expect(lower.evalProblems).toEqual(core.evalProblems);
+  });
+
   it('weak-model.yaml is core.yaml on the shipped model’s fourth stage, made by the first four commands of its card', () => {
     const read = (file: string) => parse(readFileSync(path.join(folder, file), 'utf8')) as { backend: object };
     const [core, weak] = [read('core.yaml'), read('weak-model.yaml')];
