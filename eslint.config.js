@@ -1,4 +1,4 @@
-// Lint config: typescript-eslint's recommended rules over src, test, bench and examples, and the direction of imports.
+// Lint config: typescript-eslint's recommended rules over src, test, bench, examples and bin, and the direction of imports.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -47,4 +47,10 @@ export default tseslint.config(
     },
   },
   ...layerRules,
+  {
+    // bin/: the CommonJS entry that runs before any ES module (bin/thread-pool.cjs says why).
+    files: ['bin/**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', process: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 );

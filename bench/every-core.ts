@@ -1,11 +1,18 @@
 /**
- * Every core: debate throughput with k llama.cpp contexts (one reply each, `--threads` threads each) against
- * one context, in one process, on the shipped base model — and the physical limit, k × one context's
- * throughput. Also checks that every reply is the same text at k contexts as at 1 (bit-exact per seed).
- *   npm run bench:every-core -- [--problems 16] [--contexts <cores>] [--threads 1] [--repeats 2]
- * Runs alternate (1, k, 1, k, …) so drift in the machine's load hits both sides alike. Say next to any figure
- * whether the machine was idle: single-threaded contexts share cores with whatever else runs.
+ * Every core: debate throughput with k llama.cpp contexts (one reply each, `--threads` threads each) and p
+ * problems at once, against 1 context, in one process, on the shipped base model — and cores × the 1-context rate,
+ * the limit of one context a core (more contexts than cores pass it by decoding while another waits between tokens).
+ * Also checks that every reply is the same text in every setting (bit-exact per seed).
+ *   npm run bench:every-core -- [--problems 48] [--settings 1@4,2@4,4@4,4@16] [--threads 1] [--repeats 2]
+ * A setting `k@p` is k contexts and p problems at once; the first is the baseline (1 context, the run config's
+ * old 4 problems) and the default settings also hold the old default (one context a core, 4 problems) and the new
+ * one (two contexts a core, 16 problems). Settings alternate within each repeat so that drift in the machine's load
+ * hits all alike. Each context's decode runs on libuv's thread pool: the bench re-runs itself with
+ * UV_THREADPOOL_SIZE = the largest k + 2 when the pool would be smaller (the pool is sized when it starts, before
+ * any of this module runs). Say next to any figure whether the machine was idle: single-threaded contexts share
+ * cores with whatever else runs.
  */
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createLlamaCppEngine } from '../src/backends/llama-cpp/index.js';
@@ -14,15 +21,32 @@ import { defaultPromptTemplates } from '../src/debate/prompts.js';
 import type { ChatModel } from '../src/spec/chat-model.js';
 import { loadSplit } from '../src/tasks/load-splits.js';
 
-const flag = (name: string, fallback: number) => {
+const option = (name: string): string | undefined => {
   const index = process.argv.indexOf(`--${name}`);
-  return index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  return index >= 0 ? process.argv[index + 1] : undefined;
 };
-const threads = flag('threads', 1);
-const contexts = flag('contexts', Math.max(2, Math.floor(os.availableParallelism() / threads)));
-const problemsCount = flag('problems', 16);
-const repeats = flag('repeats', 2);
-const problemConcurrency = 4; // the run config's default: 4 problems × 3 agents ask at once
+const threads = Number(option('threads') ?? 1);
+const cores = os.availableParallelism();
+const perCore = Math.max(1, Math.floor(cores / threads));
+const settings = (option('settings') ?? `1@4,${perCore}@4,${2 * perCore}@4,${2 * perCore}@16`)
+  .split(',')
+  .map((text) => {
+    const [k, p] = text.split('@').map(Number);
+    if (!Number.isInteger(k) || !Number.isInteger(p) || k! < 1 || p! < 1) throw new Error(`bad setting ${text}: k@p`);
+    return { contexts: k!, problemsAtOnce: p! };
+  });
+const problemsCount = Number(option('problems') ?? 48);
+const repeats = Number(option('repeats') ?? 2);
+
+const poolNeeded = Math.max(...settings.map((setting) => setting.contexts * threads)) + 2;
+if (Number(process.env.UV_THREADPOOL_SIZE ?? 4) < poolNeeded) {
+  const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, UV_THREADPOOL_SIZE: String(poolNeeded) },
+  });
+  process.exit(child.status ?? 1);
+}
+
 const modelPath = fileURLToPath(new URL('../models/arithmetic-base.gguf', import.meta.url));
 const problems = await loadSplit('arithmetic', { max: 9 }, 'eval', { finetuneCount: 0, evalCount: problemsCount });
 
@@ -31,11 +55,10 @@ interface Measured {
   tokens: number;
   /** Every reply's text, keyed by (problem, round, agent). */
   replies: Map<string, string>;
-  contextsOpened: number;
 }
 
-async function debateAll(k: number): Promise<Measured> {
-  const engine = await createLlamaCppEngine({ threads, contexts: k, logLevel: 'error' });
+async function debateAll(contexts: number, problemsAtOnce: number): Promise<Measured> {
+  const engine = await createLlamaCppEngine({ threads, contexts, logLevel: 'error' });
   const model = await engine.chatModel({ model: modelPath });
   const summarizer: ChatModel = model;
   const agents: DebateAgent[] = [0, 1, 2].map(() => ({ generator: model, critic: model }));
@@ -65,41 +88,55 @@ async function debateAll(k: number): Promise<Measured> {
       }
     }
   };
-  await Promise.all(Array.from({ length: problemConcurrency }, worker));
+  await Promise.all(Array.from({ length: problemsAtOnce }, worker));
   const seconds = (performance.now() - started) / 1000;
-  const contextsOpened = engine.stats().liveContexts > 0 ? k : 0;
   await model.dispose();
   await engine.dispose();
-  return { seconds, tokens, replies, contextsOpened };
+  return { seconds, tokens, replies };
 }
 
-const one: Measured[] = [];
-const many: Measured[] = [];
+const measured = settings.map(() => [] as Measured[]);
+const loadBefore = os.loadavg()[0]!;
 for (let repeat = 0; repeat < repeats; repeat++) {
-  one.push(await debateAll(1));
-  many.push(await debateAll(contexts));
+  for (const [index, setting] of settings.entries()) {
+    measured[index]!.push(await debateAll(setting.contexts, setting.problemsAtOnce));
+  }
 }
 const rate = (runs: Measured[]) =>
   runs.reduce((sum, run) => sum + run.tokens, 0) / runs.reduce((sum, run) => sum + run.seconds, 0);
-const sameText = [...one, ...many].every(
-  (run) =>
-    run.replies.size === one[0]!.replies.size &&
-    [...run.replies].every(([key, text]) => one[0]!.replies.get(key) === text),
-);
-const oneRate = rate(one);
-const manyRate = rate(many);
+const reference = measured[0]![0]!;
+const sameText = measured
+  .flat()
+  .every(
+    (run) =>
+      run.replies.size === reference.replies.size &&
+      [...run.replies].every(([key, text]) => reference.replies.get(key) === text),
+  );
+const baseRate = rate(measured[0]!);
 const load = os.loadavg().map((value) => value.toFixed(2));
 console.log(
-  `every core: ${problemsCount} problems × 3 agents × 2 rounds + summaries (shipped model), ${problemConcurrency} problems at once, ` +
-    `${threads} thread(s) per context, ${os.availableParallelism()} cores, node ${process.version}, load average ${load.join(' ')}`,
+  `every core: ${problemsCount} problems × 3 agents × 2 rounds + summaries (shipped model), ${threads} thread(s) per context, ` +
+    `${cores} cores, UV_THREADPOOL_SIZE ${process.env.UV_THREADPOOL_SIZE}, node ${process.version}, ` +
+    `load average ${loadBefore.toFixed(2)} before, ${load.join(' ')} after`,
 );
-const seconds = (runs: Measured[]) => runs.map((run) => `${run.seconds.toFixed(1)} s`).join(', ');
-console.log(`1 context:    ${one[0]!.tokens} tokens per run, ${seconds(one)} = ${oneRate.toFixed(0)} generated tok/s`);
-console.log(
-  `${contexts} contexts:   ${many[0]!.tokens} tokens per run, ${seconds(many)} = ${manyRate.toFixed(0)} generated tok/s`,
-);
-console.log(
-  `ratio ${contexts} contexts / 1: ${(manyRate / oneRate).toFixed(2)}× (physical limit ${contexts}× = ${(contexts * oneRate).toFixed(0)} tok/s; ` +
-    `${((100 * manyRate) / (contexts * oneRate)).toFixed(0)}% of it)`,
-);
-console.log(`same reply text at ${contexts} contexts as at 1, every call: ${sameText ? 'yes' : 'NO'}`);
+// The limit of one context a core: each core as busy as one context keeps it. A context that waits between its
+// tokens leaves its core idle meanwhile, so more contexts than cores can pass it.
+const limit = settings[0]!.contexts === 1 ? cores * baseRate : undefined;
+if (limit !== undefined) console.log(`${cores} cores × the 1-context rate = ${limit.toFixed(0)} tok/s ("the limit")`);
+for (const [index, setting] of settings.entries()) {
+  const runs = measured[index]!;
+  const perSecond = rate(runs);
+  console.log(
+    `${String(setting.contexts).padStart(2)} context(s), ${String(setting.problemsAtOnce).padStart(2)} problems at once: ` +
+      `${runs[0]!.tokens} tokens per run, ${runs.map((run) => `${run.seconds.toFixed(1)} s`).join(', ')} = ` +
+      `${perSecond.toFixed(0)} tok/s, ${(perSecond / baseRate).toFixed(2)}× the first setting` +
+      (limit === undefined ? '' : `, ${((100 * perSecond) / limit).toFixed(0)}% of the limit`),
+  );
+}
+if (option('settings') === undefined) {
+  const ratio = rate(measured[3]!) / rate(measured[1]!);
+  console.log(
+    `maft's default (${2 * perCore} contexts, 16 problems at once) / its default before (${perCore} contexts, 4 problems): ${ratio.toFixed(2)}×`,
+  );
+}
+console.log(`same reply text in every setting, every call: ${sameText ? 'yes' : 'NO'}`);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A smoke of maft on a newer Node major than the machine's (CI runs the whole suite on Node 20, the oldest
 # `engines` allows; users mostly run 22 or 24). With that Node first on PATH, from a built checkout (`npm ci`):
-#   1. the built CLI (`dist/cli/main.js`, what `npx maft` runs) does a tiny `maft run` end to end on the shipped
+#   1. the built CLI (`bin/maft.cjs` on `dist/`, what `npx maft` runs) does a tiny `maft run` end to end on the shipped
 #      model: the embedded engine (node-llama-cpp's native addon), the debate, the data, a LoRA job in a child
 #      process (maft's trainer on ggml through koffi), the held-out debate with the adapter, results.json;
 #   2. the test files at the native and process boundaries: the engine, the trainer's forward pass, the server.
@@ -28,7 +28,7 @@ backend: { kind: llama-cpp, model: "$PWD/models/arithmetic-base.gguf", threads: 
 trainer: { epochs: 1, windowLength: 512, parallelJobs: 1 }
 diversity: { problems: 0 }
 EOF
-node dist/cli/main.js run "$work/tiny.yaml" --run "$work/run"
+node bin/maft.cjs run "$work/tiny.yaml" --run "$work/run"
 node -e '
   const results = JSON.parse(require("node:fs").readFileSync(process.argv[1], "utf8"));
   const scored = results.scores.find((score) => score.method === "multiagent-ft" && score.iteration === 1);

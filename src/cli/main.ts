@@ -1,11 +1,9 @@
 #!/usr/bin/env node
-import os from 'node:os';
 import { main } from './program.js';
 
-// Each llama.cpp context decodes on libuv's thread pool (node-llama-cpp's async workers), 4 threads unless told:
-// one per core plus room for file I/O, so that every core's context can decode at once. Read when the pool first
-// starts, which nothing has asked for yet at this point.
-process.env.UV_THREADPOOL_SIZE ??= String(Math.max(4, os.availableParallelism() + 2));
+// The `maft` command is bin/maft.cjs, which sizes libuv's thread pool for the decoding contexts before loading
+// this module (an ES module is too late: the pool has started by its first line). Run directly, this file keeps
+// whatever pool UV_THREADPOOL_SIZE gave it.
 
 // A closed pipe (`maft problems … | head`) is a normal way for a reader to stop.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {

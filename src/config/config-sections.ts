@@ -24,7 +24,7 @@ const llamaCppBackend = z.strictObject({
     .max(256)
     .optional()
     .describe(
-      'Contexts per model (and adapter) that decode side by side, each reply alone in its own context on its own threads, so replies are the same at any count. Default (absent): one per core divided by threads on CPU (os.availableParallelism(), chosen when the engine starts, so a run resumed on another machine uses its cores), 1 with a GPU.',
+      'Contexts per model (and adapter) that decode side by side, each reply alone in its own context on its own threads, so replies are the same at any count. Default (absent) on CPU: two per core at threads 1 (a one-thread context never spins, and its core idles between its tokens while Node samples the next: the second context fills those gaps), the cores divided by threads at more (os.availableParallelism(), chosen when the engine starts, so a run resumed on another machine uses its cores); 1 with a GPU. Each is a KV cache of contextSize tokens, opened only when the others are busy.',
     ),
   contextSize: z
     .int()
@@ -43,7 +43,7 @@ const llamaCppBackend = z.strictObject({
     .max(256)
     .optional()
     .describe(
-      'Replies decoded together as sequences of one context. Default: 1 on CPU, agents × problemConcurrency with a GPU. On CPU batching adds no throughput (compute bound) and one-at-a-time decoding makes every reply bit-exact for its seed, so runs reproduce and resumed runs equal uninterrupted ones; batches whose make-up depends on timing change float rounding and so, at temperature 1, the sampled text.',
+      'Replies decoded together as sequences of one context. Default: 1 on CPU, agents × problemConcurrency with a GPU (48 at the defaults, each a KV cache of contextSize tokens: set it lower on a small GPU). On CPU batching adds no throughput (compute bound) and one-at-a-time decoding makes every reply bit-exact for its seed, so runs reproduce and resumed runs equal uninterrupted ones; batches whose make-up depends on timing change float rounding and so, at temperature 1, the sampled text.',
     ),
 });
 

@@ -32,8 +32,8 @@ export const shippedBaseModel = path.resolve(
 export function embeddedDefaultConfig(): Record<string, unknown> {
   return {
     task: { name: 'arithmetic', options: { max: 9 } },
-    // 50 finetune + 100 held-out problems (± ~4.6 points at 70%), 2 iterations: eight debate stages, ~0.5 s a 3 × 2
-    // debate at one context per core on two cores; 9.0 minutes measured from a fresh clone (docs/RESULTS.md).
+    // 50 finetune + 100 held-out problems (± ~4.6 points at 70%), 2 iterations: eight debate stages at two contexts a
+    // core and 16 problems at once; its wall time from a fresh clone is in README.md and docs/RESULTS.md.
     split: { finetuneCount: 50, evalCount: 100 },
     backend: embeddedBackend(),
     sampling: { maxTokens: 256 },

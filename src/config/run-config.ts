@@ -51,8 +51,10 @@ export const runConfigSchema = z.strictObject({
     .int()
     .min(1)
     .max(1024)
-    .default(4)
-    .describe("Problems debated at once (a backend's own concurrency bounds requests). Default 4."),
+    .default(16)
+    .describe(
+      "Problems debated at once (a backend's own concurrency bounds requests). A debate round waits for all its agents, so with few problems in flight the decoders idle at each round's end: on the embedded engine's default two contexts a core, 16 problems keep them busy (docs/benchmarks.md, \"Every core\"). A setting of the session: replies are the same at any value, so a resume may change it. Default 16.",
+    ),
   methodChains: z
     .enum(['parallel', 'sequential'])
     .optional()
@@ -191,7 +193,7 @@ export type TrainerConfig = z.output<typeof trainerConfigSchema>;
  * The run config's settings of a session (run-store/open-run.ts, `sessionSettings`): they schedule the work and
  * change no result, so a resume may change them without "a different config".
  */
-export const runSessionSettings: readonly (keyof RunConfig)[] = ['methodChains'];
+export const runSessionSettings: readonly (keyof RunConfig)[] = ['methodChains', 'problemConcurrency'];
 
 /**
  * The run config's settings a resume may raise (run-store/open-run.ts, `extendable`): L and STaR's own count only

@@ -37,7 +37,7 @@ export function staleBuild(root = repoRoot): string | undefined {
 let chosen: string[] | undefined;
 
 /**
- * The command line that runs the real `maft` CLI as a user runs it: the built dist/cli/main.js when dist/ is
+ * The command line that runs the real `maft` CLI as a user runs it: bin/maft.cjs on the built dist/ when dist/ is
  * current (CI's `npm ci` builds it; a CLI from dist/ also forks its training jobs from dist/), else the source
  * through tsx (about 0.7 s more CPU per process). Decided once per test process; a stale dist/ is named on stderr.
  */
@@ -48,7 +48,7 @@ export function cliCommand(): string[] {
       process.stderr.write(`maft tests: the CLI runs from src/ through tsx: dist/ is stale (${stale})\n`);
     chosen =
       stale === undefined
-        ? [process.execPath, path.join(repoRoot, 'dist/cli/main.js')]
+        ? [process.execPath, path.join(repoRoot, 'bin/maft.cjs')]
         : [process.execPath, '--import', 'tsx', path.join(repoRoot, 'src/cli/main.ts')];
   }
   return chosen;

@@ -6,6 +6,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { embeddedDefaultConfig, overlapProblems, resolveRunConfig } from '../../src/config/resolve-run-config.js';
+import { runSessionSettings } from '../../src/config/run-config.js';
+import { compareConfigs } from '../../src/run-store/open-run.js';
 import { caught } from '../tasks/expect-error.js';
 import { testDirectory } from '../run-store/temporary-directory.js';
 
@@ -23,6 +25,16 @@ describe('maft run configs', () => {
     expect(config.methods).toEqual(['base', 'majority', 'debate', 'multiagent-ft', 'single-agent-ft']);
     const ids = new Set(finetuneProblems.map((problem) => problem.id));
     expect(evalProblems.some((problem) => ids.has(problem.id))).toBe(false);
+  });
+
+  it('debates 16 problems at once by default, a session setting: a run made at the old default 4 resumes', async () => {
+    const { config } = await resolveRunConfig(embeddedDefaultConfig(), 'default');
+    expect(config.problemConcurrency).toBe(16);
+    const stored = JSON.parse(JSON.stringify({ ...config, problemConcurrency: 4 }));
+    const options = { sessionSettings: runSessionSettings };
+    expect(compareConfigs(stored, config, options).changed).toEqual([]);
+    // Not so for a setting that changes results.
+    expect(compareConfigs({ ...stored, seed: 1 }, config, options).changed).toHaveLength(1);
   });
 
   it('lists an unknown method and agents = 0 together', async () => {

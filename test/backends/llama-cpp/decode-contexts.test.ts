@@ -62,10 +62,11 @@ describe('contexts per model', () => {
     expect(isMaftError(error) && error.code === 'CONFIG_INVALID' && error.message).toMatch(/contexts must be/);
   });
 
-  it('default to one per core at the given threads on a CPU, one with a GPU', () => {
-    expect(defaultDecodeContexts(1, false, 2)).toBe(2);
-    expect(defaultDecodeContexts(1, false, 16)).toBe(16);
+  it('default to two per core at 1 thread on a CPU, the cores divided by threads at more, one with a GPU', () => {
+    expect(defaultDecodeContexts(1, false, 2)).toBe(4);
+    expect(defaultDecodeContexts(1, false, 16)).toBe(32);
     expect(defaultDecodeContexts(2, false, 2)).toBe(1);
+    expect(defaultDecodeContexts(2, false, 16)).toBe(8);
     expect(defaultDecodeContexts(3, false, 2)).toBe(1);
     expect(defaultDecodeContexts(1, 'auto', 16)).toBe(1);
   });
