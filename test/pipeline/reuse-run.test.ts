@@ -4,7 +4,8 @@
  * base debates come whole from the first run's cache — and writes the same records; its adapters' replies are
  * all computed (an adapter of run B is never answered by run A's adapter at the same path). A run with another
  * seed or sampling reuses nothing, and a run whose model bytes or backend settings differ is refused before
- * its directory exists. The run that reused stands alone: it has every reply in its own cache.
+ * its directory exists. The run that reused stands alone: it has every reply in its own cache. `maft debate --reuse`
+ * does the same for one stage.
  */
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -90,6 +91,15 @@ describe('maft run --reuse', () => {
     expect(readFileSync(at('B', 'cache', 'requests.jsonl'), 'utf8').split('\n').length).toBeGreaterThanOrEqual(
       replies('A', 'base/eval').computed + replies('A', 'base/finetune').computed,
     );
+  });
+
+  it('maft debate --reuse: one stage of a new run answered from the first run, the same records', async () => {
+    const debate = await maft('debate', '--config', at('tiny.yaml'), '--run', at('C'), '--reuse', at('A'));
+    expect(debate.status, debate.stderr.slice(-1500)).toBe(0);
+    const first = replies('A', 'base/eval');
+    expect(replies('C', 'base/eval')).toEqual({ cached: 0, reused: first.computed, computed: 0 });
+    expect(records('C', 'base/eval')).toBe(records('A', 'base/eval'));
+    expect(debate.stdout).toContain(`replies this session: ${first.computed} reused from ${at('A')}, 0 computed`);
   });
 
   it('reuses nothing for another seed or other sampling', async () => {

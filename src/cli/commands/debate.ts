@@ -10,7 +10,7 @@ import { configFromFlags, type DebateFlags } from '../debate-flags.js';
 import { withRunContext } from '../open-run-context.js';
 import { addStageOptions, selectStage, type StageFlags } from '../stage-selection.js';
 
-type DebateCommandFlags = DebateFlags & StageFlags & { society?: string };
+type DebateCommandFlags = DebateFlags & StageFlags & { society?: string; reuse?: string };
 
 /**
  * `maft debate`: one debate stage of a run, the same stage `maft run` runs, in the same run directory layout:
@@ -30,6 +30,7 @@ export async function runDebateCommand(flags: DebateCommandFlags): Promise<void>
     method: _method,
     iteration: _iteration,
     society: societyFile,
+    reuse,
     ...settings
   } = flags;
   const overrides = configFromFlags(settings);
@@ -49,6 +50,7 @@ export async function runDebateCommand(flags: DebateCommandFlags): Promise<void>
       directory,
       ...(configFile !== undefined ? { configFile } : {}),
       overrides,
+      ...(reuse !== undefined ? { reuse } : {}),
       check: (config) => void selectStage(flags, config, split === 'eval' ? 0 : 1, split === 'eval' ? 0 : 1),
     },
     async (context) => {
@@ -71,6 +73,12 @@ export async function runDebateCommand(flags: DebateCommandFlags): Promise<void>
           `${directory}: ${stage} (${context.config.task.name} ${split}, ${society.agents} agents × ${society.rounds} rounds)`,
         ),
       );
+      if (reuse !== undefined) {
+        const { reused, computed, cached } = context.models.replyCounts();
+        process.stdout.write(
+          `  replies this session: ${reused} reused from ${reuse}, ${computed} computed, ${cached} from this run's cache\n`,
+        );
+      }
     },
   );
 }
@@ -87,6 +95,10 @@ export function registerDebateCommand(program: Command): void {
     .option(
       '--society <file>',
       'YAML map agent-<n> → {generator, critic}: the society to debate (served names on openai, GGUF adapters on llama-cpp/llama-server)',
+    )
+    .option(
+      '--reuse <run-dir>',
+      'answer base-model requests another run already made from its cache (read only; same model file and backend settings, docs/reuse.md)',
     );
   addStageOptions(
     command,
@@ -107,7 +119,7 @@ export function registerDebateCommand(program: Command): void {
     .option('--top-p <p>', 'nucleus mass (default 0.9)')
     .option('--max-tokens <n>', 'tokens per reply (default 1024)')
     .option('--seed <n>', 'run seed: sampling, shuffles, tie-breaks (default 0)')
-    .option('--problem-concurrency <n>', 'problems debated at once (default 4)')
+    .option('--problem-concurrency <n>', 'problems debated at once (default 16)')
     .option('--fallbacks <list>', 'answer extraction fallbacks, comma-separated, or none')
     .option('--prompts <file>', 'YAML/JSON file overriding prompt templates')
     .option(
