@@ -167,6 +167,12 @@ async function baseModelFingerprint(directory: string, config: RunConfig): Promi
   return fingerprintFile(backend.model, existsSync(layout.baseModel) ? (readBaseModelRecord(layout) ?? []) : []);
 }
 
+/** The line a command ends with after `--reuse <source>`: where this session's replies came from. */
+export function reusedRepliesLine(context: RunContext, source: string): string {
+  const { reused, computed, cached } = context.models.replyCounts();
+  return `  replies this session: ${reused} reused from ${source}, ${computed} computed, ${cached} from this run's cache\n`;
+}
+
 /** Another run's base-model replies, once every rule of src/config/reuse-rules.ts holds (else one error line). */
 async function borrowReplies(
   source: string,

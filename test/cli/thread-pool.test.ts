@@ -3,7 +3,7 @@
 // of the pool's threads with opens of FIFOs that have no writer (each blocks its thread without using a core) and
 // asks for a stat: it completes only if a thread is left.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,5 +47,17 @@ describe('bin/thread-pool.cjs', () => {
 
   it("keeps the user's UV_THREADPOOL_SIZE", () => {
     expect(probe(3, { ...env, UV_THREADPOOL_SIZE: '3' }, 'commonjs')).toEqual({ state: 'blocked', size: 3 });
+  });
+});
+
+describe('bin/maft.cjs', () => {
+  it('says in one line that dist/ is missing, instead of a stack trace', () => {
+    const copy = path.join(directory, 'unbuilt');
+    cpSync(path.dirname(threadPool), path.join(copy, 'bin'), { recursive: true });
+    const result = spawnSync(process.execPath, [path.join(copy, 'bin', 'maft.cjs'), '--version'], { encoding: 'utf8' });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      'maft: error: dist/cli/main.js is missing: build it with `npm run build` (npm ci does)\n',
+    );
   });
 });

@@ -7,7 +7,7 @@ import { answerSplit } from '../../pipeline/stages.js';
 import { readSocietyFile } from '../../society/society-file.js';
 import type { DebateTranscript } from '../../spec/debate.js';
 import { configFromFlags, type DebateFlags } from '../debate-flags.js';
-import { withRunContext } from '../open-run-context.js';
+import { reusedRepliesLine, withRunContext } from '../open-run-context.js';
 import { addStageOptions, selectStage, type StageFlags } from '../stage-selection.js';
 
 type DebateCommandFlags = DebateFlags & StageFlags & { society?: string; reuse?: string };
@@ -73,12 +73,7 @@ export async function runDebateCommand(flags: DebateCommandFlags): Promise<void>
           `${directory}: ${stage} (${context.config.task.name} ${split}, ${society.agents} agents × ${society.rounds} rounds)`,
         ),
       );
-      if (reuse !== undefined) {
-        const { reused, computed, cached } = context.models.replyCounts();
-        process.stdout.write(
-          `  replies this session: ${reused} reused from ${reuse}, ${computed} computed, ${cached} from this run's cache\n`,
-        );
-      }
+      if (reuse !== undefined) process.stdout.write(reusedRepliesLine(context, reuse));
     },
   );
 }

@@ -4,7 +4,7 @@ import { runPipeline } from '../../pipeline/run.js';
 import { formatResultsTable, runTitle } from '../../report/format-results.js';
 import { writeReportFiles } from '../../report/write-report.js';
 import { integerFlag } from '../debate-flags.js';
-import { withRunContext } from '../open-run-context.js';
+import { reusedRepliesLine, withRunContext } from '../open-run-context.js';
 import { addParallelJobsOption, parallelJobsFlag } from '../parallel-jobs-flag.js';
 
 interface RunFlags {
@@ -61,12 +61,7 @@ export async function runRunCommand(configFile: string | undefined, flags: RunFl
       process.stdout.write(
         `  ${((performance.now() - started) / 60000).toFixed(1)} min this session; report: ${files.html}\n`,
       );
-      if (flags.reuse !== undefined) {
-        const { reused, computed, cached } = context.models.replyCounts();
-        process.stdout.write(
-          `  replies this session: ${reused} reused from ${flags.reuse}, ${computed} computed, ${cached} from this run's cache\n`,
-        );
-      }
+      if (flags.reuse !== undefined) process.stdout.write(reusedRepliesLine(context, flags.reuse));
     },
   );
 }
