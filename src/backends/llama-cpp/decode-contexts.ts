@@ -5,8 +5,8 @@
  * no worker threads, so no spin-waiting at barriers — and its reply is decoded alone, bit-exact for its seed. But
  * between two tokens it waits: the decode returns to Node's main thread, which samples and asks for the next one,
  * and its core idles meanwhile; a second context a core decodes in those gaps (`npm run bench:every-core`, shipped
- * model, 2 cores: 742 tok/s at 4 contexts against 673 at 2, 878 at 4 with problemConcurrency 16, which keeps them
- * all busy through each debate round's end). Since such contexts never spin, more of them than cores degrade the
+ * model, 2 cores, two idle runs: 742 and 1102 tok/s at 4 contexts against 673 and 849 at 2; problemConcurrency 16,
+ * which keeps them busy through each debate round's end, helps on long stages, not always on 48 problems). Since such contexts never spin, more of them than cores degrade the
  * way any single-threaded processes do when other work takes cores (each slows in proportion), not like
  * multi-threaded decoding, whose workers spin while one of them waits for a core (2 threads beside a test suite: 6×
  * slower than on an idle machine). With more threads a context: the contexts that fit in the cores, never more.
