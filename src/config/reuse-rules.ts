@@ -33,12 +33,17 @@ export function reuseProblems(source: ReuseSide, target: ReuseSide, sourceDirect
   const settings = (config: RunConfig) =>
     Object.fromEntries(Object.entries(config.backend).filter(([key]) => !replyNeutral.has(key)));
   const differences = diffConfigs(settings(source.config), settings(target.config), 'backend');
+  const theirs = [...new Set((source.fingerprints ?? []).map((entry) => entry.sha256))];
+  const ours = target.fingerprints?.[0]?.sha256;
+  const onlyThePath = differences.length === 1 && differences[0]?.path === 'backend.model';
+  if (onlyThePath && theirs.length === 1 && theirs[0] === ours)
+    return [
+      `${at}: its base model is this very file (sha256 ${ours?.slice(0, 12)}…) at another path (${describeConfigDifferences(differences)}); a request's cache key names the model by its path, so no reply could match — run this config where its model path is that run's (e.g. in the same clone)`,
+    ];
   if (differences.length > 0)
     problems.push(
       `${at}: its backend differs (${describeConfigDifferences(differences)}); a reply is reused only from the same model with the same settings`,
     );
-  const theirs = [...new Set((source.fingerprints ?? []).map((entry) => entry.sha256))];
-  const ours = target.fingerprints?.[0]?.sha256;
   if (source.fingerprints === undefined)
     problems.push(
       `${at}: it recorded no fingerprint of its base model (cache/base-model.json; runs made before maft kept one), so its replies cannot be tied to this model file`,

@@ -112,6 +112,11 @@ describe('the rules of reuse', () => {
     expect(reuseProblems(side(['aa'], { threads: 2 }), side(['aa']), 'runs/a')).toEqual([
       '--reuse runs/a: its backend differs (backend.threads: 2 → 1); a reply is reused only from the same model with the same settings',
     ]);
+    // The same bytes at another path (another clone): the key names the path, so say that rather than "differs".
+    expect(reuseProblems(side(['aa'], { model: '/elsewhere/base.gguf' }), side(['aa']), 'runs/a')).toEqual([
+      `--reuse runs/a: its base model is this very file (sha256 aa…) at another path (backend.model: "/elsewhere/base.gguf" → "/models/base.gguf"); a request's cache key names the model by its path, so no reply could match — run this config where its model path is that run's (e.g. in the same clone)`,
+    ]);
+    expect(reuseProblems(side(['aa'], { model: '/elsewhere/base.gguf' }), side(['bb']), 'runs/a')).toHaveLength(2);
     expect(reuseProblems(side(['aa']), side(['bb']), 'runs/a')[0]).toMatch(
       /its base model is another file \(sha256 aa…/,
     );
